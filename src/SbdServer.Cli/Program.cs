@@ -1,0 +1,3 @@
+using SbdServer.Cli;
+
+return await SbdCommand.Create().Parse(args).InvokeAsync();

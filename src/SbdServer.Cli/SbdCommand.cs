@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace SbdServer.Cli;
+
+/// <summary>The root of the <c>sbd</c> command; each command group lives in its own file.</summary>
+internal static class SbdCommand
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("sbd: build, inspect, sign, verify and encrypt Cisco phone security files offline.");
+        return root;
+    }
+}

@@ -1,0 +1,29 @@
+using Serilog;
+
+namespace SbdServer.Host.Composition;
+
+/// <summary>Logging, problem details and health checks shared by every SbdServer node.</summary>
+internal static class DefaultsRegistration
+{
+    public static WebApplicationBuilder AddSbdDefaults(this WebApplicationBuilder builder)
+    {
+        // Serilog reads its levels and sinks from the "Serilog" section; the console sink is the default so
+        // `dotnet run` and docker logs show the service without any setup.
+        builder.Services.AddSerilog((services, configuration) => configuration
+            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(
+                outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"));
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHealthChecks();
+        return builder;
+    }
+
+    public static WebApplication MapSbdHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/health").AllowAnonymous();
+        return app;
+    }
+}

@@ -1,0 +1,14 @@
+using SbdServer.Host.Composition;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddSbdDefaults();
+
+var app = builder.Build();
+
+app.MapSbdHealth();
+
+app.Run();
+
+/// <summary>Entry point type, visible to WebApplicationFactory in the integration tests.</summary>
+public partial class Program;
