@@ -1,0 +1,9 @@
+namespace SbdServer.Tftp.Sessions;
+
+internal enum TftpTransferState
+{
+    Running,
+    Completed,
+    TimedOut,
+    ClientError,
+}
