@@ -3,10 +3,12 @@ using SbdServer.Host.Composition;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddSbdDefaults();
+builder.AddSbdTftp();
 
 var app = builder.Build();
 
 app.MapSbdHealth();
+app.MapSbdTftp();
 
 app.Run();
 

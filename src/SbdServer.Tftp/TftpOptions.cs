@@ -7,6 +7,9 @@ public sealed class TftpOptions
 {
     public const string Section = "Tftp";
 
+    /// <summary>Run the TFTP and HTTP 6970 services at all (integration tests of other features turn them off).</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Listen address. "::" (default) is dual-stack IPv6 + IPv4; "0.0.0.0" IPv4 only; or one address.</summary>
     [Required]
     public string Address { get; set; } = "::";

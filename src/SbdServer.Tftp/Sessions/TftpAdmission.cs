@@ -1,0 +1,8 @@
+namespace SbdServer.Tftp.Sessions;
+
+internal enum TftpAdmission
+{
+    Admitted,
+    TooManySessions,
+    RateLimited,
+}

@@ -1,0 +1,775 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SbdServer.Core.Tftp;
+using SbdServer.Tftp.Diagnostics;
+using SbdServer.Tftp.Sessions;
+using SbdServer.Wire.Tftp;
+
+namespace SbdServer.Tftp;
+
+/// <summary>
+/// The TFTP server (docs/protocols/tftp.md): one listening UDP socket, one session per client TID with its own
+/// socket (or the listener in single-port mode), one timer driving every retransmission, limits checked before any
+/// work is done for a request.
+/// </summary>
+public sealed class TftpServerService(
+    IOptions<TftpOptions> options,
+    TftpCatalogue catalogue,
+    TftpMetrics metrics,
+    IEnumerable<ITftpServedFileObserver> observers,
+    TimeProvider time,
+    ILogger<TftpServerService> logger) : BackgroundService
+{
+    private const int ListenerBufferSize = 65536;
+    private const int SessionBufferSize = 1024;
+    private const int MaxNetasciiBytes = 16 * 1024 * 1024;
+    private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(50);
+
+    private readonly TftpOptions _options = options.Value;
+    private readonly ITftpServedFileObserver[] _observers = [.. observers];
+    private readonly ConcurrentDictionary<IPEndPoint, TftpSession> _sessions = new();
+    private readonly TftpClientLimiter _clients = new(
+        time, options.Value.MaxSessionsPerClient, options.Value.MaxRequestsPerSecondPerClient);
+    private readonly LogRateLimiter _transferLog = new(time, options.Value.MaxTransferLogLinesPerSecond, TimeSpan.FromSeconds(1));
+    private readonly LogRateLimiter _warningLog = new(time, 10, TimeSpan.FromMinutes(1));
+    private readonly CancellationTokenSource _stopping = new();
+    private Socket? _listener;
+    private bool _listenerIsWildcard;
+    private int _sessionCount;
+    private int _nextDataPort;
+
+    /// <summary>The bound listening endpoint (the real port when <see cref="TftpOptions.Port"/> is 0).</summary>
+    public IPEndPoint? LocalEndPoint { get; private set; }
+
+    /// <summary>Sessions in progress (including requests whose file is being looked up).</summary>
+    public int ActiveSessions => Volatile.Read(ref _sessionCount);
+
+    // Bind here, not in ExecuteAsync: since .NET 10 ExecuteAsync runs entirely in the background, so only StartAsync
+    // can make "port 69 is taken" fail the host start with a message that says what to do.
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        var address = IPAddress.Parse(_options.Address);
+        var endPoint = new IPEndPoint(address, _options.Port);
+        var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            if (address.AddressFamily == AddressFamily.InterNetworkV6 && address.Equals(IPAddress.IPv6Any))
+            {
+                socket.DualMode = true; // one socket for IPv6 and IPv4 (IPV6_V6ONLY off)
+            }
+
+            socket.ReceiveBufferSize = 4 * 1024 * 1024;
+            socket.Bind(endPoint);
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw new InvalidOperationException(BindFailureMessage("UDP", endPoint, ex.SocketErrorCode, "Tftp:Port"), ex);
+        }
+
+        _listener = socket;
+        _listenerIsWildcard = address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
+        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+        _nextDataPort = _options.DataPortMin;
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var sources = string.Join(", ", catalogue.Sources.Select(s => s.Name));
+            TftpLog.Listening(logger, LocalEndPoint, _options.SinglePort ? "single-port" : "port per transfer",
+                string.IsNullOrEmpty(_options.Root) ? "(none)" : _options.Root, sources);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        _listener?.Dispose();
+        await base.StopAsync(cancellationToken);
+        foreach (var session in _sessions.Values)
+        {
+            lock (session.Gate)
+            {
+                Finish(session, "aborted-shutdown");
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _listener?.Dispose();
+        _stopping.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>The text a bind failure stops the host with: the port, the cause, and the fix.</summary>
+    internal static string BindFailureMessage(string protocol, IPEndPoint endPoint, SocketError error, string key)
+    {
+        var (cause, fix) = error switch
+        {
+            SocketError.AddressAlreadyInUse => (
+                "the port is already in use (another TFTP/HTTP server such as tftpd-hpa, atftpd or dnsmasq?)",
+                $"stop the other service, or set {key} (and Tftp:Address) to a free port"),
+            SocketError.AccessDenied => (
+                "permission denied (ports below 1024 need privileges)",
+                $"grant CAP_NET_BIND_SERVICE (systemd AmbientCapabilities=CAP_NET_BIND_SERVICE), or set {key} "
+                + "to a port >= 1024 and redirect the standard port with the firewall"),
+            SocketError.AddressNotAvailable => (
+                "the address is not configured on this machine",
+                "set Tftp:Address to a local address, or :: for all addresses"),
+            _ => ($"socket error {error}", $"check Tftp:Address and {key}"),
+        };
+        return $"TFTP cannot listen on {protocol} {endPoint} (port {endPoint.Port}): {cause}. Fix: {fix}.";
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _stopping.Token);
+        var timer = RunTimerAsync(linked.Token);
+        await ReceiveLoopAsync(linked.Token);
+        await timer;
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    {
+        var socket = _listener!;
+        var buffer = GC.AllocateUninitializedArray<byte>(ListenerBufferSize, pinned: true);
+        EndPoint any = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6
+            ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            SocketReceiveMessageFromResult received;
+            try
+            {
+                received = await socket.ReceiveMessageFromAsync(buffer, SocketFlags.None, any, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            catch (ObjectDisposedException)
+            {
+                break;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset
+                                                 or SocketError.MessageSize or SocketError.ConnectionRefused)
+            {
+                continue; // ICMP echo of an earlier send, or an oversized datagram: drop it, keep serving
+            }
+
+            var remote = Normalize((IPEndPoint)received.RemoteEndPoint);
+            try
+            {
+                OnListenerDatagram(buffer.AsSpan(0, received.ReceivedBytes), remote,
+                    NormalizeAddress(received.PacketInformation.Address));
+            }
+            catch (Exception ex)
+            {
+                TftpLog.DatagramFailed(logger, ex, remote); // one bad datagram never stops the loop
+            }
+        }
+    }
+
+    private void OnListenerDatagram(ReadOnlySpan<byte> packet, IPEndPoint remote, IPAddress? local)
+    {
+        // Never answer fewer than 4 bytes: no TFTP packet is that short, and silence makes us no reflector.
+        if (packet.Length < TftpPacket.HeaderSize || !TftpPacket.TryReadOpcode(packet, out var opcode))
+        {
+            Malformed(remote, $"{packet.Length}-byte packet");
+            return;
+        }
+
+        if (_options.SinglePort && opcode is (ushort)TftpOpcode.Ack or (ushort)TftpOpcode.Error
+            && _sessions.TryGetValue(remote, out var owner))
+        {
+            OnSessionDatagram(owner, packet);
+            return;
+        }
+
+        if (opcode is not ((ushort)TftpOpcode.Rrq or (ushort)TftpOpcode.Wrq))
+        {
+            Malformed(remote, $"opcode {opcode} sent to the request port");
+            return;
+        }
+
+        metrics.Request();
+        if (local is not null && IsBroadcastOrMulticast(local))
+        {
+            return; // RFC 1123 4.2.3.4: requests to a broadcast address are ignored
+        }
+
+        TftpRequest request;
+        try
+        {
+            request = TftpRequestCodec.Parse(packet);
+        }
+        catch (TftpFormatException ex)
+        {
+            metrics.IllegalRequest();
+            Malformed(remote, ex.Message);
+            ReplyFromListener(remote, TftpErrorCode.IllegalOperation, "Illegal TFTP request");
+            return;
+        }
+
+        if (request.Opcode == TftpOpcode.Wrq)
+        {
+            metrics.IllegalRequest();
+            ReplyFromListener(remote, TftpErrorCode.AccessViolation, "Write requests are not accepted");
+            return;
+        }
+
+        if (!TftpRequestCodec.TryParseMode(request.ModeText, out var mode))
+        {
+            metrics.IllegalRequest();
+            ReplyFromListener(remote, TftpErrorCode.IllegalOperation, "Unsupported transfer mode");
+            return;
+        }
+
+        if (_sessions.TryGetValue(remote, out var existing))
+        {
+            lock (existing.Gate)
+            {
+                if (string.Equals(existing.RequestedName, request.FileName, StringComparison.Ordinal)
+                    && !existing.IsFinished)
+                {
+                    // A retransmitted RRQ: re-trigger the first packet instead of a second transfer.
+                    metrics.DuplicateRequest();
+                    existing.Transfer?.OnDuplicateRequest();
+                    return;
+                }
+
+                Finish(existing, "superseded"); // the client reused its port for a new request
+            }
+        }
+
+        if (!Admit(remote))
+        {
+            return;
+        }
+
+        var session = new TftpSession(remote, request.FileName, mode, FormatOptions(request.Options), time.GetTimestamp());
+        if (!_sessions.TryAdd(remote, session))
+        {
+            Release(remote); // lost a race with an identical request: that one serves it
+            return;
+        }
+
+        metrics.SessionOpened();
+        _ = StartSessionAsync(session, request, mode, local);
+    }
+
+    private bool Admit(IPEndPoint remote)
+    {
+        if (Interlocked.Increment(ref _sessionCount) > _options.MaxSessions)
+        {
+            Interlocked.Decrement(ref _sessionCount);
+            metrics.RejectedGlobal();
+            OverLimit(remote, "global session limit (Tftp:MaxSessions) reached");
+            return false;
+        }
+
+        var admission = _clients.TryAdmit(remote.Address);
+        if (admission == TftpAdmission.Admitted)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _sessionCount);
+        if (admission == TftpAdmission.TooManySessions)
+        {
+            metrics.RejectedPerClient();
+            OverLimit(remote, "per-client session limit (Tftp:MaxSessionsPerClient) reached");
+        }
+        else
+        {
+            metrics.RejectedRate();
+            OverLimit(remote, "per-client request rate (Tftp:MaxRequestsPerSecondPerClient) exceeded");
+        }
+
+        return false;
+    }
+
+    private void Release(IPEndPoint remote)
+    {
+        Interlocked.Decrement(ref _sessionCount);
+        _clients.Release(remote.Address);
+    }
+
+    private async Task StartSessionAsync(TftpSession session, TftpRequest request, TftpMode mode, IPAddress? local)
+    {
+        TftpLookupResult lookup;
+        try
+        {
+            lookup = await catalogue.OpenAsync(request.FileName, session.Client.Address, TftpChannel.Tftp, _stopping.Token);
+        }
+        catch (Exception ex)
+        {
+            metrics.LookupFailure();
+            if (!_stopping.IsCancellationRequested)
+            {
+                TftpLog.LookupFailed(logger, ex, request.FileName);
+            }
+
+            lock (session.Gate)
+            {
+                if (OpenChannel(session, local))
+                {
+                    SendError(session, TftpErrorCode.NotDefined, "File temporarily unavailable");
+                }
+
+                Finish(session, "lookup-failed");
+            }
+
+            return;
+        }
+
+        lock (session.Gate)
+        {
+            if (session.IsFinished)
+            {
+                lookup.Content?.Dispose(); // superseded or shut down while we looked the file up
+                return;
+            }
+
+            if (lookup.Status != TftpLookupStatus.Found)
+            {
+                var notFound = lookup.Status == TftpLookupStatus.NotFound;
+                if (notFound)
+                {
+                    metrics.FileNotFound();
+                }
+                else
+                {
+                    metrics.AccessViolation();
+                }
+
+                // Error answers go out from the listener when that needs no extra socket and keeps the source address.
+                if (_listenerIsWildcard && !_options.SinglePort)
+                {
+                    if (OpenChannel(session, local))
+                    {
+                        SendErrorLookup(session, notFound);
+                    }
+                }
+                else
+                {
+                    session.SendSocket = _listener;
+                    SendErrorLookup(session, notFound);
+                }
+
+                Finish(session, notFound ? "not-found" : "access-violation");
+                return;
+            }
+
+            session.Content = lookup.Content;
+            session.ServedName = lookup.ServedName!;
+            session.Source = lookup.Content!.Source;
+            if (!OpenChannel(session, local))
+            {
+                Finish(session, "no-data-port");
+                return;
+            }
+
+            var content = lookup.Content;
+            if (mode == TftpMode.Netascii)
+            {
+                if (content.Length > MaxNetasciiBytes)
+                {
+                    SendError(session, TftpErrorCode.NotDefined, "File too large for netascii; use octet");
+                    Finish(session, "netascii-too-large");
+                    return;
+                }
+
+                var raw = new byte[content.Length];
+                content.Read(0, raw);
+                content = TftpFileContent.FromMemory(Netascii.Encode(raw), content.Source);
+            }
+
+            var maxBlock = session.Client.AddressFamily == AddressFamily.InterNetworkV6
+                ? _options.MaxBlockSize - 20
+                : _options.MaxBlockSize;
+            var negotiation = TftpNegotiation.Negotiate(
+                request.Options, mode, content.Length, maxBlock, _options.MaxWindowSize);
+            session.OptionsGranted = FormatOptions(negotiation.Accepted);
+            session.Transfer = new TftpTransfer(content, negotiation, session, time,
+                TimeSpan.FromMilliseconds(_options.RetransmitTimeoutMs),
+                TimeSpan.FromMilliseconds(_options.MaxRetransmitTimeoutMs), _options.MaxRetransmits);
+            metrics.TransferStarted();
+            session.Transfer.Start();
+        }
+
+        if (session.Socket is { } socket)
+        {
+            await SessionReceiveLoopAsync(session, socket);
+        }
+    }
+
+    private void SendErrorLookup(TftpSession session, bool notFound)
+    {
+        if (notFound)
+        {
+            SendError(session, TftpErrorCode.FileNotFound, "File not found");
+        }
+        else
+        {
+            SendError(session, TftpErrorCode.AccessViolation, "Access violation");
+        }
+    }
+
+    /// <summary>Gives the session its transfer ID: a socket on the address the request arrived on.</summary>
+    private bool OpenChannel(TftpSession session, IPAddress? local)
+    {
+        if (_options.SinglePort)
+        {
+            session.SendSocket = _listener;
+            return true;
+        }
+
+        var family = session.Client.AddressFamily;
+        var bindAddress = local is not null && local.AddressFamily == family && !IsBroadcastOrMulticast(local)
+            ? local
+            : family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+        var socket = new Socket(family, SocketType.Dgram, ProtocolType.Udp);
+        if (TryBindDataPort(socket, bindAddress))
+        {
+            session.Socket = socket;
+            session.SendSocket = socket;
+            return true;
+        }
+
+        socket.Dispose();
+        metrics.RejectedNoPort();
+        OverLimit(session.Client, "no free port in Tftp:DataPortMin..Tftp:DataPortMax");
+        return false;
+    }
+
+    private bool TryBindDataPort(Socket socket, IPAddress address)
+    {
+        if (_options.DataPortMin == 0)
+        {
+            try
+            {
+                socket.Bind(new IPEndPoint(address, 0));
+                return true;
+            }
+            catch (SocketException)
+            {
+                return false;
+            }
+        }
+
+        var span = _options.DataPortMax - _options.DataPortMin + 1;
+        for (var attempt = 0; attempt < span; attempt++)
+        {
+            var port = _options.DataPortMin + (int)((uint)Interlocked.Increment(ref _nextDataPort) % (uint)span);
+            try
+            {
+                socket.Bind(new IPEndPoint(address, port));
+                return true;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
+            {
+            }
+            catch (SocketException)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task SessionReceiveLoopAsync(TftpSession session, Socket socket)
+    {
+        var buffer = new byte[SessionBufferSize];
+        var from = new SocketAddress(socket.AddressFamily);
+        while (!session.IsFinished)
+        {
+            int length;
+            try
+            {
+                length = await socket.ReceiveFromAsync(buffer, SocketFlags.None, from, CancellationToken.None);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException) when (session.IsFinished)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                continue; // ICMP unreachable or a truncated datagram: the retransmit timer decides
+            }
+
+            if (!from.Equals(session.ClientAddress))
+            {
+                OnStranger(socket, from, length);
+                continue;
+            }
+
+            try
+            {
+                OnSessionDatagram(session, buffer.AsSpan(0, length));
+            }
+            catch (Exception ex)
+            {
+                TftpLog.DatagramFailed(logger, ex, session.Client);
+            }
+        }
+    }
+
+    private void OnSessionDatagram(TftpSession session, ReadOnlySpan<byte> packet)
+    {
+        if (packet.Length < TftpPacket.HeaderSize)
+        {
+            return;
+        }
+
+        lock (session.Gate)
+        {
+            var transfer = session.Transfer;
+            if (transfer is null || session.IsFinished)
+            {
+                return;
+            }
+
+            if (packet[0] != 0)
+            {
+                return;
+            }
+
+            switch (packet[1])
+            {
+                case (byte)TftpOpcode.Ack:
+                    transfer.OnAck(TftpPacket.ReadBlock(packet));
+                    break;
+                case (byte)TftpOpcode.Error:
+                    transfer.OnClientError((TftpErrorCode)TftpPacket.ReadBlock(packet));
+                    break;
+                default:
+                    return; // anything else from the client is ignored; its timer or ours sorts it out
+            }
+
+            if (transfer.State != TftpTransferState.Running)
+            {
+                Finish(session, Outcome(transfer));
+            }
+        }
+    }
+
+    private void OnStranger(Socket socket, SocketAddress from, int length)
+    {
+        metrics.ForeignTid();
+        if (length < TftpPacket.HeaderSize)
+        {
+            return;
+        }
+
+        // RFC 1350: a packet from a wrong TID gets ERROR 5 and must not disturb the transfer.
+        Span<byte> error = stackalloc byte[32];
+        var n = TftpPacket.WriteError(error, TftpErrorCode.UnknownTransferId, "Unknown transfer ID");
+        try
+        {
+            socket.SendTo(error[..n], SocketFlags.None, from);
+        }
+        catch (SocketException)
+        {
+        }
+    }
+
+    private async Task RunTimerAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TickInterval, time);
+        var ticks = 0;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                foreach (var session in _sessions.Values)
+                {
+                    lock (session.Gate)
+                    {
+                        var transfer = session.Transfer;
+                        if (transfer is null || session.IsFinished)
+                        {
+                            continue;
+                        }
+
+                        transfer.OnTick();
+                        if (transfer.State != TftpTransferState.Running)
+                        {
+                            Finish(session, Outcome(transfer));
+                        }
+                    }
+                }
+
+                if (++ticks % 20 == 0)
+                {
+                    var suppressed = _transferLog.TakeSuppressed();
+                    if (suppressed > 0)
+                    {
+                        metrics.LogLinesSuppressed(suppressed);
+                        TftpLog.TransferLinesSuppressed(logger, suppressed, _transferLog.Limit);
+                    }
+
+                    _clients.Sweep();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Ends a session once: frees its slot and socket, records and logs the outcome. Caller holds the gate.</summary>
+    private void Finish(TftpSession session, string outcome)
+    {
+        if (!session.TryMarkFinished())
+        {
+            return;
+        }
+
+        _sessions.TryRemove(new KeyValuePair<IPEndPoint, TftpSession>(session.Client, session));
+        Release(session.Client);
+        metrics.SessionClosed();
+        session.Socket?.Dispose();
+
+        var transfer = session.Transfer;
+        if (transfer is not null)
+        {
+            metrics.Retransmit(transfer.Retransmits);
+            metrics.DuplicateAckIgnored(transfer.DuplicateAcks);
+            switch (transfer.State)
+            {
+                case TftpTransferState.Completed:
+                    metrics.TransferCompleted(session.Content!.Length);
+                    Notify(session);
+                    break;
+                case TftpTransferState.TimedOut:
+                    metrics.Timeout();
+                    break;
+                case TftpTransferState.ClientError:
+                    metrics.ClientError();
+                    break;
+                case TftpTransferState.Running:
+                    break;
+            }
+        }
+
+        session.Content?.Dispose();
+        if (logger.IsEnabled(LogLevel.Information) && _transferLog.TryAcquire(out var suppressed))
+        {
+            if (suppressed > 0)
+            {
+                metrics.LogLinesSuppressed(suppressed);
+                TftpLog.TransferLinesSuppressed(logger, suppressed, _transferLog.Limit);
+            }
+
+            var durationMs = (long)time.GetElapsedTime(session.StartedTimestamp).TotalMilliseconds;
+            TftpLog.Transfer(logger, outcome, session.Client, session.RequestedName, session.ServedName, session.Source,
+                session.Mode == TftpMode.Octet ? "octet" : "netascii", session.OptionsAsked, session.OptionsGranted,
+                transfer?.AckedBytes ?? 0, transfer?.AckedBlocks ?? 0, transfer?.Retransmits ?? 0,
+                transfer?.DuplicateAcks ?? 0, durationMs);
+        }
+    }
+
+    private void Notify(TftpSession session)
+    {
+        if (_observers.Length == 0)
+        {
+            return;
+        }
+
+        var served = new TftpServedFile(session.RequestedName, session.ServedName, session.Source, session.Client,
+            TftpChannel.Tftp, session.Content!.Length, session.Content.GetHashes(), time.GetUtcNow());
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                observer.OnServed(served);
+            }
+            catch (Exception ex)
+            {
+                TftpLog.ObserverFailed(logger, ex, observer.GetType().Name);
+            }
+        }
+    }
+
+    private static string Outcome(TftpTransfer transfer) => transfer.State switch
+    {
+        TftpTransferState.Completed => "completed",
+        TftpTransferState.TimedOut => "timed-out",
+        TftpTransferState.ClientError => $"client-error-{(int?)transfer.ClientErrorCode}",
+        TftpTransferState.Running => "running",
+        _ => "unknown",
+    };
+
+    private void SendError(TftpSession session, TftpErrorCode code, string message)
+    {
+        Span<byte> packet = stackalloc byte[TftpPacket.HeaderSize + TftpPacket.MaxErrorMessageLength + 1];
+        session.Send(packet[..TftpPacket.WriteError(packet, code, message)]);
+    }
+
+    private void ReplyFromListener(IPEndPoint remote, TftpErrorCode code, string message)
+    {
+        Span<byte> packet = stackalloc byte[TftpPacket.HeaderSize + TftpPacket.MaxErrorMessageLength + 1];
+        var n = TftpPacket.WriteError(packet, code, message);
+        try
+        {
+            _listener?.SendTo(packet[..n], SocketFlags.None, ToListenerFamily(remote));
+        }
+        catch (SocketException)
+        {
+        }
+    }
+
+    private void OverLimit(IPEndPoint remote, string reason)
+    {
+        if (_warningLog.TryAcquire(out var suppressed))
+        {
+            TftpLog.RequestRefused(logger, remote, reason, suppressed + 1);
+        }
+
+        if (_options.OverLimitAction == TftpOverLimitAction.Busy)
+        {
+            ReplyFromListener(remote, TftpErrorCode.NotDefined, "Server busy, try again later");
+        }
+    }
+
+    private void Malformed(IPEndPoint remote, string reason)
+    {
+        metrics.MalformedPacket();
+        if (_warningLog.TryAcquire(out var suppressed))
+        {
+            TftpLog.MalformedPacket(logger, remote, reason, suppressed + 1);
+        }
+    }
+
+    private IPEndPoint ToListenerFamily(IPEndPoint remote) =>
+        _listener!.AddressFamily == AddressFamily.InterNetworkV6 && remote.AddressFamily == AddressFamily.InterNetwork
+            ? new IPEndPoint(remote.Address.MapToIPv6(), remote.Port)
+            : remote;
+
+    private static IPEndPoint Normalize(IPEndPoint endPoint) => endPoint.Address.IsIPv4MappedToIPv6
+        ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port)
+        : endPoint;
+
+    private static IPAddress? NormalizeAddress(IPAddress? address) =>
+        address is null || address.Equals(IPAddress.None) || address.Equals(IPAddress.IPv6None)
+            ? null
+            : address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    private static bool IsBroadcastOrMulticast(IPAddress address) =>
+        address.Equals(IPAddress.Broadcast)
+        || (address.AddressFamily == AddressFamily.InterNetwork && (address.GetAddressBytes()[0] & 0xF0) == 0xE0)
+        || (address.AddressFamily == AddressFamily.InterNetworkV6 && address.IsIPv6Multicast);
+
+    private static string FormatOptions(IReadOnlyList<TftpOption> options) =>
+        options.Count == 0 ? string.Empty : string.Join(' ', options.Select(o => $"{o.Name}={o.Value}"));
+}
