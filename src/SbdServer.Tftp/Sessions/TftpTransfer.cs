@@ -79,7 +79,7 @@ internal sealed class TftpTransfer
     public TftpErrorCode? ClientErrorCode { get; private set; }
 
     /// <summary>True until the client has acknowledged anything: a repeated RRQ may re-trigger the first packet.</summary>
-    public bool IsAtFirstPacket => _acked == 0 && (_awaitingOackAck || _sent <= _windowSize);
+    public bool IsAtFirstPacket => _oack is null ? _acked == 0 : _awaitingOackAck;
 
     /// <summary>Sends the OACK (when options were accepted) or the first window of DATA.</summary>
     public void Start()
