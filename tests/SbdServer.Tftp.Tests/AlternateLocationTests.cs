@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using SbdServer.Testing;
+using SbdServer.Tftp.Tests.Infrastructure;
+using Xunit;
+
+namespace SbdServer.Tftp.Tests;
+
+/// <summary>Centralized TFTP: files this node lacks come from an ordered list of remote TFTP servers.</summary>
+public sealed class AlternateLocationTests : IDisposable
+{
+    private readonly TempTree _central = new();
+    private readonly TempTree _remote = new();
+    private readonly TempTree _third = new();
+
+    public void Dispose()
+    {
+        _central.Dispose();
+        _remote.Dispose();
+        _third.Dispose();
+    }
+
+    [Fact]
+    public async Task MissingLocally_ComesFromTheFirstLocationThatHasIt_PastADeadOne()
+    {
+        var local = _central.Write("ITLFile.tlv", 100, 1);
+        var remoteOnly = _remote.Write("SEP0011AA000001.cnf.xml.sgn", 7600, 2);
+        var thirdOnly = _third.Write("Ringlist.xml", 3000, 3);
+        await using var remote = await TftpTestServer.StartAsync(s => s["Tftp:Root"] = _remote.Path);
+        await using var third = await TftpTestServer.StartAsync(s => s["Tftp:Root"] = _third.Path);
+        var dead = DeadUdpPort();
+        await using var central = await TftpTestServer.StartAsync(s =>
+        {
+            s["Tftp:Root"] = _central.Path;
+            s["Tftp:AlternateTimeoutMs"] = "300";
+            s["Tftp:AlternateLocations:0"] = $"127.0.0.1:{dead}";
+            s["Tftp:AlternateLocations:1"] = $"127.0.0.1:{remote.Port}";
+            s["Tftp:AlternateLocations:2"] = $"[::1]:{third.Port}";
+        });
+
+        Assert.Equal(local, await RawTftp.DownloadAsync(central.V4, "ITLFile.tlv"));
+        Assert.Equal(remoteOnly, await RawTftp.DownloadAsync(central.V4, "SEP0011AA000001.cnf.xml.sgn", ("blksize", "1428")));
+        Assert.Equal(thirdOnly, await RawTftp.DownloadAsync(central.V4, "Ringlist.xml"));
+        await Assert.ThrowsAsync<FileNotFoundException>(() => RawTftp.DownloadAsync(central.V4, "nowhere.bin"));
+        Assert.Contains(central.Logs.Lines, l => l.EventId == 1007 && l.Message.Contains($"127.0.0.1:{dead}", StringComparison.Ordinal));
+
+        // The HTTP side serves the same catalogue.
+        using var http = new HttpClient();
+        var body = await http.GetByteArrayAsync($"http://127.0.0.1:{central.HttpPort}/SEP0011AA000001.cnf.xml.sgn",
+            TestContext.Current.CancellationToken);
+        Assert.Equal(remoteOnly, body);
+    }
+
+    [Fact]
+    public async Task TftpdHpa_AsAnAlternateLocation()
+    {
+        var tftpd = Requirements.Tool("in.tftpd", "/usr/sbin/in.tftpd");
+        var remoteOnly = _remote.Write("firmware.loads", 70_000, 4);
+        if (!OperatingSystem.IsWindows())
+        {
+            // tftpd-hpa drops to an unprivileged user and only serves world-readable files
+            File.SetUnixFileMode(_remote.Path, (UnixFileMode)0b111_101_101);
+            File.SetUnixFileMode(Path.Combine(_remote.Path, "firmware.loads"),
+                UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
+        var port = DeadUdpPort();
+        using var process = Process.Start(new ProcessStartInfo(tftpd,
+            ["--foreground", "--address", $"127.0.0.1:{port}", "--secure", _remote.Path])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        })!;
+        try
+        {
+            await Task.Delay(300, TestContext.Current.CancellationToken);
+            await using var central = await TftpTestServer.StartAsync(s =>
+            {
+                s["Tftp:Root"] = _central.Path;
+                s["Tftp:AlternateLocations:0"] = $"127.0.0.1:{port}";
+            });
+            Assert.Equal(remoteOnly, await RawTftp.DownloadAsync(central.V4, "firmware.loads"));
+            await Assert.ThrowsAsync<FileNotFoundException>(() => RawTftp.DownloadAsync(central.V4, "absent.bin"));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static int DeadUdpPort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+}
