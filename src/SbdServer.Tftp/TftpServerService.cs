@@ -591,7 +591,8 @@ public sealed class TftpServerService(
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                foreach (var session in _sessions.Values)
+                // Enumerating the dictionary itself takes no snapshot (Values would copy it every tick).
+                foreach (var (_, session) in _sessions)
                 {
                     lock (session.Gate)
                     {
