@@ -218,14 +218,14 @@ public sealed class CertificateCodecTests : IDisposable
         var ours = Path.Combine(_dir, "ours.pem");
         File.WriteAllBytes(ours, _codec.WritePrivateKeyPem(TestPki.RsaKey, "pw1"));
 
-        var (exit, output) = OpenSsl.Run(openssl, "pkey", "-in", ours, "-passin", "pass:pw1", "-outform", "DER",
-            "-out", Path.Combine(_dir, "plain.der"));
+        var (exit, output) = OpenSsl.Run(openssl, "pkey", "-in", ours, "-passin", "pass:pw1",
+            "-out", Path.Combine(_dir, "plain.pem"));
         Assert.True(exit == 0, output);
         using (var expected = RSA.Create())
         using (var actual = RSA.Create())
         {
             expected.ImportPkcs8PrivateKey(TestPki.RsaKey, out _);
-            actual.ImportPkcs8PrivateKey(File.ReadAllBytes(Path.Combine(_dir, "plain.der")), out _);
+            actual.ImportFromPem(File.ReadAllText(Path.Combine(_dir, "plain.pem")));
             Assert.Equal(expected.ExportParameters(true).D, actual.ExportParameters(true).D);
         }
 
