@@ -146,7 +146,17 @@ internal static class CertCommand
                 return 1;
             }
 
-            var bundle = codec.ReadBundle(File.ReadAllBytes(issuerPath), requireKey: true);
+            var issuerPem = File.ReadAllBytes(issuerPath);
+            CertificateBundle bundle;
+            try
+            {
+                bundle = codec.ReadBundle(issuerPem, requireKey: true);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(issuerPem);
+            }
+
             try
             {
                 created = factory.CreateSigned(

@@ -67,6 +67,19 @@ public class CertificateValidatorTests
     }
 
     [Fact]
+    public void TrustUpload_DsaKey_RejectedAsUnsupported()
+    {
+        using var dsa = DSA.Create(1024);
+        var publicKey = PublicKey.CreateFromSubjectPublicKeyInfo(dsa.ExportSubjectPublicKeyInfo(), out _);
+        var der = SignedByRoot(publicKey);
+
+        var result = Validator.ValidateTrustUpload(der);
+
+        Assert.Equal(TrustRejection.UnsupportedKey, result.Rejection);
+        Assert.Contains("1.2.840.10040.4.1", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TrustUpload_4096BitKey_Accepted()
     {
         Assert.True(Validator.ValidateTrustUpload(CertificateWithRsaPublicKey(4096)).IsValid);
@@ -249,8 +262,12 @@ public class CertificateValidatorTests
         modulus[^1] |= 0x01;
         using var rsa = RSA.Create();
         rsa.ImportParameters(new RSAParameters { Modulus = modulus, Exponent = [0x01, 0x00, 0x01] });
-        var publicKey = PublicKey.CreateFromSubjectPublicKeyInfo(rsa.ExportSubjectPublicKeyInfo(), out _);
-        var request = new CertificateRequest(new X500DistinguishedName("CN=big-key"), publicKey, HashAlgorithmName.SHA256);
+        return SignedByRoot(PublicKey.CreateFromSubjectPublicKeyInfo(rsa.ExportSubjectPublicKeyInfo(), out _));
+    }
+
+    private static byte[] SignedByRoot(PublicKey publicKey)
+    {
+        var request = new CertificateRequest(new X500DistinguishedName("CN=odd-key"), publicKey, HashAlgorithmName.SHA256);
         using var issuerKey = RSA.Create();
         issuerKey.ImportPkcs8PrivateKey(TestPki.Root.PrivateKeyPkcs8, out _);
         using var issuerCertificate = X509CertificateLoader.LoadCertificate(TestPki.Root.CertificateDer);
