@@ -33,7 +33,7 @@ public static class DistinguishedNames
     public static string ToCucm(X500DistinguishedName name)
     {
         var parts = new List<string>();
-        foreach (var rdn in name.EnumerateRelativeDistinguishedNames(reversed: true))
+        foreach (var rdn in name.EnumerateRelativeDistinguishedNames(reversed: false))
         {
             if (rdn.HasMultipleElements)
             {
