@@ -10,7 +10,7 @@ internal static class EncryptionBlockCodec
 
     /// <summary>Bytes of tags 16 (with children), 26 and 27.</summary>
     public static int EncodedLength(EncryptionBlock block) =>
-        3 + IvInfoLength(block) + 3 + KeyInfoLength(block) + 3 + 1 + 3 + block.PlaintextHash.Length + 3 + 3;
+        3 + 3 + IvInfoLength(block) + 3 + KeyInfoLength(block) + 3 + 1 + 3 + block.PlaintextHash.Length;
 
     public static void Write(TlvWriter writer, EncryptionBlock block)
     {

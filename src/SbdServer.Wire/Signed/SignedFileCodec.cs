@@ -36,6 +36,11 @@ public static class SignedFileCodec
         WriteHeaderPrefix(writer, options, signer.Identity, layout);
         WriteHeaderTail(writer, options, layout);
         writer.WriteRaw(body);
+        if (output.Written != signedLength)
+        {
+            throw new InvalidOperationException(
+                $"Header layout computed {signedLength} unsigned bytes but {output.Written} were written.");
+        }
 
         Span<byte> signature = stackalloc byte[MaxSignatureBytes];
         var written = signer.Sign(result.AsSpan(0, signedLength), options.HashAlgorithm, signature);
