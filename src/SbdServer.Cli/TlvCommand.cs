@@ -37,6 +37,12 @@ internal static class TlvCommand
             }
             catch (Wire.Tlv.WireFormatException e)
             {
+                // CUCM's show itl prints the length and this line before giving up; the reason goes to stderr.
+                var kind = Path.GetFileName(parse.GetValue(file)!).StartsWith("CTL", StringComparison.OrdinalIgnoreCase)
+                    ? "CTL"
+                    : "ITL";
+                Console.Out.WriteLine($"Length of {kind} file: {bytes.Length}");
+                Console.Out.WriteLine($"Error parsing the {kind} file!!");
                 throw new CliException("Error parsing the trust list file: " + e.Message);
             }
 

@@ -61,8 +61,9 @@ public sealed class TlvCommandTests
     public void Show_rejects_malformed_files_with_one_line()
     {
         using var temp = new TempFolder();
-        Sbd.Run(temp.Path, "tlv", "show", Sbd.Vector("negative/truncated-ITLFile.tlv"))
-            .AssertOneLineFailure("Error parsing the trust list file");
+        var truncated = Sbd.Run(temp.Path, "tlv", "show", Sbd.Vector("negative/truncated-ITLFile.tlv"));
+        truncated.AssertOneLineFailure("Error parsing the trust list file");
+        Assert.Equal("Length of ITL file: 3612\nError parsing the ITL file!!\n", truncated.Stdout);
         Sbd.Run(temp.Path, "tlv", "show", Sbd.Vector("negative/empty.tlv")).AssertOneLineFailure("empty");
         Sbd.Run(temp.Path, "tlv", "show", "missing.tlv").AssertOneLineFailure("FILE: the file does not exist.");
     }

@@ -97,6 +97,30 @@ public sealed class VectorTests
         Assert.Contains("<fullConfig>false</fullConfig>", xml, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("callmanager.pem", false)]
+    [InlineData("capf.pem", false)]
+    [InlineData("itlrecovery.pem", false)]
+    [InlineData("phone-ec.pem", true)]
+    [InlineData("phone-lsc.pem", false)]
+    [InlineData("sast2.pem", false)]
+    [InlineData("tomcat.pem", false)]
+    [InlineData("tvs-sub1.pem", false)]
+    [InlineData("tvs.pem", false)]
+    public void Every_vector_certificate_loads_with_its_key_and_makes_a_record(string name, bool isEc)
+    {
+        Assert.Equal(
+            Directory.GetFiles(Vectors.Path("certs")).Select(Path.GetFileName).Order(),
+            ["callmanager.pem", "capf.pem", "itlrecovery.pem", "phone-ec.pem", "phone-lsc.pem", "sast2.pem",
+                "tomcat.pem", "tvs-sub1.pem", "tvs.pem"]);
+        using var certificate = Vectors.Certificate(name);
+        Assert.True(certificate.HasPrivateKey);
+        var record = TrustListRecordFactory.FromCertificate(certificate, TrustRole.AppServer);
+        Assert.Equal(isEc, record.IsEllipticCurve);
+        Assert.Equal(isEc ? 97 : 270, record.PublicKey.Length);
+        Assert.Equal(certificate.RawData, record.Certificate);
+    }
+
     private static void AssertHeader(Dictionary<string, string> want, SignedHeader header)
     {
         Assert.Equal(want["Version"], header.Version.ToString());

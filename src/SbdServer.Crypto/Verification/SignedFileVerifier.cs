@@ -33,9 +33,9 @@ public static class SignedFileVerifier
                 DistinguishedNames.ToCucm(certificate.IssuerName)))
         {
             return new VerificationResult(false,
-                $"The file was signed by serial {Convert.ToHexStringLower(header.SerialNumber)} of " +
-                $"'{header.IssuerName}', not by the given certificate (serial " +
-                $"{Convert.ToHexStringLower(CertificateFacts.SerialNumber(certificate))}).");
+                $"The file was signed by the certificate with serial " +
+                $"{Convert.ToHexStringLower(header.SerialNumber)}, not by the given certificate (serial " +
+                $"{Convert.ToHexStringLower(CertificateFacts.SerialNumber(certificate))}, or its issuer differs).");
         }
 
         using var key = certificate.GetRSAPublicKey();
