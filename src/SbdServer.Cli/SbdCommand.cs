@@ -9,6 +9,9 @@ internal static class SbdCommand
     {
         var root = new RootCommand("sbd: build, inspect, sign, verify and encrypt Cisco phone security files offline.");
         root.Subcommands.Add(CertCommand.Create());
+        root.Subcommands.Add(TlvCommand.Create());
+        root.Subcommands.Add(SgnCommand.Create());
+        root.Subcommands.Add(EncCommand.Create());
         return root;
     }
 }
