@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Cluster;
 using SbdServer.Core.Events;
 using SbdServer.Core.Storage;
 
@@ -8,13 +10,17 @@ namespace SbdServer.Core.Backup;
 
 /// <summary>
 /// Backup and restore of the whole security state as one archive sealed with the cluster security password.
-/// Keys stay sealed inside the archive exactly as stored, so a restore is byte-identical.
+/// Keys stay sealed inside the archive exactly as stored (a second layer under the same password), so a restore is
+/// byte-identical.
 /// </summary>
-public sealed class BackupService(ISecurityStore store, IKeyProtector keys, CertificateManager manager)
+public sealed class BackupService(
+    ISecurityStore store,
+    IKeyProtector keys,
+    IPasswordArchive archives,
+    ICertificateInspector inspector,
+    ClusterSecret secret,
+    CertificateManager manager)
 {
-    /// <summary>"SBDBAK" + format version 1.</summary>
-    private static readonly byte[] Magic = "SBDBAK\u0000\u0001"u8.ToArray();
-
     public const int MaxArchiveBytes = 64 * 1024 * 1024;
 
     public async Task<byte[]> CreateAsync(string actor, CancellationToken cancellationToken)
@@ -27,7 +33,7 @@ public sealed class BackupService(ISecurityStore store, IKeyProtector keys, Cert
         var json = JsonSerializer.SerializeToUtf8Bytes(BackupDocument.From(content), BackupDocument.JsonOptions);
         try
         {
-            return [.. Magic, .. keys.Protect(json)];
+            return archives.Seal(json, secret.SecurityPassword);
         }
         finally
         {
@@ -46,12 +52,21 @@ public sealed class BackupService(ISecurityStore store, IKeyProtector keys, Cert
             throw new CertificateStoreException($"The archive is {archive.Length} bytes; the limit is {MaxArchiveBytes}.");
         }
 
-        if (archive.Length < Magic.Length || !archive.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        byte[] json;
+        try
         {
-            throw new CertificateStoreException("This is not an SbdServer backup archive (bad magic or version).");
+            json = archives.Open(archive, secret.SecurityPassword);
+        }
+        catch (WrongPasswordException ex)
+        {
+            throw new CertificateStoreException(
+                "The backup was sealed with another cluster security password; nothing was restored.", ex);
+        }
+        catch (ProtectedDataException ex)
+        {
+            throw new CertificateStoreException($"The backup archive is truncated or damaged ({ex.Message}); nothing was restored.", ex);
         }
 
-        var json = keys.Unprotect(archive.AsSpan(Magic.Length));
         SecurityArchiveContent content;
         try
         {
@@ -82,9 +97,13 @@ public sealed class BackupService(ISecurityStore store, IKeyProtector keys, Cert
             throw new CertificateStoreException("The backup holds no cluster or no nodes.");
         }
 
-        if (!keys.Verify(state.Cluster.PasswordVerifier))
+        try
         {
-            throw new WrongPasswordException("The backup belongs to a cluster with another security password.");
+            keys.VerifyPassword(state.Cluster.PasswordVerifier);
+        }
+        catch (WrongPasswordException)
+        {
+            throw new CertificateStoreException("The backup belongs to a cluster with another security password; nothing was restored.");
         }
 
         foreach (var identity in state.Identities.Cast<object>().Concat(content.History))
@@ -105,14 +124,14 @@ public sealed class BackupService(ISecurityStore store, IKeyProtector keys, Cert
             {
                 key = keys.Unprotect(sealedKey);
             }
-            catch (CertificateStoreException)
+            catch (Exception ex) when (ex is WrongPasswordException or ProtectedDataException)
             {
                 throw new CertificateStoreException($"The private key of {label} in the backup cannot be decrypted; refusing to restore it.");
             }
 
             try
             {
-                if (!KeyPairCheck.Matches(der, key))
+                if (!inspector.KeyMatches(der, key))
                 {
                     throw new CertificateStoreException($"The private key of {label} in the backup does not match its certificate.");
                 }

@@ -15,10 +15,15 @@ public sealed class CertificateManager(
     ISecurityStore store,
     ICertificateFactory factory,
     IKeyProtector keys,
+    ICertificateInspector inspector,
+    ICertificateCodec codec,
+    ICertificateValidator validator,
     CertificateStoreEventHub events,
     LocalNodeOptions subject,
     TimeProvider time) : IDisposable
 {
+    public const int MaxCertificatesPerUpload = 16;
+
     // One writer per process; every use case reads, decides and commits under it.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
@@ -151,7 +156,7 @@ public sealed class CertificateManager(
         var trustStore = CertificateStores.FindTrustStore(storeName)
             ?? throw new CertificateStoreException(
                 $"'{Safe(storeName)}' is not a trust store; use one of {string.Join(", ", CertificateStores.TrustStores)}.");
-        var ders = TrustUploadParser.Parse(body, time.GetUtcNow());
+        var ders = ReadTrustUpload(body);
 
         await _writeLock.WaitAsync(cancellationToken);
         try
@@ -162,7 +167,7 @@ public sealed class CertificateManager(
             foreach (var der in ders)
             {
                 var certificate = new TrustCertificate { Id = Guid.CreateVersion7(), Store = trustStore, AddedAt = time.GetUtcNow() };
-                certificate.SetCertificate(der);
+                certificate.SetCertificate(der, inspector.Inspect(der));
                 var existing = state.TrustCertificates.FirstOrDefault(c => c.Store == trustStore && c.Sha256 == certificate.Sha256)
                     ?? changes.Added.OfType<TrustCertificate>().FirstOrDefault(c => c.Sha256 == certificate.Sha256);
                 if (existing is not null)
@@ -322,7 +327,7 @@ public sealed class CertificateManager(
                 ProtectedKey = keys.Protect(minted.PrivateKeyPkcs8),
                 UpdatedAt = time.GetUtcNow(),
             };
-            identity.SetCertificate(minted.CertificateDer);
+            identity.SetCertificate(minted.CertificateDer, inspector.Inspect(minted.CertificateDer));
             return identity;
         }
         finally
@@ -352,11 +357,11 @@ public sealed class CertificateManager(
             ReplacedAt = time.GetUtcNow(),
             Reason = reason,
         };
-        history.SetCertificate(identity.Der);
+        history.SetCertificate(identity.Der, inspector.Inspect(identity.Der));
         var oldSha256 = identity.Sha256;
 
         // The row keeps its id: readers see either the old or the new certificate+key, never a gap.
-        identity.SetCertificate(fresh.Der);
+        identity.SetCertificate(fresh.Der, inspector.Inspect(fresh.Der));
         identity.ProtectedKey = fresh.ProtectedKey;
         identity.KeyAlgorithm = key;
         identity.PendingCsrKey = null;
@@ -379,6 +384,42 @@ public sealed class CertificateManager(
         changes.Audit.Add(Audit(actor, "certificate.regenerate", $"{owner.Name}/{identity.Name}",
             $"{reason}; SHA-256 {oldSha256} -> {identity.Sha256}; key {key}"));
         changes.Changes.Add(Change(CertificateStoreChangeKind.IdentityCertificateChanged, owner.Name, identity.Name, identity.Sha256));
+    }
+
+    /// <summary>Certificates of a PEM (chain) or DER upload, each checked against CUCM's upload rules; all or nothing.</summary>
+    private IReadOnlyList<byte[]> ReadTrustUpload(byte[] body)
+    {
+        if (body.Length == 0)
+        {
+            throw new CertificateStoreException("The upload is empty; send a PEM or DER certificate as the request body.");
+        }
+
+        IReadOnlyList<byte[]> ders;
+        try
+        {
+            ders = codec.ReadCertificates(body);
+        }
+        catch (CertificateImportException ex)
+        {
+            throw new CertificateStoreException(ex.Message, ex);
+        }
+
+        if (ders.Count > MaxCertificatesPerUpload)
+        {
+            throw new CertificateStoreException($"The upload holds {ders.Count} certificates; the limit is {MaxCertificatesPerUpload}.");
+        }
+
+        for (var i = 0; i < ders.Count; i++)
+        {
+            var verdict = validator.ValidateTrustUpload(ders[i]);
+            if (!verdict.IsValid)
+            {
+                var which = ders.Count == 1 ? "The certificate" : $"Certificate {i + 1} of {ders.Count}";
+                throw new CertificateStoreException($"{which} was refused ({verdict.Rejection}): {verdict.Reason}");
+            }
+        }
+
+        return ders;
     }
 
     private static List<CertificateChange> Requested(ClusterNode node, string name) => [new(node.Name, name)];

@@ -1,3 +1,5 @@
+using SbdServer.Core.Certificates;
+
 namespace SbdServer.Core.CertificateStore;
 
 /// <summary>A stored certificate: its DER bytes and the facts indexed for lookup.</summary>
@@ -23,10 +25,12 @@ public abstract class CertificateRecord
 
     public string Md5 { get; set; } = "";
 
-    /// <summary>Sets <see cref="Der"/> and every fact from it.</summary>
-    public void SetCertificate(byte[] der)
+    /// <summary>Largest DER certificate the store keeps; real ones are under 4 KiB.</summary>
+    public const int MaxDerLength = 64 * 1024;
+
+    /// <summary>Sets <see cref="Der"/> and the facts read from it.</summary>
+    public void SetCertificate(byte[] der, CertificateFacts facts)
     {
-        var facts = CertificateFacts.FromDer(der);
         Der = der;
         SerialNumber = facts.SerialNumber;
         Subject = facts.Subject;

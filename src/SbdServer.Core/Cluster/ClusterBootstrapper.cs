@@ -37,11 +37,15 @@ public sealed class ClusterBootstrapper(
             return Outcome.ClusterCreated;
         }
 
-        if (!keys.Verify(state.Cluster.PasswordVerifier))
+        try
+        {
+            keys.VerifyPassword(state.Cluster.PasswordVerifier);
+        }
+        catch (WrongPasswordException ex)
         {
             throw new WrongPasswordException(
                 "Sbd:Cluster:SecurityPassword is not the password this cluster was created with; refusing to start " +
-                "(nothing was changed or regenerated).");
+                "(nothing was changed or regenerated).", ex);
         }
 
         var node = state.FindNode(local.Name);
@@ -98,7 +102,7 @@ public sealed class ClusterBootstrapper(
             Name = local.ClusterName,
             SecurityMode = SecurityMode.NonSecure,
             ItlSignerMode = ItlSignerMode.ItlRecovery,
-            PasswordVerifier = keys.CreateVerifier(),
+            PasswordVerifier = keys.CreatePasswordVerifier(),
             CreatedAt = now,
         };
         var node = new ClusterNode

@@ -11,7 +11,7 @@ public sealed class ClusterSettings
 
     public ItlSignerMode ItlSignerMode { get; set; }
 
-    /// <summary>Proves the cluster security password without storing it (produced by <see cref="CertificateStore.IKeyProtector"/>).</summary>
+    /// <summary>Proves the cluster security password without storing it (produced by <see cref="Certificates.IKeyProtector"/>).</summary>
     public required byte[] PasswordVerifier { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

@@ -12,7 +12,7 @@ internal static class CertificateRecordMapping
     {
         builder.HasKey(c => c.Id);
         builder.Property(c => c.Id).ValueGeneratedNever();
-        builder.Property(c => c.Der).HasMaxLength(CertificateFacts.MaxDerLength);
+        builder.Property(c => c.Der).HasMaxLength(CertificateRecord.MaxDerLength);
         builder.Property(c => c.SerialNumber).HasMaxLength(128);
         builder.Property(c => c.Subject).HasMaxLength(1024);
         builder.Property(c => c.Issuer).HasMaxLength(1024);

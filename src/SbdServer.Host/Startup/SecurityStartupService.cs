@@ -1,0 +1,39 @@
+using SbdServer.Core.Certificates;
+using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Cluster;
+using SbdServer.Persistence.Database;
+
+namespace SbdServer.Host.Startup;
+
+/// <summary>
+/// Runs before the other services: applies migrations (unless <c>Sbd:Database:Migrate=false</c>), then creates or
+/// checks the cluster. Any failure (wrong password, unreachable database) stops the host.
+/// </summary>
+internal sealed class SecurityStartupService(
+    SbdDbContextFactory contexts,
+    IServiceProvider services,
+    LocalNodeOptions local,
+    ILogger<SecurityStartupService> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (contexts.Options.Migrate)
+            {
+                await contexts.MigrateAsync(cancellationToken);
+                HostLog.Migrated(logger, contexts.Options.Provider.ToString());
+            }
+
+            var outcome = await services.GetRequiredService<ClusterBootstrapper>().EnsureAsync(cancellationToken);
+            HostLog.SecurityReady(logger, outcome.ToString(), local.Name);
+        }
+        catch (Exception ex) when (ex is WrongPasswordException or CertificateStoreException or InvalidOperationException)
+        {
+            HostLog.StartRefused(logger, ex.Message);
+            throw;
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
