@@ -22,11 +22,18 @@ internal sealed class SecurityStartupService(
             if (contexts.Options.Migrate)
             {
                 await contexts.MigrateAsync(cancellationToken);
-                HostLog.Migrated(logger, contexts.Options.Provider.ToString());
+                var provider = contexts.Options.Provider == DatabaseProvider.Sqlite ? "SQLite" : "PostgreSQL";
+                HostLog.Migrated(logger, provider);
             }
 
             var outcome = await services.GetRequiredService<ClusterBootstrapper>().EnsureAsync(cancellationToken);
-            HostLog.SecurityReady(logger, outcome.ToString(), local.Name);
+            var what = outcome switch
+            {
+                ClusterBootstrapper.Outcome.ClusterCreated => "cluster created",
+                ClusterBootstrapper.Outcome.NodeJoined => "node joined",
+                _ => "existing cluster",
+            };
+            HostLog.SecurityReady(logger, what, local.Name);
         }
         catch (Exception ex) when (ex is WrongPasswordException or CertificateStoreException or InvalidOperationException)
         {
