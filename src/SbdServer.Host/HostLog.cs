@@ -4,7 +4,7 @@ namespace SbdServer.Host;
 internal static partial class HostLog
 {
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning,
-        Message = "{Key} was not configured; generated one for this new data directory and stored it in {Path}. Keep a copy: without it the keys cannot be opened.")]
+        Message = "{Key} was not configured; generated one for this new data directory and stored it in {Path}. Keep a copy in a safe place.")]
     public static partial void SecretGenerated(ILogger logger, string key, string path);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Database migrations applied ({Provider})")]

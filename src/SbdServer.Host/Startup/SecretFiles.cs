@@ -44,7 +44,7 @@ internal static class SecretFiles
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var writer = new StreamWriter(path, System.Text.Encoding.UTF8, options))
+        using (var writer = new StreamWriter(path, new System.Text.UTF8Encoding(false), options))
         {
             writer.Write(generated);
         }

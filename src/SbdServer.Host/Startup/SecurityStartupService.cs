@@ -1,6 +1,7 @@
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
+using SbdServer.Host.Auth;
 using SbdServer.Persistence.Database;
 
 namespace SbdServer.Host.Startup;
@@ -19,6 +20,9 @@ internal sealed class SecurityStartupService(
     {
         try
         {
+            // Secrets first: whether one may be generated depends on the database not existing yet.
+            _ = services.GetRequiredService<ClusterSecret>();
+            _ = services.GetService<AdminCredentials>();
             if (contexts.Options.Migrate)
             {
                 await contexts.MigrateAsync(cancellationToken);
