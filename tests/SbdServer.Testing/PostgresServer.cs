@@ -39,7 +39,8 @@ public sealed class PostgresServer
     /// <summary>Creates an empty database and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync()
     {
-        var name = $"sbd_test_{Environment.ProcessId}_{Interlocked.Increment(ref _databaseCounter)}_{Guid.NewGuid():N}"[..60];
+        var name = $"sbd_test_{Environment.ProcessId}_{Interlocked.Increment(ref _databaseCounter)}_{Guid.NewGuid():N}";
+        name = name[..Math.Min(name.Length, 60)];
         await using (var connection = new NpgsqlConnection(AdminConnectionString))
         {
             await connection.OpenAsync();
@@ -71,7 +72,7 @@ public sealed class PostgresServer
         }
 
         var root = Environment.UserName == "root";
-        var dir = Path.Combine(Path.GetTempPath(), $"sbd-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
+        var dir = Path.Combine(Path.GetTempPath(), $"sbd-pg-{Environment.ProcessId}-{Guid.NewGuid():N}");
         var data = Path.Combine(dir, "data");
         Directory.CreateDirectory(dir);
         if (root)
