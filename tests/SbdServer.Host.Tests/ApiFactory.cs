@@ -46,6 +46,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseSetting("Serilog:MinimumLevel:Default", "Error");
         builder.UseSetting("Sbd:DataDir", DataDir);
         builder.UseSetting("Sbd:Cluster:SecurityPassword", SecurityPassword);
         builder.UseSetting("Sbd:Admin:Password", AdminPassword);

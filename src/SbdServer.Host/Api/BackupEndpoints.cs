@@ -26,7 +26,7 @@ internal static class BackupEndpoints
 
             await backups.RestoreAsync(archive, Actor.Of(user), ct);
             return Results.NoContent();
-        }).Accepts<byte[]>("application/octet-stream").WithTags("Backup");
+        }).WithTags("Backup");
 
         return api;
     }

@@ -39,7 +39,7 @@ internal static class ParameterEndpoints
             }
 
             return Results.Ok(new ParameterValue(await manager.SetParameterAsync(name, body?.Value, Actor.Of(user), ct)));
-        }).Accepts<ParameterValue>("application/json");
+        });
 
         return api;
     }

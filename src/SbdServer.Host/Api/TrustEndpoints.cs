@@ -23,7 +23,7 @@ internal static class TrustEndpoints
 
             var body = await RequestBody.ReadAsync(request, ICertificateCodec.MaxInputBytes, ct);
             return Results.Ok(await manager.UploadTrustAsync(store, body, Actor.Of(user), ct));
-        }).Accepts<byte[]>("application/x-pem-file", "application/pkix-cert");
+        });
 
         trust.MapDelete("/{store}/{sha256}", async (
             string store, string sha256, ClaimsPrincipal user, CertificateManager manager, CancellationToken ct) =>
