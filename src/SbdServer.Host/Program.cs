@@ -3,10 +3,13 @@ using SbdServer.Host.Composition;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddSbdDefaults();
+builder.AddSbdPersistence();
+builder.AddSbdApi();
 
 var app = builder.Build();
 
 app.MapSbdHealth();
+app.MapSbdApi();
 
 app.Run();
 
