@@ -8,6 +8,10 @@ internal static class SbdCommand
     public static RootCommand Create()
     {
         var root = new RootCommand("sbd: build, inspect, sign, verify and encrypt Cisco phone security files offline.");
+        root.Subcommands.Add(CertCommand.Create());
+        root.Subcommands.Add(TlvCommand.Create());
+        root.Subcommands.Add(SgnCommand.Create());
+        root.Subcommands.Add(EncCommand.Create());
         return root;
     }
 }

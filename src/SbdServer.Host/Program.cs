@@ -3,11 +3,14 @@ using SbdServer.Host.Composition;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddSbdDefaults();
+builder.AddSbdPersistence();
+builder.AddSbdApi();
 builder.AddSbdTftp();
 
 var app = builder.Build();
 
 app.MapSbdHealth();
+app.MapSbdApi();
 app.MapSbdTftp();
 
 app.Run();

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(SbdServer.Benchmarks.SigningBenchmarks).Assembly).Run(args);

@@ -1,0 +1,148 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using SbdServer.Core.Certificates;
+using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Cluster;
+using SbdServer.Core.Events;
+using SbdServer.Core.Storage;
+
+namespace SbdServer.Core.Backup;
+
+/// <summary>
+/// Backup and restore of the whole security state as one archive sealed with the cluster security password.
+/// Keys stay sealed inside the archive exactly as stored (a second layer under the same password), so a restore is
+/// byte-identical.
+/// </summary>
+public sealed class BackupService(
+    ISecurityStore store,
+    IKeyProtector keys,
+    IPasswordArchive archives,
+    ICertificateInspector inspector,
+    ClusterSecret secret,
+    CertificateManager manager)
+{
+    public const int MaxArchiveBytes = 64 * 1024 * 1024;
+
+    public async Task<byte[]> CreateAsync(string actor, CancellationToken cancellationToken)
+    {
+        var audit = new SecurityChangeSet();
+        audit.Audit.Add(manager.Audit(actor, "backup.create", "cluster", ""));
+        await store.CommitAsync(audit, cancellationToken);
+
+        var content = await store.ExportAsync(cancellationToken);
+        var json = JsonSerializer.SerializeToUtf8Bytes(BackupDocument.From(content), BackupDocument.JsonOptions);
+        try
+        {
+            return archives.Seal(json, secret.SecurityPassword);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(json);
+        }
+    }
+
+    /// <summary>
+    /// Replaces the state with the archive's. Refuses, with nothing changed, an archive that is truncated, tampered,
+    /// sealed with another password, or missing a private key (CSCtn50405).
+    /// </summary>
+    public async Task RestoreAsync(byte[] archive, string actor, CancellationToken cancellationToken)
+    {
+        if (archive.Length > MaxArchiveBytes)
+        {
+            throw new CertificateStoreException($"The archive is {archive.Length} bytes; the limit is {MaxArchiveBytes}.");
+        }
+
+        byte[] json;
+        try
+        {
+            json = archives.Open(archive, secret.SecurityPassword);
+        }
+        catch (WrongPasswordException ex)
+        {
+            throw new CertificateStoreException(
+                "The backup was sealed with another cluster security password; nothing was restored.", ex);
+        }
+        catch (ProtectedDataException ex)
+        {
+            throw new CertificateStoreException($"The backup archive is truncated or damaged ({ex.Message}); nothing was restored.", ex);
+        }
+
+        SecurityArchiveContent content;
+        try
+        {
+            content = (JsonSerializer.Deserialize<BackupDocument>(json, BackupDocument.JsonOptions)
+                ?? throw new CertificateStoreException("The backup archive is empty.")).ToContent();
+        }
+        catch (JsonException)
+        {
+            throw new CertificateStoreException("The backup archive decrypted but its content is not a valid backup document.");
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(json);
+        }
+
+        Validate(content);
+        var extra = new SecurityChangeSet();
+        extra.Audit.Add(manager.Audit(actor, "backup.restore", "cluster", $"{content.State.Identities.Count} identity certificates"));
+        extra.Changes.Add(manager.Change(CertificateStoreChangeKind.Restored, null, null, null));
+        await store.ReplaceAllAsync(content, extra, cancellationToken);
+    }
+
+    private void Validate(SecurityArchiveContent content)
+    {
+        var state = content.State;
+        if (state.Cluster is null || state.Nodes.Count == 0)
+        {
+            throw new CertificateStoreException("The backup holds no cluster or no nodes.");
+        }
+
+        try
+        {
+            keys.VerifyPassword(state.Cluster.PasswordVerifier);
+        }
+        catch (WrongPasswordException)
+        {
+            throw new CertificateStoreException("The backup belongs to a cluster with another security password; nothing was restored.");
+        }
+
+        foreach (var identity in state.Identities.Cast<object>().Concat(content.History))
+        {
+            var (der, sealedKey, label) = identity switch
+            {
+                IdentityCertificate c => (c.Der, c.ProtectedKey, $"{NodeName(state, c.NodeId)}/{c.Name}"),
+                CertificateHistoryEntry h => (h.Der, h.ProtectedKey, $"history {NodeName(state, h.NodeId)}/{h.Name}"),
+                _ => throw new InvalidOperationException(),
+            };
+            if (sealedKey.Length == 0)
+            {
+                throw new CertificateStoreException($"The backup lacks the private key of {label}; refusing to restore it.");
+            }
+
+            byte[] key;
+            try
+            {
+                key = keys.Unprotect(sealedKey);
+            }
+            catch (Exception ex) when (ex is WrongPasswordException or ProtectedDataException)
+            {
+                throw new CertificateStoreException($"The private key of {label} in the backup cannot be decrypted; refusing to restore it.");
+            }
+
+            try
+            {
+                if (!inspector.KeyMatches(der, key))
+                {
+                    throw new CertificateStoreException($"The private key of {label} in the backup does not match its certificate.");
+                }
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(key);
+            }
+        }
+    }
+
+    private static string NodeName(SecuritySnapshot state, Guid nodeId) =>
+        state.Nodes.FirstOrDefault(n => n.Id == nodeId)?.Name ?? nodeId.ToString();
+}

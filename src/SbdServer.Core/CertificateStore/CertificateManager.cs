@@ -1,0 +1,449 @@
+using System.Security.Cryptography;
+using SbdServer.Core.Audit;
+using SbdServer.Core.Certificates;
+using SbdServer.Core.Cluster;
+using SbdServer.Core.Events;
+using SbdServer.Core.Impact;
+using SbdServer.Core.Nodes;
+using SbdServer.Core.Parameters;
+using SbdServer.Core.Storage;
+
+namespace SbdServer.Core.CertificateStore;
+
+/// <summary>Certificate management use cases (issue 3): listing, regeneration with impact check, trust stores, parameters.</summary>
+public sealed class CertificateManager(
+    ISecurityStore store,
+    ICertificateFactory factory,
+    IKeyProtector keys,
+    ICertificateInspector inspector,
+    ICertificateCodec codec,
+    ICertificateValidator validator,
+    CertificateStoreEventHub events,
+    LocalNodeOptions subject,
+    TimeProvider time) : IDisposable
+{
+    public const int MaxCertificatesPerUpload = 16;
+
+    // One writer per process; every use case reads, decides and commits under it.
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    public void Dispose() => _writeLock.Dispose();
+
+    public async Task<IReadOnlyList<ClusterNode>> GetNodesAsync(CancellationToken cancellationToken) =>
+        (await store.LoadAsync(cancellationToken)).Nodes;
+
+    public async Task<IReadOnlyList<CertificateView>> GetCertificatesAsync(string nodeName, CancellationToken cancellationToken)
+    {
+        var state = await store.LoadAsync(cancellationToken);
+        var node = RequireNode(state, nodeName);
+        var identities = state.Identities
+            .Where(c => c.NodeId == node.Id || (c.Name == CertificateStores.ItlRecovery && node.IsPublisher))
+            .OrderBy(c => c.Name, StringComparer.Ordinal)
+            .Select(CertificateView.Of);
+        var trust = state.TrustCertificates.OrderBy(c => c.Store, StringComparer.Ordinal).ThenBy(c => c.Subject, StringComparer.Ordinal)
+            .Select(CertificateView.Of);
+        return [.. identities, .. trust];
+    }
+
+    /// <summary>DER of the identity certificate <paramref name="name"/>, or of a trust certificate by SHA-256.</summary>
+    public async Task<byte[]> GetCertificateDerAsync(string nodeName, string name, CancellationToken cancellationToken)
+    {
+        var state = await store.LoadAsync(cancellationToken);
+        var node = RequireNode(state, nodeName);
+        var identity = CertificateStores.FindIdentity(name);
+        if (identity is not null)
+        {
+            return (state.FindIdentity(node, identity)
+                ?? throw new NotFoundException($"Node '{node.Name}' has no {identity} certificate.")).Der;
+        }
+
+        var trust = state.TrustCertificates.FirstOrDefault(c => string.Equals(c.Sha256, name, StringComparison.OrdinalIgnoreCase));
+        return trust?.Der ?? throw new NotFoundException(
+            $"'{Safe(name)}' is neither an identity certificate name ({string.Join(", ", CertificateStores.Identities)}) nor the SHA-256 of a trust certificate.");
+    }
+
+    /// <summary>The impact a regeneration would have, without changing anything.</summary>
+    public async Task<ImpactReport> PreviewAsync(string nodeName, string name, CancellationToken cancellationToken)
+    {
+        var state = await store.LoadAsync(cancellationToken);
+        var (node, identity) = RequireIdentity(state, nodeName, name);
+        return ImpactAnalyzer.Analyze(state, Requested(node, identity.Name));
+    }
+
+    /// <summary>
+    /// Replaces an identity certificate with a new self-signed one (new key; <paramref name="key"/> null keeps the
+    /// algorithm and size). The old certificate and key move to history in the same transaction.
+    /// </summary>
+    public async Task<ImpactReport> RegenerateAsync(
+        string nodeName, string name, KeyAlgorithm? key, bool confirm, string actor, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            var state = await store.LoadAsync(cancellationToken);
+            var (node, identity) = RequireIdentity(state, nodeName, name);
+            var report = ImpactAnalyzer.Analyze(state, Requested(node, identity.Name));
+            if (report.RequiresConfirmation && !confirm)
+            {
+                throw new ConfirmationRequiredException(report);
+            }
+
+            var owner = state.Nodes.First(n => n.Id == identity.NodeId);
+            var changes = new SecurityChangeSet();
+            Replace(changes, state, owner, identity, key ?? identity.KeyAlgorithm, "regenerated", actor);
+            await store.CommitAsync(changes, cancellationToken);
+            return report with { Applied = true };
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Changes a node's host name and/or domain: all of its identity certificates are regenerated at once, with the
+    /// same impact check (cucm-reference scenario 24).
+    /// </summary>
+    public async Task<ImpactReport> ChangeHostAsync(
+        string nodeName, string newFqdn, string? newAddress, bool confirm, string actor, CancellationToken cancellationToken)
+    {
+        var fqdnCheck = new LocalNodeOptions { Fqdn = newFqdn, Address = newAddress ?? "127.0.0.1" };
+        var validation = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(
+                fqdnCheck, new System.ComponentModel.DataAnnotations.ValidationContext(fqdnCheck), validation, true))
+        {
+            throw new CertificateStoreException(string.Join(" ", validation.Select(v => v.ErrorMessage)).Replace("Sbd:Node:", "", StringComparison.Ordinal));
+        }
+
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            var state = await store.LoadAsync(cancellationToken);
+            var node = RequireNode(state, nodeName);
+            var owned = state.Identities.Where(c => c.NodeId == node.Id).ToList();
+            var report = ImpactAnalyzer.Analyze(state, [.. owned.Where(c => CertificateStores.ItlRelevant.Contains(c.Name))
+                .Select(c => new CertificateChange(node.Name, c.Name))]);
+            if (report.RequiresConfirmation && !confirm)
+            {
+                throw new ConfirmationRequiredException(report);
+            }
+
+            var changes = new SecurityChangeSet();
+            var oldFqdn = node.Fqdn;
+            node.Fqdn = newFqdn;
+            node.IpAddress = newAddress ?? node.IpAddress;
+            changes.Updated.Add(node);
+            foreach (var identity in owned)
+            {
+                Replace(changes, state, node, identity, identity.KeyAlgorithm, "host changed", actor);
+            }
+
+            changes.Audit.Add(Audit(actor, "node.host-changed", node.Name, $"FQDN {oldFqdn} -> {newFqdn}"));
+            changes.Changes.Add(Change(CertificateStoreChangeKind.NodeChanged, node.Name, null, null));
+            await store.CommitAsync(changes, cancellationToken);
+            return report with { Applied = true };
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Adds PEM/DER certificates (a chain is fine) to a trust store; all or nothing.</summary>
+    public async Task<IReadOnlyList<CertificateView>> UploadTrustAsync(
+        string storeName, byte[] body, string actor, CancellationToken cancellationToken)
+    {
+        var trustStore = CertificateStores.FindTrustStore(storeName)
+            ?? throw new CertificateStoreException(
+                $"'{Safe(storeName)}' is not a trust store; use one of {string.Join(", ", CertificateStores.TrustStores)}.");
+        var ders = ReadTrustUpload(body);
+
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            var state = await store.LoadAsync(cancellationToken);
+            var changes = new SecurityChangeSet();
+            var result = new List<CertificateView>();
+            foreach (var der in ders)
+            {
+                var certificate = new TrustCertificate { Id = Guid.CreateVersion7(), Store = trustStore, AddedAt = time.GetUtcNow() };
+                certificate.SetCertificate(der, inspector.Inspect(der));
+                var existing = state.TrustCertificates.FirstOrDefault(c => c.Store == trustStore && c.Sha256 == certificate.Sha256)
+                    ?? changes.Added.OfType<TrustCertificate>().FirstOrDefault(c => c.Sha256 == certificate.Sha256);
+                if (existing is not null)
+                {
+                    result.Add(CertificateView.Of(existing));
+                    continue;
+                }
+
+                changes.Added.Add(certificate);
+                changes.Audit.Add(Audit(actor, "trust.upload", $"{trustStore}/{certificate.Sha256}", certificate.Subject));
+                changes.Changes.Add(Change(CertificateStoreChangeKind.TrustCertificateAdded, null, trustStore, certificate.Sha256));
+                result.Add(CertificateView.Of(certificate));
+            }
+
+            if (!changes.IsEmpty)
+            {
+                await store.CommitAsync(changes, cancellationToken);
+            }
+
+            return result;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async Task DeleteTrustAsync(string storeName, string sha256, string actor, CancellationToken cancellationToken)
+    {
+        var trustStore = CertificateStores.FindTrustStore(storeName)
+            ?? throw new CertificateStoreException(
+                $"'{Safe(storeName)}' is not a trust store; use one of {string.Join(", ", CertificateStores.TrustStores)}.");
+        if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigit))
+        {
+            throw new CertificateStoreException("The SHA-256 fingerprint must be 64 hex digits.");
+        }
+
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            var state = await store.LoadAsync(cancellationToken);
+            var existing = state.TrustCertificates.FirstOrDefault(c =>
+                    c.Store == trustStore && string.Equals(c.Sha256, sha256, StringComparison.OrdinalIgnoreCase))
+                ?? throw new NotFoundException($"{trustStore} holds no certificate with SHA-256 {sha256.ToLowerInvariant()}.");
+            var changes = new SecurityChangeSet();
+            changes.Removed.Add(existing);
+            changes.Audit.Add(Audit(actor, "trust.delete", $"{trustStore}/{existing.Sha256}", existing.Subject));
+            changes.Changes.Add(Change(CertificateStoreChangeKind.TrustCertificateRemoved, null, trustStore, existing.Sha256));
+            await store.CommitAsync(changes, cancellationToken);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Phones depending on <paramref name="nodeName"/> fetched the current ITL: earlier changes no longer count as "together".</summary>
+    public async Task MarkItlPropagatedAsync(string nodeName, string actor, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            var state = await store.LoadAsync(cancellationToken);
+            var node = RequireNode(state, nodeName);
+            var changes = new SecurityChangeSet();
+            changes.Removed.AddRange(state.PendingItlChanges.Where(p => p.NodeId == node.Id));
+            changes.Audit.Add(Audit(actor, "itl.propagated", node.Name, ""));
+            changes.Changes.Add(Change(CertificateStoreChangeKind.ItlPropagated, node.Name, null, null));
+            await store.CommitAsync(changes, cancellationToken);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async Task<string> GetParameterAsync(string name, CancellationToken cancellationToken)
+    {
+        var definition = RequireParameter(name);
+        var state = await store.LoadAsync(cancellationToken);
+        var cluster = state.Cluster ?? throw new CertificateStoreException("The cluster has not been created yet.");
+        return definition.Name switch
+        {
+            EnterpriseParameterCatalog.ClusterSecurityMode => cluster.SecurityMode.ToString(),
+            EnterpriseParameterCatalog.ItlSignerMode => cluster.ItlSignerMode == ItlSignerMode.ItlRecovery ? "ITLRecovery" : "CallManager",
+            _ => state.ParameterValue(definition.Name),
+        };
+    }
+
+    public async Task<string> SetParameterAsync(string name, string? value, string actor, CancellationToken cancellationToken)
+    {
+        var definition = RequireParameter(name);
+        if (value is null)
+        {
+            throw new CertificateStoreException("The body must be {\"value\": \"...\"} with a string value.");
+        }
+
+        var normalized = definition.Normalize(value)
+            ?? throw new CertificateStoreException($"'{Safe(value)}' is not allowed for {definition.Name}; use {definition.Allowed}.");
+
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            var state = await store.LoadAsync(cancellationToken);
+            var cluster = state.Cluster ?? throw new CertificateStoreException("The cluster has not been created yet.");
+            var changes = new SecurityChangeSet();
+            switch (definition.Name)
+            {
+                case EnterpriseParameterCatalog.ClusterSecurityMode:
+                    cluster.SecurityMode = Enum.Parse<SecurityMode>(normalized);
+                    changes.Updated.Add(cluster);
+                    break;
+                case EnterpriseParameterCatalog.ItlSignerMode:
+                    cluster.ItlSignerMode = normalized == "ITLRecovery" ? ItlSignerMode.ItlRecovery : ItlSignerMode.CallManager;
+                    changes.Updated.Add(cluster);
+                    break;
+                default:
+                    var existing = state.Parameters.FirstOrDefault(p => p.Name == definition.Name);
+                    if (existing is null)
+                    {
+                        changes.Added.Add(new EnterpriseParameter { Name = definition.Name, Value = normalized, UpdatedAt = time.GetUtcNow() });
+                    }
+                    else
+                    {
+                        existing.Value = normalized;
+                        existing.UpdatedAt = time.GetUtcNow();
+                        changes.Updated.Add(existing);
+                    }
+
+                    break;
+            }
+
+            changes.Audit.Add(Audit(actor, "parameter.set", definition.Name, normalized));
+            changes.Changes.Add(Change(CertificateStoreChangeKind.ParameterChanged, null, definition.Name, null));
+            await store.CommitAsync(changes, cancellationToken);
+            return normalized;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Mints a new identity certificate for <paramref name="node"/> and seals its key.</summary>
+    internal IdentityCertificate Mint(ClusterNode node, string name, KeyAlgorithm key)
+    {
+        var spec = IdentitySpecs.For(name, node, subject, key);
+        var minted = factory.CreateSelfSigned(spec, time.GetUtcNow().AddMinutes(-5));
+        try
+        {
+            var identity = new IdentityCertificate
+            {
+                Id = Guid.CreateVersion7(),
+                NodeId = node.Id,
+                Name = name,
+                KeyAlgorithm = key,
+                ProtectedKey = keys.Protect(minted.PrivateKeyPkcs8),
+                UpdatedAt = time.GetUtcNow(),
+            };
+            identity.SetCertificate(minted.CertificateDer, inspector.Inspect(minted.CertificateDer));
+            return identity;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(minted.PrivateKeyPkcs8);
+        }
+    }
+
+    internal AuditEntry Audit(string actor, string action, string target, string details) =>
+        new() { Id = Guid.CreateVersion7(), At = time.GetUtcNow(), Actor = actor, Action = action, Target = target, Details = details };
+
+    internal CertificateStoreChange Change(CertificateStoreChangeKind kind, string? node, string? name, string? sha256) =>
+        new(kind, events.InstanceId, node, name, sha256, time.GetUtcNow());
+
+    private void Replace(
+        SecurityChangeSet changes, SecuritySnapshot state, ClusterNode owner, IdentityCertificate identity, KeyAlgorithm key,
+        string reason, string actor)
+    {
+        var fresh = Mint(owner, identity.Name, key);
+        var history = new CertificateHistoryEntry
+        {
+            Id = Guid.CreateVersion7(),
+            NodeId = identity.NodeId,
+            Name = identity.Name,
+            KeyAlgorithm = identity.KeyAlgorithm,
+            ProtectedKey = identity.ProtectedKey,
+            ReplacedAt = time.GetUtcNow(),
+            Reason = reason,
+        };
+        history.SetCertificate(identity.Der, inspector.Inspect(identity.Der));
+        var oldSha256 = identity.Sha256;
+
+        // The row keeps its id: readers see either the old or the new certificate+key, never a gap.
+        identity.SetCertificate(fresh.Der, inspector.Inspect(fresh.Der));
+        identity.ProtectedKey = fresh.ProtectedKey;
+        identity.KeyAlgorithm = key;
+        identity.PendingCsrKey = null;
+        identity.UpdatedAt = fresh.UpdatedAt;
+        changes.Updated.Add(identity);
+        changes.Added.Add(history);
+
+        if (CertificateStores.ItlRelevant.Contains(identity.Name)
+            && !state.PendingItlChanges.Any(p => p.NodeId == owner.Id && p.CertificateName == identity.Name))
+        {
+            changes.Added.Add(new PendingItlChange
+            {
+                Id = Guid.CreateVersion7(),
+                NodeId = owner.Id,
+                CertificateName = identity.Name,
+                ChangedAt = time.GetUtcNow(),
+            });
+        }
+
+        changes.Audit.Add(Audit(actor, "certificate.regenerate", $"{owner.Name}/{identity.Name}",
+            $"{reason}; SHA-256 {oldSha256} -> {identity.Sha256}; key {key}"));
+        changes.Changes.Add(Change(CertificateStoreChangeKind.IdentityCertificateChanged, owner.Name, identity.Name, identity.Sha256));
+    }
+
+    /// <summary>Certificates of a PEM (chain) or DER upload, each checked against CUCM's upload rules; all or nothing.</summary>
+    private IReadOnlyList<byte[]> ReadTrustUpload(byte[] body)
+    {
+        if (body.Length == 0)
+        {
+            throw new CertificateStoreException("The upload is empty; send a PEM or DER certificate as the request body.");
+        }
+
+        IReadOnlyList<byte[]> ders;
+        try
+        {
+            ders = codec.ReadCertificates(body);
+        }
+        catch (CertificateImportException ex)
+        {
+            throw new CertificateStoreException(ex.Message, ex);
+        }
+
+        if (ders.Count > MaxCertificatesPerUpload)
+        {
+            throw new CertificateStoreException($"The upload holds {ders.Count} certificates; the limit is {MaxCertificatesPerUpload}.");
+        }
+
+        for (var i = 0; i < ders.Count; i++)
+        {
+            var verdict = validator.ValidateTrustUpload(ders[i]);
+            if (!verdict.IsValid)
+            {
+                var which = ders.Count == 1 ? "The certificate" : $"Certificate {i + 1} of {ders.Count}";
+                throw new CertificateStoreException($"{which} was refused ({verdict.Rejection}): {verdict.Reason}");
+            }
+        }
+
+        return ders;
+    }
+
+    private static List<CertificateChange> Requested(ClusterNode node, string name) => [new(node.Name, name)];
+
+    private static ClusterNode RequireNode(SecuritySnapshot state, string nodeName) =>
+        state.FindNode(nodeName) ?? throw new NotFoundException($"No node named '{Safe(nodeName)}'.");
+
+    private static (ClusterNode Node, IdentityCertificate Identity) RequireIdentity(SecuritySnapshot state, string nodeName, string name)
+    {
+        var node = RequireNode(state, nodeName);
+        var canonical = CertificateStores.FindIdentity(name)
+            ?? throw new CertificateStoreException(
+                $"'{Safe(name)}' is not an identity certificate; use one of {string.Join(", ", CertificateStores.Identities)}.");
+        var identity = state.FindIdentity(node, canonical)
+            ?? throw new NotFoundException($"Node '{node.Name}' has no {canonical} certificate.");
+        return (node, identity);
+    }
+
+    private static ParameterDefinition RequireParameter(string name) =>
+        EnterpriseParameterCatalog.Find(name)
+        ?? throw new NotFoundException(
+            $"Unknown enterprise parameter '{Safe(name)}'; known: {string.Join(", ", EnterpriseParameterCatalog.All.Select(p => p.Name))}.");
+
+    /// <summary>Echoes caller input in messages without control characters or unbounded length.</summary>
+    internal static string Safe(string value) =>
+        new(value.Take(80).Select(c => char.IsControl(c) ? '?' : c).ToArray());
+}

@@ -1,0 +1,11 @@
+namespace SbdServer.Core.Certificates;
+
+/// <summary>Reads facts out of certificates. Implemented by SbdServer.Crypto.</summary>
+public interface ICertificateInspector
+{
+    /// <summary>Facts of one DER certificate; <see cref="CertificateImportException"/> when it is not one.</summary>
+    CertificateFacts Inspect(ReadOnlySpan<byte> certificateDer);
+
+    /// <summary>True when <paramref name="privateKeyPkcs8"/> is the private half of the certificate's public key.</summary>
+    bool KeyMatches(ReadOnlySpan<byte> certificateDer, ReadOnlySpan<byte> privateKeyPkcs8);
+}

@@ -1,0 +1,152 @@
+using SbdServer.Core.Certificates;
+using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Events;
+using SbdServer.Core.Nodes;
+using SbdServer.Core.Parameters;
+using SbdServer.Core.Storage;
+
+namespace SbdServer.Core.Cluster;
+
+/// <summary>
+/// First start: creates the cluster, this node and its certificates. Later starts: proves the security password and
+/// adds only what is missing; nothing that exists is ever regenerated.
+/// </summary>
+public sealed class ClusterBootstrapper(
+    ISecurityStore store,
+    CertificateManager manager,
+    IKeyProtector keys,
+    LocalNodeOptions local,
+    TimeProvider time)
+{
+    public const string Actor = "system";
+
+    /// <summary>Outcome of <see cref="EnsureAsync"/>.</summary>
+    public enum Outcome
+    {
+        ClusterCreated,
+        NodeJoined,
+        Existing,
+    }
+
+    public async Task<Outcome> EnsureAsync(CancellationToken cancellationToken)
+    {
+        var state = await store.LoadAsync(cancellationToken);
+        if (state.Cluster is null)
+        {
+            await CreateClusterAsync(cancellationToken);
+            return Outcome.ClusterCreated;
+        }
+
+        try
+        {
+            keys.VerifyPassword(state.Cluster.PasswordVerifier);
+        }
+        catch (WrongPasswordException ex)
+        {
+            throw new WrongPasswordException(
+                "Sbd:Cluster:SecurityPassword is not the password this cluster was created with; refusing to start " +
+                "(nothing was changed or regenerated).", ex);
+        }
+
+        var node = state.FindNode(local.Name);
+        var changes = new SecurityChangeSet();
+        var outcome = Outcome.Existing;
+        if (node is null)
+        {
+            node = new ClusterNode
+            {
+                Id = Guid.CreateVersion7(),
+                Name = local.Name,
+                Fqdn = local.Fqdn,
+                IpAddress = local.Address,
+                IsPublisher = false,
+                Services = NodeServices.Tftp | NodeServices.Tvs,
+            };
+            changes.Added.Add(node);
+            changes.Audit.Add(manager.Audit(Actor, "node.join", node.Name, $"{node.Fqdn} {node.IpAddress}"));
+            changes.Changes.Add(manager.Change(CertificateStoreChangeKind.NodeChanged, node.Name, null, null));
+            var group = state.Groups.FirstOrDefault(g => g.Name == "Default");
+            if (group is not null && group.NodeNames.Count < CallManagerGroup.MaxNodes)
+            {
+                group.NodeNames = [.. group.NodeNames, node.Name];
+                changes.Updated.Add(group);
+            }
+
+            outcome = Outcome.NodeJoined;
+        }
+
+        // Only certificates that do not exist yet are created (e.g. a node added before it first started).
+        foreach (var name in CertificateStores.NodeIdentities)
+        {
+            if (state.FindIdentity(node, name) is null)
+            {
+                AddIdentity(changes, node, name);
+            }
+        }
+
+        if (!changes.IsEmpty)
+        {
+            await store.CommitAsync(changes, cancellationToken);
+        }
+
+        return outcome;
+    }
+
+    private async Task CreateClusterAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var changes = new SecurityChangeSet();
+        var cluster = new ClusterSettings
+        {
+            Id = Guid.CreateVersion7(),
+            Name = local.ClusterName,
+            SecurityMode = SecurityMode.NonSecure,
+            ItlSignerMode = ItlSignerMode.ItlRecovery,
+            PasswordVerifier = keys.CreatePasswordVerifier(),
+            CreatedAt = now,
+        };
+        var node = new ClusterNode
+        {
+            Id = Guid.CreateVersion7(),
+            Name = local.Name,
+            Fqdn = local.Fqdn,
+            IpAddress = local.Address,
+            IsPublisher = true,
+            Services = NodeServices.Tftp | NodeServices.Tvs | NodeServices.Capf,
+        };
+        changes.Added.Add(cluster);
+        changes.Added.Add(node);
+        changes.Added.Add(new CallManagerGroup { Id = Guid.CreateVersion7(), Name = "Default", NodeNames = [node.Name] });
+        foreach (var definition in EnterpriseParameterCatalog.All)
+        {
+            if (definition.Name is EnterpriseParameterCatalog.ClusterSecurityMode or EnterpriseParameterCatalog.ItlSignerMode)
+            {
+                continue;
+            }
+
+            changes.Added.Add(new EnterpriseParameter
+            {
+                Name = definition.Name,
+                Value = definition.DefaultValue.Replace("{fqdn}", node.Fqdn, StringComparison.Ordinal),
+                UpdatedAt = now,
+            });
+        }
+
+        foreach (var name in CertificateStores.Identities)
+        {
+            AddIdentity(changes, node, name);
+        }
+
+        changes.Audit.Add(manager.Audit(Actor, "cluster.create", cluster.Name, $"publisher {node.Name} ({node.Fqdn})"));
+        changes.Changes.Add(manager.Change(CertificateStoreChangeKind.ClusterCreated, node.Name, null, null));
+        await store.CommitAsync(changes, cancellationToken);
+    }
+
+    private void AddIdentity(SecurityChangeSet changes, ClusterNode node, string name)
+    {
+        var identity = manager.Mint(node, name, KeyAlgorithm.Rsa2048);
+        changes.Added.Add(identity);
+        changes.Audit.Add(manager.Audit(Actor, "certificate.create", $"{node.Name}/{name}", $"SHA-256 {identity.Sha256}"));
+        changes.Changes.Add(manager.Change(CertificateStoreChangeKind.IdentityCertificateChanged, node.Name, name, identity.Sha256));
+    }
+}

@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SbdServer.Core.Cluster;
+
+/// <summary>This node's identity and the subject parts of the certificates it creates (configuration section <c>Sbd</c>).</summary>
+public sealed class LocalNodeOptions
+{
+    [Required]
+    [RegularExpression("^[A-Za-z0-9][A-Za-z0-9-]{0,62}$", ErrorMessage = "Sbd:Node:Name must be a host name (letters, digits, '-').")]
+    public string Name { get; set; } = "sbd-pub";
+
+    [Required]
+    [RegularExpression(@"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$",
+        ErrorMessage = "Sbd:Node:Fqdn must be a DNS name.")]
+    public string Fqdn { get; set; } = "sbd-pub.local";
+
+    [Required]
+    [RegularExpression(@"^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$",
+        ErrorMessage = "Sbd:Node:Address must be an IPv4 address.")]
+    public string Address { get; set; } = "127.0.0.1";
+
+    public string ClusterName { get; set; } = "SbdCluster";
+
+    public string Organization { get; set; } = "SbdServer";
+
+    public string OrganizationalUnit { get; set; } = "SBD";
+
+    public string? Locality { get; set; }
+
+    public string? State { get; set; }
+
+    public string Country { get; set; } = "US";
+}

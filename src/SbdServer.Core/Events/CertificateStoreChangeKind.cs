@@ -1,0 +1,13 @@
+namespace SbdServer.Core.Events;
+
+public enum CertificateStoreChangeKind
+{
+    ClusterCreated,
+    NodeChanged,
+    IdentityCertificateChanged,
+    TrustCertificateAdded,
+    TrustCertificateRemoved,
+    ParameterChanged,
+    ItlPropagated,
+    Restored,
+}

@@ -1,0 +1,14 @@
+namespace SbdServer.Core.Impact;
+
+/// <summary>How the phones of one CallManager group fare.</summary>
+// ItlSigner: Certificate that signs the ITL these phones load, as <c>node/name</c>.
+// SignerChanges: True when the phones' next ITL has a signer their current ITL does not know.
+// TrustedTvsNodes: TVS nodes whose certificate the phones' current ITL still matches.
+// PhonesLocked: True when the phones can neither verify the new signer nor ask a trusted TVS.
+public sealed record GroupImpact(
+    string Group,
+    string? TftpNode,
+    string? ItlSigner,
+    bool SignerChanges,
+    IReadOnlyList<string> TrustedTvsNodes,
+    bool PhonesLocked);

@@ -1,0 +1,112 @@
+using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Cluster;
+using SbdServer.Core.Nodes;
+using SbdServer.Core.Storage;
+
+namespace SbdServer.Core.Impact;
+
+/// <summary>
+/// Evaluates the seed's rule "never change the ITL signer and the TVS certificate phones rely on together"
+/// (cucm-reference 0.9, scenarios 7-13) for the cluster's signer mode and CallManager groups.
+/// </summary>
+/// <remarks>
+/// A phone accepts a new ITL when its signer is in the phone's current ITL, or when a TVS server of its group (then
+/// the TFTP node as last resort) whose certificate is still in that ITL vouches for the new signer. Changes since the
+/// last propagation are added to the requested ones, because phones have not seen the ITL in between.
+/// </remarks>
+public static class ImpactAnalyzer
+{
+    public static ImpactReport Analyze(SecuritySnapshot state, IReadOnlyList<CertificateChange> requested, bool applied = false)
+    {
+        var cluster = state.Cluster ?? throw new CertificateStoreException("The cluster has not been created yet.");
+        var nodeById = state.Nodes.ToDictionary(n => n.Id);
+        var pending = state.PendingItlChanges
+            .Where(p => nodeById.ContainsKey(p.NodeId))
+            .Select(p => new CertificateChange(nodeById[p.NodeId].Name, p.CertificateName))
+            .Distinct()
+            .ToList();
+        var all = pending.Concat(requested).Distinct().ToList();
+
+        bool Changes(string node, string certificate) => all.Any(c =>
+            c.Certificate == certificate
+            && (certificate == CertificateStores.ItlRecovery || string.Equals(c.Node, node, StringComparison.OrdinalIgnoreCase)));
+
+        var itlRecoveryChanges = all.Any(c => c.Certificate == CertificateStores.ItlRecovery);
+        var signerChanges = cluster.ItlSignerMode == ItlSignerMode.ItlRecovery
+            ? (itlRecoveryChanges ? ["ITLRecovery"] : [])
+            : all.Where(c => c.Certificate == CertificateStores.CallManager && IsTftp(state, c.Node))
+                .Select(c => c.Node).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var tvsChanges = all.Where(c => c.Certificate == CertificateStores.Tvs)
+            .Select(c => c.Node).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
+        var groups = new List<GroupImpact>();
+        var warnings = new List<string>();
+        foreach (var group in EffectiveGroups(state))
+        {
+            var tftp = TftpNodeOf(state, group);
+            var signer = cluster.ItlSignerMode == ItlSignerMode.ItlRecovery
+                ? "ITLRecovery"
+                : tftp is null ? null : $"{tftp.Name}/{CertificateStores.CallManager}";
+            var signerChanged = cluster.ItlSignerMode == ItlSignerMode.ItlRecovery
+                ? itlRecoveryChanges
+                : tftp is not null && Changes(tftp.Name, CertificateStores.CallManager);
+
+            var tvsCandidates = group.NodeNames
+                .Select(state.FindNode)
+                .Append(tftp)
+                .OfType<ClusterNode>()
+                .Where(n => n.Services.HasFlag(NodeServices.Tvs))
+                .DistinctBy(n => n.Id)
+                .ToList();
+            var trustedTvs = tvsCandidates.Where(n => !Changes(n.Name, CertificateStores.Tvs)).Select(n => n.Name).ToList();
+            var locked = signerChanged && trustedTvs.Count == 0;
+            if (locked)
+            {
+                warnings.Add(
+                    $"Phones in CallManager group '{group.Name}' will be locked out: the ITL signer {signer} changes and " +
+                    "none of their TVS servers keeps a certificate their current ITL trusts. They show " +
+                    "\"Trust List Update Failed\" until the ITL is deleted on every phone.");
+            }
+
+            groups.Add(new GroupImpact(group.Name, tftp?.Name, signer, signerChanged, trustedTvs, locked));
+        }
+
+        if (pending.Count > 0 && requested.Except(pending).Any())
+        {
+            warnings.Add(
+                "Earlier certificate changes have not been propagated to phones yet; they are evaluated together with " +
+                "this one. Acknowledge propagation with POST /api/nodes/{node}/itl/propagated once phones fetched the ITL.");
+        }
+
+        return new ImpactReport(
+            requested, pending, signerChanges, tvsChanges, groups, warnings,
+            RequiresConfirmation: groups.Any(g => g.PhonesLocked), Applied: applied);
+    }
+
+    /// <summary>The configured groups, or one implicit group of up to three TVS nodes when none is configured.</summary>
+    private static IEnumerable<CallManagerGroup> EffectiveGroups(SecuritySnapshot state)
+    {
+        if (state.Groups.Count > 0)
+        {
+            return state.Groups;
+        }
+
+        return
+        [
+            new CallManagerGroup
+            {
+                Name = "Default",
+                NodeNames = state.Nodes.OrderByDescending(n => n.IsPublisher).ThenBy(n => n.Name, StringComparer.Ordinal)
+                    .Take(CallManagerGroup.MaxNodes).Select(n => n.Name).ToList(),
+            },
+        ];
+    }
+
+    private static ClusterNode? TftpNodeOf(SecuritySnapshot state, CallManagerGroup group) =>
+        (group.TftpNodeName is null ? null : state.FindNode(group.TftpNodeName))
+        ?? state.Nodes.Where(n => n.Services.HasFlag(NodeServices.Tftp))
+            .OrderByDescending(n => n.IsPublisher).ThenBy(n => n.Name, StringComparer.Ordinal).FirstOrDefault();
+
+    private static bool IsTftp(SecuritySnapshot state, string node) =>
+        state.FindNode(node)?.Services.HasFlag(NodeServices.Tftp) == true;
+}

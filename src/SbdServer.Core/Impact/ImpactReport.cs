@@ -1,0 +1,17 @@
+namespace SbdServer.Core.Impact;
+
+/// <summary>What a certificate change does to the phones; returned by every ITL-relevant change.</summary>
+// Requested: The changes asked for now.
+// PendingSinceLastPropagation: Earlier changes phones have not yet picked up; they count as "together".
+// ItlSignerChanges: Nodes (or the cluster ITLRecovery) whose ITL signer certificate changes.
+// TvsChanges: Nodes whose TVS certificate changes.
+// RequiresConfirmation: True when phones would be locked; the change needs <c>confirm=true</c>.
+public sealed record ImpactReport(
+    IReadOnlyList<CertificateChange> Requested,
+    IReadOnlyList<CertificateChange> PendingSinceLastPropagation,
+    IReadOnlyList<string> ItlSignerChanges,
+    IReadOnlyList<string> TvsChanges,
+    IReadOnlyList<GroupImpact> Groups,
+    IReadOnlyList<string> Warnings,
+    bool RequiresConfirmation,
+    bool Applied);

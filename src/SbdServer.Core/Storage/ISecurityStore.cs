@@ -1,0 +1,22 @@
+using SbdServer.Core.Audit;
+using SbdServer.Core.CertificateStore;
+
+namespace SbdServer.Core.Storage;
+
+/// <summary>Persistence port for the security state. Implemented by SbdServer.Persistence.</summary>
+public interface ISecurityStore
+{
+    Task<SecuritySnapshot> LoadAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<CertificateHistoryEntry>> GetHistoryAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<AuditEntry>> GetAuditAsync(int max, CancellationToken cancellationToken);
+
+    /// <summary>Applies every change atomically, then publishes <see cref="SecurityChangeSet.Changes"/>.</summary>
+    Task CommitAsync(SecurityChangeSet changes, CancellationToken cancellationToken);
+
+    Task<SecurityArchiveContent> ExportAsync(CancellationToken cancellationToken);
+
+    /// <summary>Replaces the whole state with <paramref name="content"/> in one transaction.</summary>
+    Task ReplaceAllAsync(SecurityArchiveContent content, SecurityChangeSet extra, CancellationToken cancellationToken);
+}

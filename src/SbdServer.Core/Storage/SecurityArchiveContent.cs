@@ -1,0 +1,10 @@
+using SbdServer.Core.Audit;
+using SbdServer.Core.CertificateStore;
+
+namespace SbdServer.Core.Storage;
+
+/// <summary>The whole security state including history and audit: what a backup holds and a restore writes.</summary>
+public sealed record SecurityArchiveContent(
+    SecuritySnapshot State,
+    IReadOnlyList<CertificateHistoryEntry> History,
+    IReadOnlyList<AuditEntry> Audit);

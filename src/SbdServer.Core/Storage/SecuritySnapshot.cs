@@ -1,0 +1,33 @@
+using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Cluster;
+using SbdServer.Core.Nodes;
+using SbdServer.Core.Parameters;
+
+namespace SbdServer.Core.Storage;
+
+/// <summary>The current security state, read in one go (it is small: a few nodes, tens of certificates).</summary>
+public sealed record SecuritySnapshot(
+    ClusterSettings? Cluster,
+    IReadOnlyList<ClusterNode> Nodes,
+    IReadOnlyList<CallManagerGroup> Groups,
+    IReadOnlyList<IdentityCertificate> Identities,
+    IReadOnlyList<TrustCertificate> TrustCertificates,
+    IReadOnlyList<EnterpriseParameter> Parameters,
+    IReadOnlyList<PendingItlChange> PendingItlChanges)
+{
+    public ClusterNode? FindNode(string name) =>
+        Nodes.FirstOrDefault(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    public ClusterNode? Publisher => Nodes.FirstOrDefault(n => n.IsPublisher);
+
+    /// <summary>The identity certificate <paramref name="name"/> of <paramref name="node"/>; ITLRecovery is cluster-wide.</summary>
+    public IdentityCertificate? FindIdentity(ClusterNode node, string name) =>
+        name == CertificateStores.ItlRecovery
+            ? Identities.FirstOrDefault(c => c.Name == name)
+            : Identities.FirstOrDefault(c => c.NodeId == node.Id && c.Name == name);
+
+    public string ParameterValue(string name) =>
+        Parameters.FirstOrDefault(p => p.Name == name)?.Value
+        ?? EnterpriseParameterCatalog.Find(name)?.DefaultValue
+        ?? throw new NotFoundException($"Unknown enterprise parameter '{name}'.");
+}

@@ -1,0 +1,33 @@
+using SbdServer.Core.Certificates;
+using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Impact;
+
+namespace SbdServer.Host.Api;
+
+/// <summary>Maps domain refusals to HTTP in one place: 400 with the reason, 404, and 409 with the impact report.</summary>
+internal sealed class ApiErrorFilter : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (ConfirmationRequiredException ex)
+        {
+            return Results.Json(ex.Report, statusCode: StatusCodes.Status409Conflict);
+        }
+        catch (NotFoundException ex)
+        {
+            return Results.Problem(ex.Message, statusCode: StatusCodes.Status404NotFound);
+        }
+        catch (CertificateStoreException ex)
+        {
+            return Results.Problem(ex.Message, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
+        }
+        catch (CertificateImportException ex)
+        {
+            return Results.Problem(ex.Message, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Security.Claims;
+using SbdServer.Core.Certificates;
+using SbdServer.Core.CertificateStore;
+
+namespace SbdServer.Host.Api;
+
+/// <summary><c>/api/nodes</c>: nodes, their certificates, regeneration, host name change, ITL propagation.</summary>
+internal static class NodeEndpoints
+{
+    public static RouteGroupBuilder MapNodeEndpoints(this RouteGroupBuilder api)
+    {
+        var nodes = api.MapGroup("/nodes").WithTags("Nodes");
+
+        nodes.MapGet("/", async (CertificateManager manager, CancellationToken ct) =>
+            Results.Ok(await manager.GetNodesAsync(ct)));
+
+        nodes.MapGet("/{node}/certificates", async (string node, CertificateManager manager, CancellationToken ct) =>
+            Results.Ok(await manager.GetCertificatesAsync(node, ct)));
+
+        nodes.MapGet("/{node}/certificates/{name}/pem", async (
+            string node, string name, CertificateManager manager, ICertificateCodec codec, CancellationToken ct) =>
+        {
+            var der = await manager.GetCertificateDerAsync(node, name, ct);
+            return Results.Text(codec.WriteCertificatePem(der), "application/x-pem-file");
+        });
+
+        nodes.MapPost("/{node}/certificates/{name}/regenerate", async (
+            string node, string name, string? confirm, string? keyAlgorithm, string? dryRun, ClaimsPrincipal user,
+            CertificateManager manager, ILogger<CertificateManager> logger, CancellationToken ct) =>
+        {
+            var key = QueryFlags.Key(keyAlgorithm);
+            var confirmed = QueryFlags.Bool(confirm, "confirm");
+            if (QueryFlags.Bool(dryRun, "dryRun"))
+            {
+                return Results.Ok(await manager.PreviewAsync(node, name, ct));
+            }
+
+            var actor = Actor.Of(user);
+            var report = await manager.RegenerateAsync(node, name, key, confirmed, actor, ct);
+            var target = node + "/" + name;
+            HostLog.AdminAction(logger, actor, "regenerated", target);
+            return Results.Ok(report);
+        });
+
+        nodes.MapPut("/{node}/host", async (
+            string node, HostChange body, string? confirm, ClaimsPrincipal user, CertificateManager manager,
+            CancellationToken ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(body.Fqdn))
+            {
+                throw new CertificateStoreException("The body must be {\"fqdn\": \"...\", \"address\": \"...\"} with a non-empty fqdn.");
+            }
+
+            return Results.Ok(await manager.ChangeHostAsync(
+                node, body.Fqdn.Trim(), body.Address?.Trim(), QueryFlags.Bool(confirm, "confirm"), Actor.Of(user), ct));
+        });
+
+        nodes.MapPost("/{node}/itl/propagated", async (
+            string node, ClaimsPrincipal user, CertificateManager manager, CancellationToken ct) =>
+        {
+            await manager.MarkItlPropagatedAsync(node, Actor.Of(user), ct);
+            return Results.NoContent();
+        });
+
+        return api;
+    }
+}

@@ -1,0 +1,46 @@
+using System.Security.Claims;
+using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Parameters;
+
+namespace SbdServer.Host.Api;
+
+/// <summary><c>/api/parameters</c>: enterprise parameters.</summary>
+internal static class ParameterEndpoints
+{
+    public static RouteGroupBuilder MapParameterEndpoints(this RouteGroupBuilder api)
+    {
+        var parameters = api.MapGroup("/parameters").WithTags("Enterprise parameters");
+
+        parameters.MapGet("/", async (CertificateManager manager, CancellationToken ct) =>
+        {
+            var result = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var definition in EnterpriseParameterCatalog.All)
+            {
+                result[definition.Name] = await manager.GetParameterAsync(definition.Name, ct);
+            }
+
+            return Results.Ok(result);
+        });
+
+        parameters.MapGet("/{name}", async (string name, CertificateManager manager, CancellationToken ct) =>
+            Results.Ok(new ParameterValue(await manager.GetParameterAsync(name, ct))));
+
+        parameters.MapPut("/{name}", async (
+            string name, HttpRequest request, ClaimsPrincipal user, CertificateManager manager, CancellationToken ct) =>
+        {
+            ParameterValue? body;
+            try
+            {
+                body = await request.ReadFromJsonAsync<ParameterValue>(ct);
+            }
+            catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
+            {
+                throw new CertificateStoreException("The body must be JSON {\"value\": \"...\"} (Content-Type application/json).");
+            }
+
+            return Results.Ok(new ParameterValue(await manager.SetParameterAsync(name, body?.Value, Actor.Of(user), ct)));
+        });
+
+        return api;
+    }
+}

@@ -1,0 +1,22 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SbdServer.Host.Auth;
+
+/// <summary>The admin user (<c>Sbd:Admin:User</c>, default <c>admin</c>) and password (<c>Sbd:Admin:Password</c>).</summary>
+internal sealed class AdminCredentials(string user, string password)
+{
+    private readonly byte[] _userHash = SHA256.HashData(Encoding.UTF8.GetBytes(user));
+    private readonly byte[] _passwordHash = SHA256.HashData(Encoding.UTF8.GetBytes(password));
+
+    public string User { get; } = user;
+
+    /// <summary>Constant-time check of both parts (hashing first makes the lengths equal).</summary>
+    public bool Check(string candidateUser, string candidatePassword)
+    {
+        var userOk = CryptographicOperations.FixedTimeEquals(_userHash, SHA256.HashData(Encoding.UTF8.GetBytes(candidateUser)));
+        var passwordOk = CryptographicOperations.FixedTimeEquals(
+            _passwordHash, SHA256.HashData(Encoding.UTF8.GetBytes(candidatePassword)));
+        return userOk & passwordOk;
+    }
+}

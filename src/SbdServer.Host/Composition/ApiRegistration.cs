@@ -1,0 +1,64 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using SbdServer.Host.Api;
+using SbdServer.Host.Auth;
+using SbdServer.Host.Startup;
+using SbdServer.Persistence.Database;
+
+namespace SbdServer.Host.Composition;
+
+/// <summary>The admin REST API: JSON, OpenAPI at <c>/openapi/v1.json</c>, Basic or Bearer for the admin user.</summary>
+internal static class ApiRegistration
+{
+    public static WebApplicationBuilder AddSbdApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddOpenApi();
+        services.AddSingleton(sp =>
+        {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            var database = sp.GetRequiredService<DatabaseOptions>();
+
+            // Like the security password: generated only for a brand-new SQLite data directory.
+            var mayGenerate = database.Provider == DatabaseProvider.Sqlite
+                && !File.Exists(Path.Combine(Path.GetFullPath(database.DataDir), "sbd.db"));
+            var password = SecretFiles.Resolve(
+                configuration, "Sbd:Admin:Password", "admin-password", database.DataDir, mayGenerate,
+                sp.GetRequiredService<ILogger<AdminCredentials>>());
+            return new AdminCredentials(configuration["Sbd:Admin:User"] is { Length: > 0 } user ? user : "admin", password);
+        });
+        services.AddSingleton(sp =>
+        {
+            var minutes = sp.GetRequiredService<IConfiguration>().GetValue("Sbd:Admin:TokenLifetimeMinutes", 480);
+            return new AdminTokenService(sp.GetRequiredService<TimeProvider>(), TimeSpan.FromMinutes(Math.Clamp(minutes, 1, 7 * 24 * 60)));
+        });
+        services.AddAuthentication(AdminAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, AdminAuthenticationHandler>(AdminAuthenticationHandler.SchemeName, null);
+
+        // Everything needs the admin, except what opts out explicitly (only GET /health).
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(AdminAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());
+        return builder;
+    }
+
+    public static WebApplication MapSbdApi(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        // Resolve the admin credentials at start so a missing Sbd:Admin:Password fails fast, not at the first request.
+        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<AdminCredentials>());
+        app.MapOpenApi();
+
+        var api = app.MapGroup("/api").AddEndpointFilter<ApiErrorFilter>();
+        api.MapNodeEndpoints();
+        api.MapTrustEndpoints();
+        api.MapParameterEndpoints();
+        api.MapBackupEndpoints();
+        api.MapAuditEndpoints();
+        api.MapAuthEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,24 @@
+namespace SbdServer.Host;
+
+/// <summary>Host log messages. Event ids 3100-3199 belong to the host's security start and admin API.</summary>
+internal static partial class HostLog
+{
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning,
+        Message = "{Key} was not configured; generated one for this new data directory and stored it in {Path}. Keep a copy in a safe place.")]
+    public static partial void SecretGenerated(ILogger logger, string key, string path);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Database migrations applied ({Provider})")]
+    public static partial void Migrated(ILogger logger, string provider);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Security state ready: {Outcome} (node {Node})")]
+    public static partial void SecurityReady(ILogger logger, string outcome, string node);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Critical, Message = "Refusing to start: {Reason}")]
+    public static partial void StartRefused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3110, Level = LogLevel.Warning, Message = "Admin API request refused: {Reason}")]
+    public static partial void AuthenticationFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3111, Level = LogLevel.Information, Message = "Admin {Actor}: {Action} {Target}")]
+    public static partial void AdminAction(ILogger logger, string actor, string action, string target);
+}

@@ -1,0 +1,7 @@
+namespace SbdServer.Persistence.Database;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}

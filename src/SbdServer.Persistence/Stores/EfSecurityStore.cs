@@ -1,0 +1,163 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using SbdServer.Core.Audit;
+using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Events;
+using SbdServer.Core.Storage;
+using SbdServer.Persistence.Database;
+using SbdServer.Persistence.Notifications;
+
+namespace SbdServer.Persistence.Stores;
+
+/// <summary>EF Core implementation of <see cref="ISecurityStore"/> for SQLite and PostgreSQL.</summary>
+public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateStoreEventHub events) : ISecurityStore
+{
+    /// <summary>
+    /// Test hook for the crash-consistency tests: when this environment variable is "1" the process dies after the
+    /// changes are written and before the transaction commits, as a power cut would.
+    /// </summary>
+    public const string CrashBeforeCommitVariable = "SBD_TEST_CRASH_BEFORE_COMMIT";
+
+    public async Task<SecuritySnapshot> LoadAsync(CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        return await LoadAsync(db, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<CertificateHistoryEntry>> GetHistoryAsync(CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        var list = await db.CertificateHistory.AsNoTracking().ToListAsync(cancellationToken);
+        return [.. list.OrderBy(h => h.ReplacedAt)];
+    }
+
+    public async Task<IReadOnlyList<AuditEntry>> GetAuditAsync(int max, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+
+        // Ids are UUIDv7, so their order is creation order on both providers.
+        var list = await db.AuditLog.AsNoTracking().OrderByDescending(a => a.Id).Take(max).ToListAsync(cancellationToken);
+        return [.. list.OrderByDescending(a => a.At)];
+    }
+
+    public async Task CommitAsync(SecurityChangeSet changes, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var entity in changes.Removed)
+        {
+            db.Remove(entity);
+        }
+
+        foreach (var entity in changes.Updated)
+        {
+            db.Update(entity);
+        }
+
+        foreach (var entity in changes.Added)
+        {
+            db.Add(entity);
+        }
+
+        db.AddRange(changes.Audit);
+        await db.SaveChangesAsync(cancellationToken);
+        await NotifyAsync(db, changes.Changes, cancellationToken);
+        CrashPointBeforeCommit();
+        await transaction.CommitAsync(cancellationToken);
+        Publish(changes.Changes);
+    }
+
+    public async Task<SecurityArchiveContent> ExportAsync(CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var state = await LoadAsync(db, cancellationToken);
+        var history = await db.CertificateHistory.AsNoTracking().ToListAsync(cancellationToken);
+        var audit = await db.AuditLog.AsNoTracking().ToListAsync(cancellationToken);
+        return new SecurityArchiveContent(state, history, audit);
+    }
+
+    public async Task ReplaceAllAsync(SecurityArchiveContent content, SecurityChangeSet extra, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        // Children before parents (foreign keys to nodes).
+        await db.PendingItlChanges.ExecuteDeleteAsync(cancellationToken);
+        await db.CertificateHistory.ExecuteDeleteAsync(cancellationToken);
+        await db.IdentityCertificates.ExecuteDeleteAsync(cancellationToken);
+        await db.TrustCertificates.ExecuteDeleteAsync(cancellationToken);
+        await db.CallManagerGroups.ExecuteDeleteAsync(cancellationToken);
+        await db.EnterpriseParameters.ExecuteDeleteAsync(cancellationToken);
+        await db.AuditLog.ExecuteDeleteAsync(cancellationToken);
+        await db.Nodes.ExecuteDeleteAsync(cancellationToken);
+        await db.Clusters.ExecuteDeleteAsync(cancellationToken);
+
+        var state = content.State;
+        db.Add(state.Cluster!);
+        db.AddRange(state.Nodes);
+        await db.SaveChangesAsync(cancellationToken);
+        db.AddRange(state.Groups);
+        db.AddRange(state.Identities);
+        db.AddRange(state.TrustCertificates);
+        db.AddRange(state.Parameters);
+        db.AddRange(state.PendingItlChanges);
+        db.AddRange(content.History);
+        db.AddRange(content.Audit);
+        db.AddRange(extra.Audit);
+        await db.SaveChangesAsync(cancellationToken);
+        await NotifyAsync(db, extra.Changes, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        Publish(extra.Changes);
+    }
+
+    private static async Task<SecuritySnapshot> LoadAsync(SbdDbContext db, CancellationToken cancellationToken)
+    {
+        var cluster = await db.Clusters.AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        var nodes = await db.Nodes.AsNoTracking().ToListAsync(cancellationToken);
+        var groups = await db.CallManagerGroups.AsNoTracking().ToListAsync(cancellationToken);
+        var identities = await db.IdentityCertificates.AsNoTracking().ToListAsync(cancellationToken);
+        var trust = await db.TrustCertificates.AsNoTracking().ToListAsync(cancellationToken);
+        var parameters = await db.EnterpriseParameters.AsNoTracking().ToListAsync(cancellationToken);
+        var pending = await db.PendingItlChanges.AsNoTracking().ToListAsync(cancellationToken);
+        return new SecuritySnapshot(
+            cluster,
+            [.. nodes.OrderByDescending(n => n.IsPublisher).ThenBy(n => n.Name, StringComparer.Ordinal)],
+            [.. groups.OrderBy(g => g.Name, StringComparer.Ordinal)],
+            identities,
+            trust,
+            parameters,
+            pending);
+    }
+
+    // NOTIFY inside the transaction is delivered by PostgreSQL only if, and when, it commits.
+    private async Task NotifyAsync(SbdDbContext db, List<CertificateStoreChange> changes, CancellationToken cancellationToken)
+    {
+        if (contexts.Options.Provider != DatabaseProvider.Postgres)
+        {
+            return;
+        }
+
+        foreach (var change in changes)
+        {
+            var payload = JsonSerializer.Serialize(change, PostgresChangeListener.JsonOptions);
+            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({PostgresChangeListener.Channel}, {payload})", cancellationToken);
+        }
+    }
+
+    private void Publish(List<CertificateStoreChange> changes)
+    {
+        foreach (var change in changes)
+        {
+            events.Publish(change);
+        }
+    }
+
+    private static void CrashPointBeforeCommit()
+    {
+        if (Environment.GetEnvironmentVariable(CrashBeforeCommitVariable) == "1")
+        {
+            Environment.FailFast("Test crash point before commit (" + CrashBeforeCommitVariable + ").");
+        }
+    }
+}

@@ -1,0 +1,335 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using SbdServer.Core.Certificates;
+using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Cluster;
+using SbdServer.Core.Events;
+using SbdServer.Core.Impact;
+using SbdServer.Core.Parameters;
+using SbdServer.Core.Storage;
+using Xunit;
+
+namespace SbdServer.Persistence.Tests;
+
+/// <summary>The security store and its use cases on a real database; run once per provider by the subclasses.</summary>
+public abstract class SecurityStoreTests(DatabaseTarget target)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task FirstStart_CreatesClusterNodeAndCertificates_SecondStartRegeneratesNothing()
+    {
+        var database = await target.NewDatabaseAsync();
+        SecuritySnapshot first;
+        using (var start1 = SecurityHarness.Create(database))
+        {
+            Assert.Equal(ClusterBootstrapper.Outcome.ClusterCreated, await start1.Bootstrapper.EnsureAsync(Ct));
+            first = await start1.Store.LoadAsync(Ct);
+        }
+
+        Assert.NotNull(first.Cluster);
+        var node = Assert.Single(first.Nodes);
+        Assert.True(node.IsPublisher);
+        Assert.Equal(CertificateStores.Identities.Order(), first.Identities.Select(c => c.Name).Order());
+        Assert.All(first.Identities, c => Assert.StartsWith("CN=", c.Subject.Split(';').First(p => p.StartsWith("CN=", StringComparison.Ordinal)), StringComparison.Ordinal));
+        Assert.Contains(first.Identities, c => c.Name == CertificateStores.CallManager && c.Subject.Contains("CN=pub.lab.example", StringComparison.Ordinal));
+
+        using var start2 = SecurityHarness.Create(database);
+        Assert.Equal(ClusterBootstrapper.Outcome.Existing, await start2.Bootstrapper.EnsureAsync(Ct));
+        var second = await start2.Store.LoadAsync(Ct);
+        foreach (var before in first.Identities)
+        {
+            var after = second.Identities.Single(c => c.Id == before.Id);
+            Assert.Equal(before.Der, after.Der);
+            Assert.Equal(before.ProtectedKey, after.ProtectedKey);
+            Assert.Equal(before.Sha256, after.Sha256);
+            var key = start2.OpenKey(after);
+            Assert.True(start2.Inspector.KeyMatches(after.Der, key));
+            Assert.Equal(KeyAlgorithm.Rsa2048, after.KeyAlgorithm);
+        }
+
+        Assert.Empty(await start2.Store.GetHistoryAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Start_WithWrongPassword_IsRefused_AndNothingChanges()
+    {
+        var database = await target.NewClusterAsync();
+        using var right = SecurityHarness.Create(database);
+        var before = await right.Store.LoadAsync(Ct);
+        var auditBefore = (await right.Store.GetAuditAsync(1000, Ct)).Count;
+
+        using var wrong = SecurityHarness.Create(database, password: "not the cluster password", node: "sub1");
+        var ex = await Assert.ThrowsAsync<WrongPasswordException>(() => wrong.Bootstrapper.EnsureAsync(Ct));
+        Assert.Contains("Sbd:Cluster:SecurityPassword", ex.Message, StringComparison.Ordinal);
+
+        var after = await right.Store.LoadAsync(Ct);
+        Assert.Equal(before.Identities.Select(c => c.Sha256).Order(), after.Identities.Select(c => c.Sha256).Order());
+        Assert.Equal(before.Nodes.Count, after.Nodes.Count);
+        Assert.Equal(auditBefore, (await right.Store.GetAuditAsync(1000, Ct)).Count);
+    }
+
+    [Fact]
+    public async Task SecondNode_Joins_WithItsOwnCertificates_AndTheClusterItlRecovery()
+    {
+        var database = await target.NewClusterAsync();
+        using var sub = SecurityHarness.Create(database, node: "sub1");
+
+        Assert.Equal(ClusterBootstrapper.Outcome.NodeJoined, await sub.Bootstrapper.EnsureAsync(Ct));
+
+        var state = await sub.Store.LoadAsync(Ct);
+        var node = state.FindNode("sub1")!;
+        Assert.False(node.IsPublisher);
+        Assert.Equal(CertificateStores.NodeIdentities.Order(), state.Identities.Where(c => c.NodeId == node.Id).Select(c => c.Name).Order());
+        Assert.Single(state.Identities, c => c.Name == CertificateStores.ItlRecovery);
+        Assert.Equal(["pub", "sub1"], state.Groups.Single().NodeNames);
+    }
+
+    [Fact]
+    public async Task Regenerate_ReplacesCertificateAndKey_KeepsOldInHistory_AndRaisesEvent()
+    {
+        using var harness = SecurityHarness.Create(await target.NewClusterAsync());
+        var before = (await harness.Store.LoadAsync(Ct)).Identities.Single(c => c.Name == CertificateStores.Tomcat);
+        var seen = new ConcurrentQueue<CertificateStoreChange>();
+        using var subscription = harness.Events.Subscribe(seen.Enqueue);
+
+        var report = await harness.Manager.RegenerateAsync("pub", "tomcat", KeyAlgorithm.Rsa1024, confirm: false, "tester", Ct);
+
+        Assert.True(report.Applied);
+        var after = (await harness.Store.LoadAsync(Ct)).Identities.Single(c => c.Name == CertificateStores.Tomcat);
+        Assert.Equal(before.Id, after.Id);
+        Assert.NotEqual(before.Sha256, after.Sha256);
+        Assert.Equal(KeyAlgorithm.Rsa1024, after.KeyAlgorithm);
+        Assert.Equal(1024, harness.Inspector.Inspect(after.Der).KeySizeBits);
+        Assert.True(harness.Inspector.KeyMatches(after.Der, harness.OpenKey(after)));
+
+        var history = Assert.Single(await harness.Store.GetHistoryAsync(Ct));
+        Assert.Equal(before.Der, history.Der);
+        Assert.Equal(before.ProtectedKey, history.ProtectedKey);
+        Assert.Equal(before.Sha256, history.Sha256);
+
+        var change = Assert.Single(seen);
+        Assert.Equal(CertificateStoreChangeKind.IdentityCertificateChanged, change.Kind);
+        Assert.Equal(after.Sha256, change.Sha256);
+        Assert.Contains(await harness.Store.GetAuditAsync(10, Ct), a => a.Action == "certificate.regenerate" && a.Actor == "tester");
+    }
+
+    [Fact]
+    public async Task Regenerate_CallManagerRightAfterTvs_NeedsConfirmation_UntilPropagated()
+    {
+        using var harness = SecurityHarness.Create(await target.NewClusterAsync());
+        await harness.Manager.SetParameterAsync(EnterpriseParameterCatalog.ItlSignerMode, "CallManager", "tester", Ct);
+        await harness.Manager.RegenerateAsync("pub", "TVS", null, confirm: false, "tester", Ct);
+        var callManagerBefore = (await harness.Store.LoadAsync(Ct)).Identities.Single(c => c.Name == CertificateStores.CallManager);
+
+        var refused = await Assert.ThrowsAsync<ConfirmationRequiredException>(
+            () => harness.Manager.RegenerateAsync("pub", "CallManager", null, confirm: false, "tester", Ct));
+
+        Assert.True(refused.Report.RequiresConfirmation);
+        Assert.False(refused.Report.Applied);
+        Assert.Equal(callManagerBefore.Sha256, (await harness.Store.LoadAsync(Ct)).Identities.Single(c => c.Name == CertificateStores.CallManager).Sha256);
+
+        await harness.Manager.MarkItlPropagatedAsync("pub", "tester", Ct);
+        var report = await harness.Manager.RegenerateAsync("pub", "CallManager", null, confirm: false, "tester", Ct);
+
+        Assert.True(report.Applied);
+        Assert.False(report.RequiresConfirmation);
+    }
+
+    [Fact]
+    public async Task Regenerate_WithConfirm_AppliesADangerousChange()
+    {
+        using var harness = SecurityHarness.Create(await target.NewClusterAsync());
+        await harness.Manager.SetParameterAsync(EnterpriseParameterCatalog.ItlSignerMode, "CallManager", "tester", Ct);
+        await harness.Manager.RegenerateAsync("pub", "TVS", null, confirm: false, "tester", Ct);
+
+        var report = await harness.Manager.RegenerateAsync("pub", "CallManager", null, confirm: true, "tester", Ct);
+
+        Assert.True(report.Applied);
+        Assert.True(report.RequiresConfirmation);
+        Assert.Equal(2, (await harness.Store.GetHistoryAsync(Ct)).Count);
+    }
+
+    [Fact]
+    public async Task TrustUpload_PemChain_IsStoredAndIndexed_AndDeleteRemovesIt()
+    {
+        using var harness = SecurityHarness.Create(await target.NewClusterAsync());
+        var root = harness.Factory.CreateSelfSigned(
+            new CertificateSpec(new SubjectName("Test Root CA", "TAC", "Cisco"), Purpose: CertificatePurpose.Authority),
+            DateTimeOffset.UtcNow.AddDays(-1));
+        var leaf = harness.Factory.CreateSigned(
+            new CertificateSpec(new SubjectName("dir.lab.example", "TAC", "Cisco")), DateTimeOffset.UtcNow.AddDays(-1), root);
+        var pem = System.Text.Encoding.ASCII.GetBytes(
+            harness.Codec.WriteCertificatePem(leaf.CertificateDer) + harness.Codec.WriteCertificatePem(root.CertificateDer));
+
+        var stored = await harness.Manager.UploadTrustAsync("tomcat-trust", pem, "tester", Ct);
+
+        Assert.Equal(2, stored.Count);
+        Assert.All(stored, v => Assert.Equal(CertificateStores.TomcatTrust, v.Store));
+        Assert.All(stored, v => Assert.Equal([PhoneRole.ApplicationServer], v.Roles));
+        await using (var db = harness.Contexts.Create())
+        {
+            var bySha = await db.TrustCertificates.AsNoTracking().SingleAsync(c => c.Sha256 == stored[0].Sha256, Ct);
+            Assert.Equal(leaf.CertificateDer, bySha.Der);
+            var bySerial = await db.TrustCertificates.AsNoTracking()
+                .SingleAsync(c => c.SerialNumber == stored[1].SerialNumber && c.Issuer == stored[1].Issuer, Ct);
+            Assert.Equal(root.CertificateDer, bySerial.Der);
+        }
+
+        // Uploading again is idempotent.
+        Assert.Equal(2, (await harness.Manager.UploadTrustAsync("tomcat-trust", leaf.CertificateDer.Length > 0 ? pem : [], "tester", Ct)).Count);
+        Assert.Equal(2, (await harness.Store.LoadAsync(Ct)).TrustCertificates.Count);
+
+        await harness.Manager.DeleteTrustAsync("tomcat-trust", stored[0].Sha256, "tester", Ct);
+
+        Assert.Equal([stored[1].Sha256], (await harness.Store.LoadAsync(Ct)).TrustCertificates.Select(c => c.Sha256));
+        await Assert.ThrowsAsync<NotFoundException>(() => harness.Manager.DeleteTrustAsync("tomcat-trust", stored[0].Sha256, "tester", Ct));
+    }
+
+    [Fact]
+    public async Task TrustUpload_BadCertificates_AreRefusedWithAReason_AndNothingIsStored()
+    {
+        using var harness = SecurityHarness.Create(await target.NewClusterAsync());
+        var expired = harness.Factory.CreateSelfSigned(
+            new CertificateSpec(new SubjectName("old.lab.example"), ValidityYears: 1), DateTimeOffset.UtcNow.AddYears(-3));
+        var wildcard = harness.Factory.CreateSelfSigned(
+            new CertificateSpec(new SubjectName("*.lab.example")), DateTimeOffset.UtcNow.AddDays(-1));
+        var good = harness.Factory.CreateSelfSigned(
+            new CertificateSpec(new SubjectName("good.lab.example")), DateTimeOffset.UtcNow.AddDays(-1));
+        var chainWithExpired = System.Text.Encoding.ASCII.GetBytes(
+            harness.Codec.WriteCertificatePem(good.CertificateDer) + harness.Codec.WriteCertificatePem(expired.CertificateDer));
+
+        var cases = new (string Store, byte[] Body, string Because)[]
+        {
+            ("CallManager-trust", expired.CertificateDer, "xpired"),
+            ("CallManager-trust", wildcard.CertificateDer, "ildcard"),
+            ("CallManager-trust", [0x30, 0x82, 0x01, 0x00, 0x01], ""),
+            ("CallManager-trust", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"u8.ToArray(), ""),
+            ("CallManager-trust", [], "empty"),
+            ("CallManager-trust", chainWithExpired, "xpired"),
+            ("No-Such-trust", good.CertificateDer, "not a trust store"),
+        };
+        foreach (var (store, body, because) in cases)
+        {
+            var ex = await Assert.ThrowsAnyAsync<CertificateStoreException>(() => harness.Manager.UploadTrustAsync(store, body, "tester", Ct));
+            Assert.Contains(because, ex.Message, StringComparison.Ordinal);
+            Assert.False(string.IsNullOrWhiteSpace(ex.Message));
+        }
+
+        Assert.Empty((await harness.Store.LoadAsync(Ct)).TrustCertificates);
+    }
+
+    [Fact]
+    public async Task Parameters_AreValidated_AndPersisted()
+    {
+        using var harness = SecurityHarness.Create(await target.NewClusterAsync());
+
+        Assert.Equal("SHA-1", await harness.Manager.GetParameterAsync("TftpFileSignatureAlgorithm", Ct));
+        Assert.Equal("SHA-512", await harness.Manager.SetParameterAsync("tftpfilesignaturealgorithm", "sha-512", "tester", Ct));
+        Assert.Equal("SHA-512", await harness.Manager.GetParameterAsync("TftpFileSignatureAlgorithm", Ct));
+        Assert.Equal("https://pub.lab.example:8443/ccmcip/authenticate.jsp", await harness.Manager.GetParameterAsync("SecuredAuthenticationUrl", Ct));
+
+        await Assert.ThrowsAsync<CertificateStoreException>(() => harness.Manager.SetParameterAsync("TftpFileSignatureAlgorithm", "MD5", "t", Ct));
+        await Assert.ThrowsAsync<CertificateStoreException>(() => harness.Manager.SetParameterAsync("SecuredIdleUrl", "http://x/", "t", Ct));
+        await Assert.ThrowsAsync<NotFoundException>(() => harness.Manager.SetParameterAsync("NoSuchParameter", "x", "t", Ct));
+        Assert.Equal("SHA-512", await harness.Manager.GetParameterAsync("TftpFileSignatureAlgorithm", Ct));
+    }
+
+    [Fact]
+    public async Task Backup_RestoredOntoAnEmptyDatabase_IsByteIdentical()
+    {
+        using var source = SecurityHarness.Create(await target.NewClusterAsync());
+        await source.Manager.RegenerateAsync("pub", "ipsec", null, confirm: false, "tester", Ct);
+        var ca = source.Factory.CreateSelfSigned(
+            new CertificateSpec(new SubjectName("Other CUCM"), Purpose: CertificatePurpose.Authority), DateTimeOffset.UtcNow.AddDays(-1));
+        await source.Manager.UploadTrustAsync("Phone-SAST-trust", ca.CertificateDer, "tester", Ct);
+        var archive = await source.Backups.CreateAsync("tester", Ct);
+        var expected = await source.Store.ExportAsync(Ct);
+
+        using var restored = SecurityHarness.Create(await target.NewDatabaseAsync());
+        await restored.Backups.RestoreAsync(archive, "tester", Ct);
+        var actual = await restored.Store.ExportAsync(Ct);
+
+        Assert.Equal(expected.State.Cluster!.PasswordVerifier, actual.State.Cluster!.PasswordVerifier);
+        Assert.Equal(expected.State.Nodes.Select(n => (n.Id, n.Name, n.Fqdn)), actual.State.Nodes.Select(n => (n.Id, n.Name, n.Fqdn)));
+        foreach (var want in expected.State.Identities)
+        {
+            var got = actual.State.Identities.Single(c => c.Id == want.Id);
+            Assert.Equal(want.Der, got.Der);
+            Assert.Equal(want.ProtectedKey, got.ProtectedKey);
+            Assert.Equal(source.OpenKey(want), restored.OpenKey(got));
+        }
+
+        Assert.Equal(expected.History.Select(h => (h.Id, Convert.ToHexString(h.Der), Convert.ToHexString(h.ProtectedKey))).Order(),
+            actual.History.Select(h => (h.Id, Convert.ToHexString(h.Der), Convert.ToHexString(h.ProtectedKey))).Order());
+        Assert.Equal(expected.State.TrustCertificates.Select(c => Convert.ToHexString(c.Der)), actual.State.TrustCertificates.Select(c => Convert.ToHexString(c.Der)));
+        Assert.Equal(expected.State.Parameters.Select(p => (p.Name, p.Value)).Order(), actual.State.Parameters.Select(p => (p.Name, p.Value)).Order());
+
+        // The restored state starts like the original: same password, nothing regenerated.
+        Assert.Equal(ClusterBootstrapper.Outcome.Existing, await restored.Bootstrapper.EnsureAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Restore_WithWrongPasswordOrTruncatedArchive_IsRefused_AndNothingChanges()
+    {
+        var database = await target.NewClusterAsync();
+        using var harness = SecurityHarness.Create(database);
+        var archive = await harness.Backups.CreateAsync("tester", Ct);
+        using var otherPassword = SecurityHarness.Create(database, password: "another password");
+        var foreign = await otherPassword.Backups.CreateAsync("tester", Ct);
+        var before = await harness.Store.ExportAsync(Ct);
+
+        var wrong = await Assert.ThrowsAsync<CertificateStoreException>(() => harness.Backups.RestoreAsync(foreign, "tester", Ct));
+        Assert.Contains("password", wrong.Message, StringComparison.Ordinal);
+        var truncated = await Assert.ThrowsAsync<CertificateStoreException>(() => harness.Backups.RestoreAsync(archive[..(archive.Length / 2)], "tester", Ct));
+        Assert.Contains("truncated", truncated.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<CertificateStoreException>(() => harness.Backups.RestoreAsync([], "tester", Ct));
+        var tampered = (byte[])archive.Clone();
+        tampered[^5] ^= 0x40;
+        await Assert.ThrowsAsync<CertificateStoreException>(() => harness.Backups.RestoreAsync(tampered, "tester", Ct));
+
+        var after = await harness.Store.ExportAsync(Ct);
+        Assert.Equal(before.State.Identities.Select(c => Convert.ToHexString(c.ProtectedKey)).Order(),
+            after.State.Identities.Select(c => Convert.ToHexString(c.ProtectedKey)).Order());
+        Assert.Equal(before.Audit.Count + 0, after.Audit.Count);
+    }
+
+    [Fact]
+    public async Task Restore_OfABackupLackingAPrivateKey_IsRefused()
+    {
+        var database = await target.NewClusterAsync();
+        using var harness = SecurityHarness.Create(database);
+
+        // CSCtn50405: a backup whose CallManager key is missing.
+        await using (var db = harness.Contexts.Create())
+        {
+            var callManager = await db.IdentityCertificates.SingleAsync(c => c.Name == CertificateStores.CallManager, Ct);
+            callManager.ProtectedKey = [];
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var archive = await harness.Backups.CreateAsync("tester", Ct);
+        using var empty = SecurityHarness.Create(await target.NewDatabaseAsync());
+
+        var ex = await Assert.ThrowsAsync<CertificateStoreException>(() => empty.Backups.RestoreAsync(archive, "tester", Ct));
+
+        Assert.Contains("lacks the private key of pub/CallManager", ex.Message, StringComparison.Ordinal);
+        Assert.Null((await empty.Store.LoadAsync(Ct)).Cluster);
+    }
+
+    [Fact]
+    public async Task Schema_UsesSnakeCaseTables()
+    {
+        using var harness = SecurityHarness.Create(await target.NewDatabaseAsync());
+        await using var db = harness.Contexts.Create();
+
+        var tables = db.Model.GetEntityTypes().Select(e => e.GetTableName()).Order().ToList();
+
+        Assert.Equal(
+            ["audit_log", "callmanager_groups", "certificate_history", "clusters", "enterprise_parameters",
+                "identity_certificates", "nodes", "pending_itl_changes", "trust_certificates"],
+            tables);
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync(Ct));
+        Assert.Equal(0, await db.IdentityCertificates.CountAsync(Ct));
+    }
+}

@@ -1,0 +1,5 @@
+using Xunit;
+
+namespace SbdServer.Persistence.Tests;
+
+public sealed class SqliteSecurityStoreTests(SqliteTarget target) : SecurityStoreTests(target), IClassFixture<SqliteTarget>;
