@@ -3,6 +3,7 @@ using SbdServer.Host.Composition;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddSbdDefaults();
+builder.AddSbdTvs();
 
 var app = builder.Build();
 
