@@ -62,6 +62,10 @@ internal static partial class TvsLog
         Message = "TVS is disabled: no TVS certificate source (set Tvs:CertificatePem or enable certificate management)")]
     public static partial void NoCertificateSource(ILogger logger);
 
+    [LoggerMessage(EventId = 2021, Level = LogLevel.Warning,
+        Message = "Tvs:AllowTls10 is set but OPENSSL_CONF is not: OpenSSL 3 will refuse TLS 1.0 handshakes (docs/adr/0001-tvs-tls.md)")]
+    public static partial void Tls10WithoutOpenSslConf(ILogger logger);
+
     [LoggerMessage(EventId = 2020, Level = LogLevel.Information, Message = "TVS listener stopped")]
     public static partial void Stopped(ILogger logger);
 }

@@ -83,6 +83,12 @@ public sealed class TvsServer : IAsyncDisposable
         _listener = listener;
         var endPoint = LocalEndPoint.ToString();
         TvsLog.Listening(_logger, endPoint, _options.AllowTls10 ? "allowed" : "refused", _certificate.CurrentSha256 ?? "?");
+        if (_options.AllowTls10 && OperatingSystem.IsLinux()
+            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(TvsLegacyTls.Variable)))
+        {
+            TvsLog.Tls10WithoutOpenSslConf(_logger);
+        }
+
         _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
     }
 

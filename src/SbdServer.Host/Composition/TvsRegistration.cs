@@ -15,6 +15,12 @@ internal static class TvsRegistration
 {
     public static WebApplicationBuilder AddSbdTvs(this WebApplicationBuilder builder)
     {
+        // Before anything initialises OpenSSL: TLS 1.0 needs the process-wide security level lowered.
+        if (builder.Configuration.GetValue<bool>($"{TvsOptions.Section}:{nameof(TvsOptions.AllowTls10)}"))
+        {
+            TvsLegacyTls.EnableForProcess();
+        }
+
         var services = builder.Services;
         services.AddOptions<TvsOptions>()
             .BindConfiguration(TvsOptions.Section)
