@@ -55,7 +55,7 @@ internal static class TvsCommand
                 var (hostName, port) = ParseHost(parse.GetValue(host)!);
                 var options = new TvsClientOptions
                 {
-                    ExpectedServerCertificate = parse.GetValue(tvsCert) is { } pin ? new ReadOnlyMemory<byte>(ReadCertificate(pin)) : null,
+                    ExpectedServerCertificate = parse.GetValue(tvsCert) is { } pin ? ReadCertificate(pin) : (ReadOnlyMemory<byte>?)null,
 #pragma warning disable SYSLIB0039, CA5397 // TLS 1.0 on purpose: it tests a server's legacy-phone mode.
                     Protocols = parse.GetValue(tls10) ? System.Security.Authentication.SslProtocols.Tls : null,
 #pragma warning restore SYSLIB0039, CA5397

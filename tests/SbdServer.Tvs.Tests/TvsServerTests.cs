@@ -414,6 +414,8 @@ public class TvsServerTests
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var dn = new System.Security.Cryptography.X509Certificates.X500DistinguishedName(issuerDn.Replace(';', ','));
         var caRequest = new System.Security.Cryptography.X509Certificates.CertificateRequest(dn, caKey, HashAlgorithmName.SHA256);
+        caRequest.CertificateExtensions.Add(
+            new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(true, false, 0, true));
         using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
