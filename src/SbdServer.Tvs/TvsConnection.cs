@@ -65,8 +65,8 @@ internal sealed class TvsConnection(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stopping);
         try
         {
-            var context = await certificate.GetAsync(linked.Token);
-            await tls.AuthenticateAsServerAsync(TvsTlsPolicy.ServerOptions(context, options.AllowTls10), linked.Token);
+            var serverOptions = await certificate.GetAsync(linked.Token);
+            await tls.AuthenticateAsServerAsync(serverOptions, linked.Token);
             return true;
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)

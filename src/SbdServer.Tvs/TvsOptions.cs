@@ -21,6 +21,12 @@ public sealed class TvsOptions
     /// <summary>Also accept TLS 1.0 (7900-series phones). Off by default; see docs/adr/0001-tvs-tls.md.</summary>
     public bool AllowTls10 { get; set; }
 
+    /// <summary>
+    /// Also accept TLS 1.3. Off by default: CUCM's TVS speaks TLS 1.2 (1.0 for legacy phones), no phone offers 1.3,
+    /// and a 1.3 handshake costs the server more (post-handshake session tickets).
+    /// </summary>
+    public bool AllowTls13 { get; set; }
+
     /// <summary>PEM file with the TVS certificate and its private key, used when no other source is registered.</summary>
     public string? CertificatePem { get; set; }
 

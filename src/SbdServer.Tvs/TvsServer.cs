@@ -45,7 +45,7 @@ public sealed class TvsServer : IAsyncDisposable
         _counters = counters;
         _timeProvider = timeProvider;
         _logger = logger;
-        _certificate = new TvsServerCertificate(certificateSource, logger);
+        _certificate = new TvsServerCertificate(certificateSource, _options.AllowTls10, _options.AllowTls13, logger);
     }
 
     /// <summary>The bound address and port (the real port when configured with 0).</summary>

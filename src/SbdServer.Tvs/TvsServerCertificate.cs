@@ -20,9 +20,14 @@ internal sealed class TvsServerCertificate : IDisposable
     private int _version;
     private Loaded? _loaded;
 
-    public TvsServerCertificate(ITvsCertificateSource source, ILogger logger)
+    private readonly bool _allowTls10;
+    private readonly bool _allowTls13;
+
+    public TvsServerCertificate(ITvsCertificateSource source, bool allowTls10, bool allowTls13, ILogger logger)
     {
         _source = source;
+        _allowTls10 = allowTls10;
+        _allowTls13 = allowTls13;
         _logger = logger;
         _source.Changed += OnChanged;
     }
@@ -30,11 +35,12 @@ internal sealed class TvsServerCertificate : IDisposable
     /// <summary>SHA-256 (lower-case hex) of the certificate new connections get.</summary>
     public string? CurrentSha256 => Volatile.Read(ref _loaded)?.Sha256;
 
-    public ValueTask<SslStreamCertificateContext> GetAsync(CancellationToken cancellationToken)
+    /// <summary>TLS server options presenting the current certificate (shared by all connections until a change).</summary>
+    public ValueTask<SslServerAuthenticationOptions> GetAsync(CancellationToken cancellationToken)
     {
         var loaded = Volatile.Read(ref _loaded);
         return loaded is not null && loaded.Version == Volatile.Read(ref _version)
-            ? ValueTask.FromResult(loaded.Context)
+            ? ValueTask.FromResult(loaded.Options)
             : ReloadAsync(cancellationToken);
     }
 
@@ -71,7 +77,7 @@ internal sealed class TvsServerCertificate : IDisposable
 
     private void OnChanged(object? sender, EventArgs e) => Interlocked.Increment(ref _version);
 
-    private async ValueTask<SslStreamCertificateContext> ReloadAsync(CancellationToken cancellationToken)
+    private async ValueTask<SslServerAuthenticationOptions> ReloadAsync(CancellationToken cancellationToken)
     {
         await _reloadLock.WaitAsync(cancellationToken);
         try
@@ -80,7 +86,7 @@ internal sealed class TvsServerCertificate : IDisposable
             var current = _loaded;
             if (current is not null && current.Version == version)
             {
-                return current.Context;
+                return current.Options;
             }
 
             try
@@ -98,17 +104,17 @@ internal sealed class TvsServerCertificate : IDisposable
 
                 var context = SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true);
                 var sha256 = Convert.ToHexStringLower(SHA256.HashData(pair.CertificateDer));
-                var loaded = new Loaded(version, context, sha256);
+                var loaded = new Loaded(version, TvsTlsPolicy.ServerOptions(context, _allowTls10, _allowTls13), sha256);
                 Volatile.Write(ref _loaded, loaded);
                 TvsLog.CertificateReloaded(_logger, sha256, certificate.Subject);
-                return context;
+                return loaded.Options;
             }
             catch (Exception ex) when (current is not null && ex is not OperationCanceledException)
             {
                 // Keep serving with the certificate phones already know, and do not retry on every connection.
                 TvsLog.CertificateReloadFailed(_logger, ex, current.Sha256);
                 Volatile.Write(ref _loaded, current with { Version = version });
-                return current.Context;
+                return current.Options;
             }
         }
         finally
@@ -117,5 +123,5 @@ internal sealed class TvsServerCertificate : IDisposable
         }
     }
 
-    private sealed record Loaded(int Version, SslStreamCertificateContext Context, string Sha256);
+    private sealed record Loaded(int Version, SslServerAuthenticationOptions Options, string Sha256);
 }

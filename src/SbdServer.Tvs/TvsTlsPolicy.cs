@@ -26,18 +26,33 @@ public static class TvsTlsPolicy
         TlsCipherSuite.TLS_RSA_WITH_AES_128_CBC_SHA,
     ];
 
-    /// <summary>The protocol versions enabled for the given legacy setting.</summary>
-    public static SslProtocols Protocols(bool allowTls10) =>
+    /// <summary>The protocol versions enabled: TLS 1.2, plus 1.0 and 1.3 when asked for.</summary>
+    public static SslProtocols Protocols(bool allowTls10, bool allowTls13)
+    {
+        var protocols = SslProtocols.Tls12;
+        if (allowTls10)
+        {
 #pragma warning disable SYSLIB0039, CA5397 // TLS 1.0 is obsolete, and exactly what 7900-series phones speak (opt-in only).
-        allowTls10 ? SslProtocols.Tls | SslProtocols.Tls12 | SslProtocols.Tls13 : SslProtocols.Tls12 | SslProtocols.Tls13;
+            protocols |= SslProtocols.Tls;
 #pragma warning restore SYSLIB0039, CA5397
+        }
 
-    /// <summary>Server options for one connection.</summary>
-    public static SslServerAuthenticationOptions ServerOptions(SslStreamCertificateContext certificate, bool allowTls10) => new()
+        return allowTls13 ? protocols | SslProtocols.Tls13 : protocols;
+    }
+
+    private static readonly CipherSuitesPolicy? Policy = OperatingSystem.IsWindows() ? null : new CipherSuitesPolicy(CipherSuites);
+
+    /// <summary>
+    /// Server options for connections presenting <paramref name="certificate"/>. Build once per certificate and share:
+    /// .NET caches its native TLS context per options, so a fresh policy object per connection would cost a context
+    /// (certificate and key load) per handshake.
+    /// </summary>
+    public static SslServerAuthenticationOptions ServerOptions(
+        SslStreamCertificateContext certificate, bool allowTls10, bool allowTls13) => new()
     {
         ServerCertificateContext = certificate,
-        EnabledSslProtocols = Protocols(allowTls10),
-        CipherSuitesPolicy = OperatingSystem.IsWindows() ? null : new CipherSuitesPolicy(CipherSuites),
+        EnabledSslProtocols = Protocols(allowTls10, allowTls13),
+        CipherSuitesPolicy = Policy,
 
         // Phones may present their LSC/MIC, but CUCM's trust decision does not depend on it and the open-source
         // server runs without it; not asking avoids a client-certificate round of work per handshake.
