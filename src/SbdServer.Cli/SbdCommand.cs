@@ -12,6 +12,7 @@ internal static class SbdCommand
         root.Subcommands.Add(TlvCommand.Create());
         root.Subcommands.Add(SgnCommand.Create());
         root.Subcommands.Add(EncCommand.Create());
+        root.Subcommands.Add(TvsCommand.Create());
         return root;
     }
 }

@@ -1,0 +1,206 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using Microsoft.Extensions.Logging;
+using SbdServer.Core.Tvs;
+using SbdServer.Wire.Tvs;
+
+namespace SbdServer.Tvs;
+
+/// <summary>
+/// One phone connection: TLS handshake within <see cref="TvsOptions.HandshakeTimeout"/>, then requests answered
+/// in order until the client closes, goes silent for <see cref="TvsOptions.ReadTimeout"/>, or breaks the protocol
+/// (closed without an answer, logged once).
+/// </summary>
+internal sealed class TvsConnection(
+    long id,
+    Socket socket,
+    string remoteAddress,
+    TvsOptions options,
+    TvsServerCertificate certificate,
+    TvsRequestHandler handler,
+    TvsQueryLog queryLog,
+    TvsCounters counters,
+    TimeProvider timeProvider,
+    ILogger logger)
+{
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        socket.NoDelay = true;
+        var network = new NetworkStream(socket, ownsSocket: true);
+        await using var tls = new SslStream(network, leaveInnerStreamOpen: false);
+        try
+        {
+            if (!await HandshakeAsync(tls, stopping))
+            {
+                return;
+            }
+
+            await ServeAsync(tls, stopping);
+        }
+        catch (TvsFormatException ex)
+        {
+            counters.ProtocolViolation();
+            TvsLog.ProtocolViolation(logger, id, remoteAddress, ex.Message);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Shutting down: the connection is dropped with the listener.
+        }
+        catch (IOException)
+        {
+            TvsLog.ClientClosed(logger, id, remoteAddress);
+        }
+        catch (Exception ex)
+        {
+            // A trust store or other infrastructure failure: fail closed, no answer.
+            counters.InternalError();
+            TvsLog.InternalError(logger, ex, id, remoteAddress);
+        }
+    }
+
+    private async Task<bool> HandshakeAsync(SslStream tls, CancellationToken stopping)
+    {
+        using var timeout = new CancellationTokenSource(options.HandshakeTimeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stopping);
+        try
+        {
+            var serverOptions = await certificate.GetAsync(linked.Token);
+            await tls.AuthenticateAsServerAsync(serverOptions, linked.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
+        {
+            counters.HandshakeTimedOut();
+            TvsLog.HandshakeTimeout(logger, id, remoteAddress, options.HandshakeTimeout.TotalMilliseconds);
+            return false;
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException)
+        {
+            counters.HandshakeFailed();
+            var reason = Describe(ex);
+            TvsLog.HandshakeFailed(logger, id, remoteAddress, reason);
+            return false;
+        }
+    }
+
+    private async Task ServeAsync(SslStream tls, CancellationToken stopping)
+    {
+        var header = new byte[TvsHeader.Size];
+        for (var served = 0; served < options.MaxRequestsPerConnection; served++)
+        {
+            var request = await ReadRequestAsync(tls, header, stopping);
+            if (request is null)
+            {
+                return;
+            }
+
+            var started = timeProvider.GetTimestamp();
+            var decision = await handler.HandleAsync(request, stopping);
+            var answer = TvsCodec.Write(decision.Response);
+            using (var timeout = new CancellationTokenSource(options.ReadTimeout, timeProvider))
+            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stopping))
+            {
+                await tls.WriteAsync(answer, linked.Token);
+            }
+
+            Record(request, decision, timeProvider.GetElapsedTime(started).TotalMilliseconds);
+        }
+    }
+
+    /// <summary>The next request, or null when the client closed cleanly between requests or went silent.</summary>
+    private async Task<TvsRequest?> ReadRequestAsync(SslStream tls, byte[] header, CancellationToken stopping)
+    {
+        // One deadline for the whole message: a client trickling a byte at a time cannot hold the slot forever.
+        using var timeout = new CancellationTokenSource(options.ReadTimeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stopping);
+        try
+        {
+            var got = await tls.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, linked.Token);
+            if (got == 0)
+            {
+                return null;
+            }
+
+            if (got < header.Length)
+            {
+                throw new TvsFormatException($"TVS header truncated: {got} of {TvsHeader.Size} bytes before the client closed.");
+            }
+
+            TvsHeader.TryRead(header, out var parsed);
+            if (!parsed.IsRequest)
+            {
+                throw new TvsFormatException($"TVS command {(byte)parsed.Command} is a response, not a request.");
+            }
+
+            // Checked against the declared length before buffering, so a hostile length costs nothing.
+            if (parsed.BodyLength > options.MaxMessageBytes)
+            {
+                throw new TvsFormatException(
+                    $"TVS body length {parsed.BodyLength} exceeds the limit of {options.MaxMessageBytes} bytes.");
+            }
+
+            var body = new byte[parsed.BodyLength];
+            got = await tls.ReadAtLeastAsync(body, body.Length, throwOnEndOfStream: false, linked.Token);
+            if (got < body.Length)
+            {
+                throw new TvsFormatException($"TVS body truncated: {got} of {parsed.BodyLength} bytes before the client closed.");
+            }
+
+            return TvsCodec.ReadRequest(parsed, body);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
+        {
+            counters.ReadTimedOut();
+            TvsLog.ReadTimeout(logger, id, remoteAddress, options.ReadTimeout.TotalMilliseconds);
+            return null;
+        }
+    }
+
+    private void Record(TvsRequest request, TvsDecision decision, double durationMs)
+    {
+        var response = decision.Response;
+        var roles = response.Roles.ToArray().Select(r => (TrustRole)r).ToArray();
+        counters.Answered(request.Command, decision.Outcome);
+        var query = request as TvsQueryRequest;
+        queryLog.Add(new TvsQueryRecord(
+            timeProvider.GetUtcNow(),
+            remoteAddress,
+            request.DeviceName,
+            request.Command,
+            decision.CertificateSha256,
+            query?.SubjectName,
+            query?.IssuerName,
+            query is null ? null : TvsLookupKey.NormalizeSerial(query.SerialNumber.Span),
+            response.Status,
+            decision.Outcome,
+            roles,
+            response.TtlSeconds,
+            durationMs));
+
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var command = request.Command == TvsCommand.VerifyRequest ? "VERIFY" : "QUERY";
+            var status = response.Status == TvsStatus.Valid ? "valid" : "invalid";
+            var outcome = decision.Outcome.ToString();
+            var roleNames = string.Join(",", roles.Select(TrustRoleNames.Name));
+            var ttl = response.TtlSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-";
+            var duration = Math.Round(durationMs, 3);
+            TvsLog.Answered(
+                logger, command, request.DeviceName, remoteAddress, status, outcome,
+                decision.CertificateSha256 ?? "-", roleNames, ttl, duration);
+        }
+    }
+
+    private static string Describe(Exception ex)
+    {
+        // The innermost message names the OpenSSL reason (e.g. "unsupported protocol") without peer bytes.
+        var inner = ex;
+        while (inner.InnerException is not null)
+        {
+            inner = inner.InnerException;
+        }
+
+        return ReferenceEquals(inner, ex) ? ex.Message : ex.Message + " (" + inner.Message + ")";
+    }
+}

@@ -1,0 +1,51 @@
+using System.Runtime.InteropServices;
+
+namespace SbdServer.Tvs;
+
+/// <summary>
+/// Makes the process's OpenSSL accept TLS 1.0 (docs/adr/0001-tvs-tls.md): points <c>OPENSSL_CONF</c> at
+/// <c>openssl-tvs-legacy.cnf</c> (security level 0). OpenSSL reads it once, when .NET first initialises it, so this
+/// must run before anything in the process uses cryptography or TLS. .NET's
+/// <see cref="Environment.SetEnvironmentVariable(string, string)"/> only changes the managed copy of the environment,
+/// hence the native <c>setenv</c>.
+/// </summary>
+public static partial class TvsLegacyTls
+{
+    public const string ConfigFileName = "openssl-tvs-legacy.cnf";
+    public const string Variable = "OPENSSL_CONF";
+
+    /// <summary>
+    /// Sets <c>OPENSSL_CONF</c> for this process unless the operator already set it (their file then decides).
+    /// Returns the configuration file in effect, or null on systems that do not use OpenSSL.
+    /// </summary>
+    public static string? EnableForProcess()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsFreeBSD())
+        {
+            return null;
+        }
+
+        var existing = Environment.GetEnvironmentVariable(Variable);
+        if (!string.IsNullOrEmpty(existing))
+        {
+            return existing;
+        }
+
+        var path = Path.Combine(AppContext.BaseDirectory, ConfigFileName);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{ConfigFileName} is missing next to the application.", path);
+        }
+
+        if (SetEnv(Variable, path, 1) != 0)
+        {
+            throw new InvalidOperationException($"setenv({Variable}) failed with errno {Marshal.GetLastPInvokeError()}.");
+        }
+
+        Environment.SetEnvironmentVariable(Variable, path);
+        return path;
+    }
+
+    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int SetEnv(string name, string value, int overwrite);
+}
