@@ -6,6 +6,7 @@ builder.AddSbdDefaults();
 builder.AddSbdPersistence();
 builder.AddSbdApi();
 builder.AddSbdTftp();
+builder.AddSbdTvsFromCertificateStore();
 builder.AddSbdTvs();
 
 var app = builder.Build();

@@ -56,5 +56,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Sbd:Node:Address", "10.0.0.10");
         builder.UseSetting("Tftp:Port", "0"); // TFTP and HTTP 6970 on free ports: factories run in parallel
         builder.UseSetting("Tftp:HttpPort", "0");
+        builder.UseSetting("Tvs:Address", "127.0.0.1");
+        builder.UseSetting("Tvs:Port", "0");
     }
 }

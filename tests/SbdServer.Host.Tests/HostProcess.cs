@@ -58,6 +58,8 @@ internal sealed class HostProcess : IAsyncDisposable
         start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
         start.Environment["Tftp__Port"] = "0"; // TFTP and HTTP 6970 on free ports: hosts run in parallel
         start.Environment["Tftp__HttpPort"] = "0";
+        start.Environment["Tvs__Address"] = "127.0.0.1";
+        start.Environment["Tvs__Port"] = "0";
         start.Environment.Remove("SBD_TEST_CRASH_BEFORE_COMMIT");
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
