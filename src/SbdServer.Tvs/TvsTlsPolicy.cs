@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 
 namespace SbdServer.Tvs;
 
@@ -57,10 +58,7 @@ public static class TvsTlsPolicy
             // Phones may present their LSC/MIC, but CUCM's trust decision does not depend on it and the open-source
             // server runs without it; not asking avoids a client-certificate round of work per handshake.
             ClientCertificateRequired = false,
-            CertificateRevocationCheckMode = X509RevocationModeNoCheck,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             AllowRenegotiation = false,
         };
-
-    private const System.Security.Cryptography.X509Certificates.X509RevocationMode X509RevocationModeNoCheck =
-        System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
 }
