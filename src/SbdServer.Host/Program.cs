@@ -13,7 +13,7 @@ var app = builder.Build();
 
 app.MapSbdHealth();
 app.MapSbdApi();
-app.MapSbdTftp();
+app.MapSbdMetrics();
 
 app.Run();
 

@@ -83,6 +83,33 @@ public sealed class TvsIntegrationTests(ApiFactory factory) : IClassFixture<ApiF
         Assert.Equal(new byte[] { 7 }, known.Roles.ToArray());
     }
 
+    [Fact]
+    public async Task QueryLogAndMetrics_ShowWhatAPhoneAsked()
+    {
+        using var admin = factory.Admin();
+        var tomcat = await PemAsync(admin, "tomcat");
+        const string device = "CP-8861-SEP00AABBCCDDEE";
+        await using (var client = await ConnectAsync())
+        {
+            Assert.Equal(TvsStatus.Valid, (await client.VerifyAsync(device, tomcat, TestContext.Current.CancellationToken)).Status);
+        }
+
+        var log = await admin.GetStringAsync($"/api/tvs/queries?device={device}", TestContext.Current.CancellationToken);
+        Assert.Contains(device, log, StringComparison.Ordinal);
+        Assert.Contains(Convert.ToHexStringLower(SHA256.HashData(tomcat)), log, StringComparison.Ordinal);
+        Assert.Contains("APP-SERVER", log, StringComparison.Ordinal);
+
+        var metrics = await admin.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+        Assert.Contains("sbd_tvs_requests_total", metrics, StringComparison.Ordinal);
+        Assert.Contains("sbd_tftp_active_sessions", metrics, StringComparison.Ordinal);
+
+        using var anonymous = factory.CreateClient();
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized,
+            (await anonymous.GetAsync("/metrics", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized,
+            (await anonymous.GetAsync("/api/tvs/queries", TestContext.Current.CancellationToken)).StatusCode);
+    }
+
     private Task<TvsClient> ConnectAsync() =>
         TvsClient.ConnectAsync("127.0.0.1", TvsPort, new TvsClientOptions(), TestContext.Current.CancellationToken);
 
