@@ -77,8 +77,9 @@ public sealed class LimitsAndModesTests : IDisposable
             answers++;
         }
 
-        Assert.InRange(answers, 10, 12); // burst of two seconds' worth, then refused
-        Assert.True(server.Metrics.Rejected >= 18);
+        // A burst of two seconds' worth, then refused (a few more tokens accrue while a loaded machine sends).
+        Assert.InRange(answers, 10, 16);
+        Assert.True(server.Metrics.Rejected >= 14);
     }
 
     [Fact]
