@@ -117,6 +117,25 @@ public sealed class LimitsAndModesTests : IDisposable
     }
 
     [Fact]
+    public async Task Shutdown_WithTransfersInFlight_IsPromptAndFreesThePort()
+    {
+        var server = await TftpTestServer.StartAsync(s => s["Tftp:Root"] = _tree.Path);
+        var port = server.Port;
+        using var held = await HoldTransferAsync(server.V4);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await server.DisposeAsync();
+        Assert.True(watch.ElapsedMilliseconds < 5000, $"stop took {watch.ElapsedMilliseconds} ms");
+        Assert.Equal(0, server.Server.ActiveSessions);
+
+        await using var again = await TftpTestServer.StartAsync(s =>
+        {
+            s["Tftp:Root"] = _tree.Path;
+            s["Tftp:Port"] = port.ToString();
+        });
+        Assert.Equal(_itl, await RawTftp.DownloadAsync(again.V4, "ITLFile.tlv"));
+    }
+
+    [Fact]
     public async Task UdpPortTaken_HostStartFails_NamingThePortAndTheFix()
     {
         using var squatter = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp) { DualMode = true };
