@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using SbdServer.Core.Tvs;
 using SbdServer.Phone.Tvs;
+using SbdServer.Wire.Itl;
 using SbdServer.Wire.Tvs;
 using WireCommand = SbdServer.Wire.Tvs.TvsCommand;
 
@@ -118,7 +118,7 @@ internal static class TvsCommand
         if (!response.Roles.IsEmpty)
         {
             var names = response.Roles.ToArray()
-                .Select(r => $"{TrustRoleNames.Name((TrustRole)r)} ({r.ToString(CultureInfo.InvariantCulture)})");
+                .Select(r => $"{TrustRoles.DisplayName((TrustRole)r)} ({r.ToString(CultureInfo.InvariantCulture)})");
             Console.WriteLine($"roles       {string.Join(", ", names)}");
         }
 

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
 using SbdServer.Core.Tvs;
+using SbdServer.Wire.Itl;
 using SbdServer.Wire.Tvs;
 
 namespace SbdServer.Tvs;
@@ -183,7 +184,7 @@ internal sealed class TvsConnection(
             var command = request.Command == TvsCommand.VerifyRequest ? "VERIFY" : "QUERY";
             var status = response.Status == TvsStatus.Valid ? "valid" : "invalid";
             var outcome = decision.Outcome.ToString();
-            var roleNames = string.Join(",", roles.Select(TrustRoleNames.Name));
+            var roleNames = string.Join(",", roles.Select(TrustRoles.DisplayName));
             var ttl = response.TtlSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-";
             var duration = Math.Round(durationMs, 3);
             TvsLog.Answered(

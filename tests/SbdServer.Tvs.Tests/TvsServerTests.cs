@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using SbdServer.Core.Tvs;
 using SbdServer.Tvs.Tests.Support;
+using SbdServer.Wire.Itl;
 using SbdServer.Wire.Tvs;
 using Xunit;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Time.Testing;
 using SbdServer.Core.Tvs;
 using SbdServer.Tvs.Tests.Support;
+using SbdServer.Wire.Itl;
 using SbdServer.Wire.Tvs;
 using Xunit;
 

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using SbdServer.Wire.Itl;
 
 namespace SbdServer.Core.Tvs;
 

@@ -1,3 +1,4 @@
+using SbdServer.Wire.Itl;
 using SbdServer.Wire.Tvs;
 
 namespace SbdServer.Core.Tvs;

@@ -1,3 +1,5 @@
+using SbdServer.Wire.Itl;
+
 namespace SbdServer.Core.Tvs;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using SbdServer.Core.Tvs;
+using SbdServer.Wire.Itl;
 
 namespace SbdServer.Host.Api;
 
@@ -27,7 +28,7 @@ internal static class TvsEndpoints
                 r.SerialHex,
                 Status = r.Status.ToString(),
                 Outcome = r.Outcome.ToString(),
-                Roles = r.Roles.Select(TrustRoleNames.Name),
+                Roles = r.Roles.Select(TrustRoles.DisplayName),
                 r.TtlSeconds,
                 r.DurationMilliseconds,
             }));

@@ -15,6 +15,7 @@ public static class TrustRoles
         TrustRole.Firewall => "FIREWALL",
         TrustRole.AppServer => "APP-SERVER",
         TrustRole.Tvs => "TVS",
+        TrustRole.Vpn => "VPN",
         _ => ((ushort)role).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
