@@ -101,6 +101,110 @@ public sealed class CertificateManager(
     }
 
     /// <summary>
+    /// Creates a new key for <paramref name="name"/> (kept sealed, pending) and returns a PKCS#10 CSR (DER) for it.
+    /// The current certificate stays in use until a CA-signed certificate for the CSR is accepted.
+    /// </summary>
+    public async Task<byte[]> CreateCsrAsync(
+        string nodeName, string name, KeyAlgorithm? key, string actor, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            var state = await store.LoadAsync(cancellationToken);
+            var (_, identity) = RequireIdentity(state, nodeName, name);
+            _ = CaTrustStoreFor(identity.Name);
+            var owner = state.Nodes.First(n => n.Id == identity.NodeId);
+            var spec = IdentitySpecs.For(identity.Name, owner, subject, key ?? identity.KeyAlgorithm);
+            var pending = factory.CreateSelfSigned(spec, time.GetUtcNow());
+            try
+            {
+                var csr = factory.CreateCsr(spec, pending.PrivateKeyPkcs8);
+                identity.PendingCsrKey = keys.Protect(pending.PrivateKeyPkcs8);
+                var changes = new SecurityChangeSet();
+                changes.Updated.Add(identity);
+                changes.Audit.Add(Audit(actor, "certificate.csr", $"{owner.Name}/{identity.Name}", $"key {spec.Key}"));
+                await store.CommitAsync(changes, cancellationToken);
+                return csr;
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(pending.PrivateKeyPkcs8);
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Accepts a CA-signed certificate for the pending CSR of <paramref name="name"/>: it must carry the pending key
+    /// and chain to a certificate in the matching trust store (CallManager-trust, tomcat-trust, CAPF-trust,
+    /// TVS-trust). The same impact check as a regeneration applies.
+    /// </summary>
+    public async Task<ImpactReport> AcceptSignedAsync(
+        string nodeName, string name, byte[] body, bool confirm, string actor, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<byte[]> uploaded;
+        try
+        {
+            uploaded = body.Length == 0
+                ? throw new CertificateStoreException("The body must be the CA-signed certificate (PEM, optionally with its chain, or DER).")
+                : codec.ReadCertificates(body);
+        }
+        catch (CertificateImportException ex)
+        {
+            throw new CertificateStoreException(ex.Message, ex);
+        }
+
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            var state = await store.LoadAsync(cancellationToken);
+            var (node, identity) = RequireIdentity(state, nodeName, name);
+            var trustStore = CaTrustStoreFor(identity.Name);
+            if (identity.PendingCsrKey is null)
+            {
+                throw new CertificateStoreException($"{node.Name}/{identity.Name} has no pending CSR; generate one first.");
+            }
+
+            var pendingKey = keys.Unprotect(identity.PendingCsrKey);
+            try
+            {
+                var anchors = state.TrustCertificates.Where(c => c.Store == trustStore).Select(c => c.Der).ToList();
+                var verdict = validator.ValidateIssuedCertificate(uploaded[0], pendingKey, anchors, uploaded.Skip(1));
+                if (!verdict.IsValid)
+                {
+                    throw new CertificateStoreException(
+                        $"The certificate was refused ({verdict.Rejection}): {verdict.Reason} (trust anchors are taken from {trustStore}).");
+                }
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(pendingKey);
+            }
+
+            var report = ImpactAnalyzer.Analyze(state, Requested(node, identity.Name));
+            if (report.RequiresConfirmation && !confirm)
+            {
+                throw new ConfirmationRequiredException(report);
+            }
+
+            var owner = state.Nodes.First(n => n.Id == identity.NodeId);
+            var facts = inspector.Inspect(uploaded[0]);
+            var changes = new SecurityChangeSet();
+            ReplaceWith(changes, state, owner, identity, uploaded[0], identity.PendingCsrKey, KeyAlgorithmOf(facts),
+                "CA-signed certificate accepted", actor);
+            await store.CommitAsync(changes, cancellationToken);
+            return report with { Applied = true };
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>
     /// Changes a node's host name and/or domain: all of its identity certificates are regenerated at once, with the
     /// same impact check (cucm-reference scenario 24).
     /// </summary>
@@ -347,6 +451,13 @@ public sealed class CertificateManager(
         string reason, string actor)
     {
         var fresh = Mint(owner, identity.Name, key);
+        ReplaceWith(changes, state, owner, identity, fresh.Der, fresh.ProtectedKey, key, reason, actor);
+    }
+
+    private void ReplaceWith(
+        SecurityChangeSet changes, SecuritySnapshot state, ClusterNode owner, IdentityCertificate identity, byte[] der,
+        byte[] sealedKey, KeyAlgorithm key, string reason, string actor)
+    {
         var history = new CertificateHistoryEntry
         {
             Id = Guid.CreateVersion7(),
@@ -361,11 +472,11 @@ public sealed class CertificateManager(
         var oldSha256 = identity.Sha256;
 
         // The row keeps its id: readers see either the old or the new certificate+key, never a gap.
-        identity.SetCertificate(fresh.Der, inspector.Inspect(fresh.Der));
-        identity.ProtectedKey = fresh.ProtectedKey;
+        identity.SetCertificate(der, inspector.Inspect(der));
+        identity.ProtectedKey = sealedKey;
         identity.KeyAlgorithm = key;
         identity.PendingCsrKey = null;
-        identity.UpdatedAt = fresh.UpdatedAt;
+        identity.UpdatedAt = time.GetUtcNow();
         changes.Updated.Add(identity);
         changes.Added.Add(history);
 
@@ -421,6 +532,28 @@ public sealed class CertificateManager(
 
         return ders;
     }
+
+    /// <summary>Where the CA certificates for a CA-signed identity must have been uploaded first.</summary>
+    private static string CaTrustStoreFor(string identity) => identity switch
+    {
+        CertificateStores.CallManager => CertificateStores.CallManagerTrust,
+        CertificateStores.Tomcat => CertificateStores.TomcatTrust,
+        CertificateStores.Capf => CertificateStores.CapfTrust,
+        CertificateStores.Tvs => CertificateStores.TvsTrust,
+        _ => throw new CertificateStoreException($"{identity} certificates are self-signed only; CSRs are for CallManager, tomcat, CAPF and TVS."),
+    };
+
+    private static KeyAlgorithm KeyAlgorithmOf(CertificateFacts facts) => (facts.PublicKeyAlgorithm, facts.KeySizeBits) switch
+    {
+        ("RSA", 1024) => KeyAlgorithm.Rsa1024,
+        ("RSA", 2048) => KeyAlgorithm.Rsa2048,
+        ("RSA", 3072) => KeyAlgorithm.Rsa3072,
+        ("RSA", 4096) => KeyAlgorithm.Rsa4096,
+        ("EC", 256) => KeyAlgorithm.EcP256,
+        ("EC", 384) => KeyAlgorithm.EcP384,
+        ("EC", 521) => KeyAlgorithm.EcP521,
+        _ => throw new CertificateStoreException($"Unsupported key {facts.PublicKeyAlgorithm} {facts.KeySizeBits} bits."),
+    };
 
     private static List<CertificateChange> Requested(ClusterNode node, string name) => [new(node.Name, name)];
 
