@@ -382,6 +382,46 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
     }
 
     [Fact]
+    public async Task BulkExportFromOneCluster_ImportsIntoAnotherWithCucmsStoreMapping()
+    {
+        using var source = SecurityHarness.Create(await target.NewClusterAsync());
+
+        // Another cluster (a copy of the same template is enough to check the mapping).
+        using var destination = SecurityHarness.Create(await target.NewClusterAsync());
+        const string password = "bulk export password";
+        var sourceState = await source.Store.LoadAsync(Ct);
+
+        var expected = new Dictionary<string, string[]>
+        {
+            ["CallManager"] = ["CallManager-trust", "Phone-SAST-trust"],
+            ["ITLRecovery"] = ["CallManager-trust", "Phone-SAST-trust"],
+            ["tomcat"] = ["tomcat-trust"],
+            ["CAPF"] = ["CallManager-trust"],
+        };
+        foreach (var (name, stores) in expected)
+        {
+            var pkcs12 = await source.Manager.ExportPkcs12Async("pub", name, password, "tester", Ct);
+            var imported = await destination.Manager.ImportBulkAsync(name, pkcs12, password, "tester", Ct);
+
+            Assert.Equal(stores, imported.Select(v => v.Store).Order());
+            var sha256 = sourceState.Identities.Single(c => c.Name == name).Sha256;
+            Assert.All(imported, v => Assert.Equal(sha256, v.Sha256));
+        }
+
+        var trust = (await destination.Store.LoadAsync(Ct)).TrustCertificates;
+        Assert.Equal(6, trust.Count);
+        Assert.Contains(await source.Store.GetAuditAsync(50, Ct), a => a.Action == "certificate.export");
+
+        var good = await source.Manager.ExportPkcs12Async("pub", "tomcat", password, "tester", Ct);
+        await Assert.ThrowsAsync<CertificateStoreException>(() => source.Manager.ExportPkcs12Async("pub", "tomcat", "short", "t", Ct));
+        await Assert.ThrowsAsync<CertificateStoreException>(() => source.Manager.ExportPkcs12Async("pub", "ipsec", password, "t", Ct));
+        await Assert.ThrowsAsync<CertificateStoreException>(() => destination.Manager.ImportBulkAsync("tomcat", good, "wrong password!", "t", Ct));
+        await Assert.ThrowsAsync<CertificateStoreException>(() => destination.Manager.ImportBulkAsync("tomcat", [1, 2, 3], password, "t", Ct));
+        await Assert.ThrowsAsync<CertificateStoreException>(() => destination.Manager.ImportBulkAsync("TVS", good, password, "t", Ct));
+        Assert.Equal(6, (await destination.Store.LoadAsync(Ct)).TrustCertificates.Count);
+    }
+
+    [Fact]
     public async Task Schema_UsesSnakeCaseTables()
     {
         using var harness = SecurityHarness.Create(await target.NewDatabaseAsync());

@@ -23,6 +23,7 @@ public sealed class CertificateManager(
     TimeProvider time) : IDisposable
 {
     public const int MaxCertificatesPerUpload = 16;
+    public const int MinExportPasswordLength = 12;
 
     // One writer per process; every use case reads, decides and commits under it.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -270,20 +271,7 @@ public sealed class CertificateManager(
             var result = new List<CertificateView>();
             foreach (var der in ders)
             {
-                var certificate = new TrustCertificate { Id = Guid.CreateVersion7(), Store = trustStore, AddedAt = time.GetUtcNow() };
-                certificate.SetCertificate(der, inspector.Inspect(der));
-                var existing = state.TrustCertificates.FirstOrDefault(c => c.Store == trustStore && c.Sha256 == certificate.Sha256)
-                    ?? changes.Added.OfType<TrustCertificate>().FirstOrDefault(c => c.Sha256 == certificate.Sha256);
-                if (existing is not null)
-                {
-                    result.Add(CertificateView.Of(existing));
-                    continue;
-                }
-
-                changes.Added.Add(certificate);
-                changes.Audit.Add(Audit(actor, "trust.upload", $"{trustStore}/{certificate.Sha256}", certificate.Subject));
-                changes.Changes.Add(Change(CertificateStoreChangeKind.TrustCertificateAdded, null, trustStore, certificate.Sha256));
-                result.Add(CertificateView.Of(certificate));
+                result.Add(AddTrust(changes, state, trustStore, der, actor, "trust.upload"));
             }
 
             if (!changes.IsEmpty)
@@ -298,6 +286,118 @@ public sealed class CertificateManager(
             _writeLock.Release();
         }
     }
+
+    /// <summary>
+    /// A node's identity certificate with its key as a password-protected PKCS#12, for CUCM-style bulk certificate
+    /// management between clusters. Audited; the password must be at least <see cref="MinExportPasswordLength"/> characters.
+    /// </summary>
+    public async Task<byte[]> ExportPkcs12Async(
+        string nodeName, string name, string? password, string actor, CancellationToken cancellationToken)
+    {
+        if (password is null || password.Length < MinExportPasswordLength)
+        {
+            throw new CertificateStoreException(
+                $"An export password of at least {MinExportPasswordLength} characters is required (header X-Sbd-Password).");
+        }
+
+        var state = await store.LoadAsync(cancellationToken);
+        var (node, identity) = RequireIdentity(state, nodeName, name);
+        if (BulkImportStores(identity.Name).Count == 0)
+        {
+            throw new CertificateStoreException(
+                $"Bulk export covers CallManager, ITLRecovery, tomcat and CAPF, not {identity.Name}.");
+        }
+
+        var key = keys.Unprotect(identity.ProtectedKey);
+        try
+        {
+            var pkcs12 = codec.WritePkcs12(new CertificateBundle(identity.Der, key, []), password);
+            var changes = new SecurityChangeSet();
+            changes.Audit.Add(Audit(actor, "certificate.export", $"{node.Name}/{identity.Name}", "PKCS#12 with private key"));
+            await store.CommitAsync(changes, cancellationToken);
+            return pkcs12;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    /// <summary>
+    /// Imports another cluster's bulk-exported <paramref name="sourceName"/> certificate (PKCS#12) into the trust stores
+    /// CUCM maps it to: CallManager and ITLRecovery to Phone-SAST-trust and CallManager-trust, tomcat to tomcat-trust,
+    /// CAPF to CallManager-trust. The private key in the file is ignored.
+    /// </summary>
+    public async Task<IReadOnlyList<CertificateView>> ImportBulkAsync(
+        string sourceName, byte[] pkcs12, string? password, string actor, CancellationToken cancellationToken)
+    {
+        var canonical = CertificateStores.FindIdentity(sourceName);
+        var stores = canonical is null ? [] : BulkImportStores(canonical);
+        if (stores.Count == 0)
+        {
+            throw new CertificateStoreException(
+                $"'{Safe(sourceName)}' is not a bulk certificate type; use CallManager, ITLRecovery, tomcat or CAPF.");
+        }
+
+        if (pkcs12.Length == 0 || password is null)
+        {
+            throw new CertificateStoreException("Send the PKCS#12 file as the body and its password in the X-Sbd-Password header.");
+        }
+
+        CertificateBundle bundle;
+        try
+        {
+            bundle = codec.ReadPkcs12(pkcs12, password);
+        }
+        catch (WrongPasswordException)
+        {
+            throw new CertificateStoreException("The PKCS#12 password is wrong, or the file is damaged.");
+        }
+        catch (CertificateImportException ex)
+        {
+            throw new CertificateStoreException(ex.Message, ex);
+        }
+
+        // Other clusters' private keys have no business here.
+        if (bundle.PrivateKeyPkcs8 is { } importedKey)
+        {
+            CryptographicOperations.ZeroMemory(importedKey);
+        }
+
+        var verdict = validator.ValidateTrustUpload(bundle.CertificateDer);
+        if (!verdict.IsValid)
+        {
+            throw new CertificateStoreException($"The certificate was refused ({verdict.Rejection}): {verdict.Reason}");
+        }
+
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            var state = await store.LoadAsync(cancellationToken);
+            var changes = new SecurityChangeSet();
+            var result = stores.Select(s => AddTrust(changes, state, s, bundle.CertificateDer, actor, "trust.bulk-import")).ToList();
+            if (!changes.IsEmpty)
+            {
+                await store.CommitAsync(changes, cancellationToken);
+            }
+
+            return result;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>CUCM's bulk import mapping (TAC-215539); empty for types bulk management does not carry.</summary>
+    public static IReadOnlyList<string> BulkImportStores(string identity) => identity switch
+    {
+        CertificateStores.CallManager or CertificateStores.ItlRecovery =>
+            [CertificateStores.PhoneSastTrust, CertificateStores.CallManagerTrust],
+        CertificateStores.Tomcat => [CertificateStores.TomcatTrust],
+        CertificateStores.Capf => [CertificateStores.CallManagerTrust],
+        _ => [],
+    };
 
     public async Task DeleteTrustAsync(string storeName, string sha256, string actor, CancellationToken cancellationToken)
     {
@@ -531,6 +631,24 @@ public sealed class CertificateManager(
         }
 
         return ders;
+    }
+
+    private CertificateView AddTrust(
+        SecurityChangeSet changes, SecuritySnapshot state, string trustStore, byte[] der, string actor, string action)
+    {
+        var certificate = new TrustCertificate { Id = Guid.CreateVersion7(), Store = trustStore, AddedAt = time.GetUtcNow() };
+        certificate.SetCertificate(der, inspector.Inspect(der));
+        var existing = state.TrustCertificates.FirstOrDefault(c => c.Store == trustStore && c.Sha256 == certificate.Sha256)
+            ?? changes.Added.OfType<TrustCertificate>().FirstOrDefault(c => c.Store == trustStore && c.Sha256 == certificate.Sha256);
+        if (existing is not null)
+        {
+            return CertificateView.Of(existing);
+        }
+
+        changes.Added.Add(certificate);
+        changes.Audit.Add(Audit(actor, action, $"{trustStore}/{certificate.Sha256}", certificate.Subject));
+        changes.Changes.Add(Change(CertificateStoreChangeKind.TrustCertificateAdded, null, trustStore, certificate.Sha256));
+        return CertificateView.Of(certificate);
     }
 
     /// <summary>Where the CA certificates for a CA-signed identity must have been uploaded first.</summary>
