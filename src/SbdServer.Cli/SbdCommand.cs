@@ -8,6 +8,7 @@ internal static class SbdCommand
     public static RootCommand Create()
     {
         var root = new RootCommand("sbd: build, inspect, sign, verify and encrypt Cisco phone security files offline.");
+        root.Subcommands.Add(CertCommand.Create());
         return root;
     }
 }

@@ -38,6 +38,13 @@ public enum CertificatePurpose
 }
 
 /// <summary>Everything needed to mint a certificate or CSR.</summary>
+/// <param name="Subject">Encoded in CUCM's RDN order CN, OU, O, L, ST, C (absent parts left out).</param>
+/// <param name="Key">Key type; RSA keys sign with SHA-256, EC P-256/384/521 with SHA-256/384/512.</param>
+/// <param name="Purpose">Decides basic constraints, key usage and extended key usage.</param>
+/// <param name="SerialBytes">Exact serial length (1-20); random, first byte 01-7F so the DER INTEGER is positive
+/// and exactly this long (the seed's CallManager has 10, TVS and CAPF 8).</param>
+/// <param name="ValidityYears">notAfter = notBefore (whole seconds) + this many years (1-100).</param>
+/// <param name="DnsNames">SAN dNSNames; null or empty writes no SAN extension.</param>
 public sealed record CertificateSpec(
     SubjectName Subject,
     KeyAlgorithm Key = KeyAlgorithm.Rsa2048,

@@ -278,7 +278,9 @@ public sealed class CertificateCodec : ICertificateCodec
             output.Write(Encoding.ASCII.GetBytes(WriteCertificatePem(der)));
         }
 
-        return output.ToArray();
+        var pem = output.ToArray();
+        CryptographicOperations.ZeroMemory(output.GetBuffer());
+        return pem;
     }
 
     private static byte[] ToAsciiPem(string label, ReadOnlySpan<byte> der)

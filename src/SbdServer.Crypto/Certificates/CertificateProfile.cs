@@ -29,28 +29,8 @@ internal static class CertificateProfile
             throw new ArgumentException("The subject needs a common name (CN), usually the node's FQDN.", nameof(subject));
         }
 
+        // X500DistinguishedNameBuilder encodes the last added RDN first, so add C..CN to encode CN..C.
         var builder = new X500DistinguishedNameBuilder();
-        builder.AddCommonName(Checked(subject.CommonName, "CN", MaxNameLength));
-        if (!string.IsNullOrEmpty(subject.OrganizationalUnit))
-        {
-            builder.AddOrganizationalUnitName(Checked(subject.OrganizationalUnit, "OU", MaxNameLength));
-        }
-
-        if (!string.IsNullOrEmpty(subject.Organization))
-        {
-            builder.AddOrganizationName(Checked(subject.Organization, "O", MaxNameLength));
-        }
-
-        if (!string.IsNullOrEmpty(subject.Locality))
-        {
-            builder.AddLocalityName(Checked(subject.Locality, "L", MaxLocalityLength));
-        }
-
-        if (!string.IsNullOrEmpty(subject.State))
-        {
-            builder.AddStateOrProvinceName(Checked(subject.State, "ST", MaxLocalityLength));
-        }
-
         if (!string.IsNullOrEmpty(subject.Country))
         {
             if (subject.Country.Length != 2 || !subject.Country.All(char.IsAsciiLetter))
@@ -63,6 +43,27 @@ internal static class CertificateProfile
             builder.AddCountryOrRegion(subject.Country.ToUpperInvariant());
         }
 
+        if (!string.IsNullOrEmpty(subject.State))
+        {
+            builder.AddStateOrProvinceName(Checked(subject.State, "ST", MaxLocalityLength));
+        }
+
+        if (!string.IsNullOrEmpty(subject.Locality))
+        {
+            builder.AddLocalityName(Checked(subject.Locality, "L", MaxLocalityLength));
+        }
+
+        if (!string.IsNullOrEmpty(subject.Organization))
+        {
+            builder.AddOrganizationName(Checked(subject.Organization, "O", MaxNameLength));
+        }
+
+        if (!string.IsNullOrEmpty(subject.OrganizationalUnit))
+        {
+            builder.AddOrganizationalUnitName(Checked(subject.OrganizationalUnit, "OU", MaxNameLength));
+        }
+
+        builder.AddCommonName(Checked(subject.CommonName, "CN", MaxNameLength));
         return builder.Build();
     }
 
