@@ -438,6 +438,7 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
                 "identity_certificates", "nodes", "pending_itl_changes", "trust_certificates"],
             tables);
         Assert.Empty(await db.Database.GetPendingMigrationsAsync(Ct));
+        Assert.False(db.Database.HasPendingModelChanges(), "the model changed without a migration for this provider");
         Assert.Equal(0, await db.IdentityCertificates.CountAsync(Ct));
     }
 }
