@@ -1,6 +1,6 @@
 namespace SbdServer.Core.CertificateStore;
 
-/// <summary>CUCM certificate store names, and the phone roles each grants (formats.md section 4).</summary>
+/// <summary>CUCM certificate store names; the phone roles each grants are in <see cref="Tvs.StoreRoles"/>.</summary>
 public static class CertificateStores
 {
     public const string CallManager = "CallManager";
@@ -41,19 +41,4 @@ public static class CertificateStores
     /// <summary>The canonical spelling of a trust store name, or null.</summary>
     public static string? FindTrustStore(string name) =>
         TrustStores.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>Roles TVS returns for a certificate in <paramref name="store"/> (CUCM unitRoleMap, TAC-210541).</summary>
-    public static IReadOnlyList<PhoneRole> RolesOf(string store) => store switch
-    {
-        CallManager => [PhoneRole.CallManagerTftp, PhoneRole.Sast],
-        PhoneSastTrust => [PhoneRole.Sast, PhoneRole.Tftp],
-        Tomcat or TomcatTrust or PhoneTrust or PhoneCtlTrust or Ipsec => [PhoneRole.ApplicationServer],
-        Capf => [PhoneRole.Capf],
-        Tvs => [PhoneRole.Tvs],
-        PhoneVpnTrust => [PhoneRole.Vpn],
-
-        // ITLRecovery is the ITL signer ("Security Token") in 12.x+; as a store entry it is a SAST.
-        ItlRecovery => [PhoneRole.Sast],
-        _ => [],
-    };
 }

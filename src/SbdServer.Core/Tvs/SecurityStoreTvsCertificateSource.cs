@@ -2,7 +2,6 @@ using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Events;
-using SbdServer.Core.Storage;
 
 namespace SbdServer.Core.Tvs;
 
@@ -12,16 +11,14 @@ namespace SbdServer.Core.Tvs;
 /// </summary>
 public sealed class SecurityStoreTvsCertificateSource : ITvsCertificateSource, IDisposable
 {
-    private readonly ISecurityStore _store;
-    private readonly IKeyProtector _keys;
+    private readonly CertificateManager _certificates;
     private readonly LocalNodeOptions _node;
     private readonly IDisposable _subscription;
 
     public SecurityStoreTvsCertificateSource(
-        ISecurityStore store, ICertificateStoreEvents events, IKeyProtector keys, LocalNodeOptions node)
+        CertificateManager certificates, ICertificateStoreEvents events, LocalNodeOptions node)
     {
-        _store = store;
-        _keys = keys;
+        _certificates = certificates;
         _node = node;
         _subscription = events.Subscribe(change =>
         {
@@ -34,15 +31,8 @@ public sealed class SecurityStoreTvsCertificateSource : ITvsCertificateSource, I
 
     public event EventHandler? Changed;
 
-    public async ValueTask<CertificateWithKey> GetCurrentAsync(CancellationToken cancellationToken)
-    {
-        var snapshot = await _store.LoadAsync(cancellationToken);
-        var node = snapshot.FindNode(_node.Name)
-            ?? throw new NotFoundException($"Node '{_node.Name}' is not in the cluster; TVS has no certificate.");
-        var identity = snapshot.FindIdentity(node, CertificateStores.Tvs)
-            ?? throw new NotFoundException($"Node '{node.Name}' has no TVS certificate.");
-        return new CertificateWithKey(identity.Der.ToArray(), _keys.Unprotect(identity.ProtectedKey));
-    }
+    public async ValueTask<CertificateWithKey> GetCurrentAsync(CancellationToken cancellationToken) =>
+        await _certificates.GetIdentityWithKeyAsync(_node.Name, CertificateStores.Tvs, cancellationToken);
 
     public void Dispose() => _subscription.Dispose();
 

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using SbdServer.Core.CertificateStore;
 using SbdServer.Wire.Itl;
 
 namespace SbdServer.Core.Tvs;
@@ -10,22 +11,22 @@ namespace SbdServer.Core.Tvs;
 /// </summary>
 public static class StoreRoles
 {
-    public const string CallManager = "CallManager";
-    public const string Tvs = "TVS";
-    public const string Capf = "CAPF";
-    public const string Tomcat = "tomcat";
-    public const string Ipsec = "ipsec";
-    public const string ItlRecovery = "ITLRecovery";
-    public const string PhoneSastTrust = "Phone-SAST-trust";
-    public const string PhoneTrust = "Phone-trust";
-    public const string PhoneCtlTrust = "Phone-CTL-trust";
-    public const string PhoneVpnTrust = "Phone-VPN-trust";
-    public const string TomcatTrust = "tomcat-trust";
-    public const string CallManagerTrust = "CallManager-trust";
-    public const string CapfTrust = "CAPF-trust";
-    public const string TvsTrust = "TVS-trust";
+    public const string CallManager = CertificateStores.CallManager;
+    public const string Tvs = CertificateStores.Tvs;
+    public const string Capf = CertificateStores.Capf;
+    public const string Tomcat = CertificateStores.Tomcat;
+    public const string Ipsec = CertificateStores.Ipsec;
+    public const string ItlRecovery = CertificateStores.ItlRecovery;
+    public const string PhoneSastTrust = CertificateStores.PhoneSastTrust;
+    public const string PhoneTrust = CertificateStores.PhoneTrust;
+    public const string PhoneCtlTrust = CertificateStores.PhoneCtlTrust;
+    public const string PhoneVpnTrust = CertificateStores.PhoneVpnTrust;
+    public const string TomcatTrust = CertificateStores.TomcatTrust;
+    public const string CallManagerTrust = CertificateStores.CallManagerTrust;
+    public const string CapfTrust = CertificateStores.CapfTrust;
+    public const string TvsTrust = CertificateStores.TvsTrust;
     public const string IpsecTrust = "ipsec-trust";
-    public const string DirectoryTrust = "directory-trust";
+    public const string DirectoryTrust = CertificateStores.DirectoryTrust;
     public const string UserLicensingTrust = "userlicensing-trust";
 
     private static readonly TrustRole[] None = [];
@@ -51,8 +52,9 @@ public static class StoreRoles
         [DirectoryTrust] = None,
         [UserLicensingTrust] = None,
 
-        // ITLRecovery is trusted by phones through the ITL (as SAST), not through TVS; CUCM's map has no entry.
-        [ItlRecovery] = None,
+        // ITLRecovery signs the ITL in 12.x+ ("Security Token"); TVS vouching for it as a SAST lets a phone accept
+        // an ITL signed by a regenerated ITLRecovery. CUCM's published map predates ITLRecovery.
+        [ItlRecovery] = [TrustRole.Sast],
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Every store name this table knows, in CUCM spelling.</summary>

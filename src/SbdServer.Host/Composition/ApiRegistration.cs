@@ -60,6 +60,7 @@ internal static class ApiRegistration
         api.MapAuditEndpoints();
         api.MapAuthEndpoints();
         api.MapTvsEndpoints();
+        api.MapBulkEndpoints();
         return app;
     }
 }
