@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SbdServer.Core.Certificates;
+using SbdServer.Wire.Dn;
 
 namespace SbdServer.Crypto.Certificates;
 
@@ -34,7 +35,7 @@ public sealed class CertificateFactory : ICertificateFactory
         if (constraints is not { CertificateAuthority: true })
         {
             throw new CertificateImportException(
-                $"The issuer '{CucmDistinguishedName.Format(issuerCertificate.SubjectName)}' is not a CA "
+                $"The issuer '{DistinguishedNames.ToCucm(issuerCertificate.SubjectName)}' is not a CA "
                 + "(basic constraints CA:false or absent), so certificates it signs would not chain.");
         }
 

@@ -2,6 +2,7 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SbdServer.Core.Certificates;
+using SbdServer.Wire.Dn;
 using BcCertificateParser = Org.BouncyCastle.X509.X509CertificateParser;
 
 namespace SbdServer.Crypto.Certificates;
@@ -105,8 +106,8 @@ public sealed class CertificateInspector : ICertificateInspector
                 Sha256: Convert.ToHexStringLower(SHA256.HashData(der)),
                 Md5: Convert.ToHexStringLower(MD5.HashData(der)),
                 SerialNumber: UnsignedSerialHex(certificate.SerialNumberBytes.Span),
-                Subject: CucmDistinguishedName.Format(certificate.SubjectName),
-                Issuer: CucmDistinguishedName.Format(certificate.IssuerName),
+                Subject: DistinguishedNames.ToCucm(certificate.SubjectName),
+                Issuer: DistinguishedNames.ToCucm(certificate.IssuerName),
                 CommonName: commonNames.FirstOrDefault() ?? "",
                 NotBefore: new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero),
                 NotAfter: new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),

@@ -29,24 +29,31 @@ public static class DistinguishedNames
         ["1.2.840.113549.1.9.1"] = "E",
     };
 
-    /// <summary>CUCM's form of a name: last RDN first, <c>;</c> between attributes.</summary>
+    /// <summary>
+    /// CUCM's form of a name: RDNs in the order the certificate encodes them, <c>;</c> between them, values
+    /// unescaped, the attributes of a multi-valued RDN joined with <c>+</c>.
+    /// </summary>
     public static string ToCucm(X500DistinguishedName name)
     {
-        var parts = new List<string>();
-        foreach (var rdn in name.EnumerateRelativeDistinguishedNames(reversed: false))
+        ArgumentNullException.ThrowIfNull(name);
+        return ToCucm(name.RawData);
+    }
+
+    /// <summary>CUCM's form of an encoded X.501 Name (DER).</summary>
+    public static string ToCucm(ReadOnlyMemory<byte> encodedName)
+    {
+        var builder = new StringBuilder();
+        foreach (var rdn in ReadRdns(encodedName))
         {
-            if (rdn.HasMultipleElements)
+            if (builder.Length > 0)
             {
-                parts.Add(ReadMultiValue(rdn.RawData));
-                continue;
+                builder.Append(';');
             }
 
-            var oid = rdn.GetSingleElementType().Value ?? "";
-            var key = ShortNames.TryGetValue(oid, out var shortName) ? shortName : oid;
-            parts.Add(key + "=" + (rdn.GetSingleElementValue() ?? ""));
+            builder.AppendJoin('+', rdn.Select(a => $"{a.Type}={a.Value}"));
         }
 
-        return string.Join(';', parts);
+        return builder.ToString();
     }
 
     /// <summary>True when two names have the same attributes in the same order, whichever separator each uses.</summary>
@@ -90,29 +97,49 @@ public static class DistinguishedNames
         }
     }
 
-    // A multi-valued RDN is rare in phone certificates; its attributes are joined with '+' as RFC 4514 does.
-    private static string ReadMultiValue(ReadOnlyMemory<byte> rdn)
+    private static List<List<(string Type, string Value)>> ReadRdns(ReadOnlyMemory<byte> encodedName)
     {
-        try
+        // Name ::= SEQUENCE OF RelativeDistinguishedName; RDN ::= SET OF AttributeTypeAndValue
+        var result = new List<List<(string, string)>>();
+        var name = new AsnReader(encodedName, AsnEncodingRules.BER).ReadSequence();
+        while (name.HasData)
         {
-            var set = new AsnReader(rdn, AsnEncodingRules.DER).ReadSetOf();
-            var values = new List<string>();
+            var set = name.ReadSetOf(skipSortOrderValidation: true);
+            var rdn = new List<(string, string)>();
             while (set.HasData)
             {
                 var attribute = set.ReadSequence();
                 var oid = attribute.ReadObjectIdentifier();
-                var tag = attribute.PeekTag();
-                var text = tag.TagClass == TagClass.Universal
-                    ? attribute.ReadCharacterString((UniversalTagNumber)tag.TagValue)
-                    : "";
-                values.Add((ShortNames.TryGetValue(oid, out var key) ? key : oid) + "=" + text);
+                rdn.Add((ShortNames.GetValueOrDefault(oid, oid), ReadValue(attribute)));
             }
 
-            return string.Join('+', values);
+            result.Add(rdn);
         }
-        catch (Exception e) when (e is AsnContentException or ArgumentException or InvalidOperationException)
+
+        return result;
+    }
+
+    private static string ReadValue(AsnReader attribute)
+    {
+        var tag = attribute.PeekTag();
+        if (tag.TagClass == TagClass.Universal)
         {
-            return "";
+            switch ((UniversalTagNumber)tag.TagValue)
+            {
+                case UniversalTagNumber.UTF8String:
+                case UniversalTagNumber.PrintableString:
+                case UniversalTagNumber.IA5String:
+                case UniversalTagNumber.BMPString:
+                case UniversalTagNumber.T61String:
+                case UniversalTagNumber.VisibleString:
+                case UniversalTagNumber.NumericString:
+                    return attribute.ReadCharacterString((UniversalTagNumber)tag.TagValue);
+                default:
+                    break;
+            }
         }
+
+        // Anything else is shown as RFC 4514 does: '#' and the hex of the encoded value.
+        return "#" + Convert.ToHexString(attribute.ReadEncodedValue().Span);
     }
 }

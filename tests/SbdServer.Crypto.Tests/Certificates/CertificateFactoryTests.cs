@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using SbdServer.Core.Certificates;
 using SbdServer.Crypto.Certificates;
 using SbdServer.Testing;
+using SbdServer.Wire.Dn;
 using Xunit;
 
 namespace SbdServer.Crypto.Tests.Certificates;
@@ -78,7 +79,7 @@ public class CertificateFactoryTests
             .Select(r => r.GetSingleElementType().FriendlyName ?? r.GetSingleElementType().Value)
             .ToList();
         Assert.Equal(["CN", "OU", "O", "L", "S", "C"], types);
-        var subject = CucmDistinguishedName.Format(certificate.SubjectName);
+        var subject = DistinguishedNames.ToCucm(certificate.SubjectName);
         Assert.Equal("CN=CUCM8-Publisher.bbbburns.lab;OU=TAC;O=Cisco;L=RTP;ST=North Carolina;C=US", subject);
         Assert.Equal(76, subject.Length + 1); // the seed's SIGNER NAME: 76 bytes with the NUL
     }
@@ -276,7 +277,7 @@ public class CertificateFactoryTests
             csr, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.UnsafeLoadCertificateExtensions);
         Assert.Equal(
             "CN=CUCM8-Publisher.bbbburns.lab;OU=TAC;O=Cisco;L=RTP;ST=North Carolina;C=US",
-            CucmDistinguishedName.Format(request.SubjectName));
+            DistinguishedNames.ToCucm(request.SubjectName));
         var eku = Assert.Single(request.CertificateExtensions.OfType<X509EnhancedKeyUsageExtension>());
         Assert.Equal([ServerAuth, ClientAuth, IpsecEndSystem], eku.EnhancedKeyUsages.Cast<Oid>().Select(o => o.Value));
         Assert.Single(request.CertificateExtensions.OfType<X509SubjectAlternativeNameExtension>());

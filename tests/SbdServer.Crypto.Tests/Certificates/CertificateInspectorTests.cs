@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using SbdServer.Core.Certificates;
 using SbdServer.Crypto.Certificates;
 using SbdServer.Testing;
+using SbdServer.Wire.Dn;
 using Xunit;
 
 namespace SbdServer.Crypto.Tests.Certificates;
@@ -150,7 +151,7 @@ public class CertificateInspectorTests
             }
         }
 
-        var formatted = CucmDistinguishedName.Format(new X500DistinguishedName(writer.Encode()));
+        var formatted = DistinguishedNames.ToCucm(new X500DistinguishedName(writer.Encode()));
 
         Assert.Equal("CN=host+serialNumber=PID:CP-8861 SN:FCH1234;1.2.3.4=x", formatted);
     }
