@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Xunit;
 
-namespace SbdServer.Tftp.Tests.Infrastructure;
+namespace SbdServer.Testing;
 
 /// <summary>Runs an external program with a hard timeout and returns its exit code and output.</summary>
-internal static class Tool
+public static class Tool
 {
     public static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] args, int timeoutMs = 60_000)
     {
