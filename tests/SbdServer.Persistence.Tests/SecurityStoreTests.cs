@@ -318,6 +318,110 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
     }
 
     [Fact]
+    public async Task CaSignedCertificate_ForAPendingCsr_IsAcceptedOnlyWhenItMatchesTheKeyAndChainsToTheTrustStore()
+    {
+        using var harness = SecurityHarness.Create(await target.NewClusterAsync());
+        var before = (await harness.Store.LoadAsync(Ct)).Identities.Single(c => c.Name == CertificateStores.Tomcat);
+        var ca = harness.Factory.CreateSelfSigned(
+            new CertificateSpec(new SubjectName("Lab Issuing CA", "PKI", "Cisco"), Purpose: CertificatePurpose.Authority),
+            DateTimeOffset.UtcNow.AddDays(-1));
+
+        var csr = await harness.Manager.CreateCsrAsync("pub", "tomcat", null, "tester", Ct);
+        var signed = TestCa.Sign(csr, ca);
+        var stranger = harness.Factory.CreateSigned(
+            new CertificateSpec(new SubjectName("pub.lab.example")), DateTimeOffset.UtcNow.AddDays(-1), ca);
+
+        // The CA is not in tomcat-trust yet.
+        var untrusted = await Assert.ThrowsAsync<CertificateStoreException>(
+            () => harness.Manager.AcceptSignedAsync("pub", "tomcat", signed, confirm: false, "tester", Ct));
+        Assert.Contains("tomcat-trust", untrusted.Message, StringComparison.Ordinal);
+
+        await harness.Manager.UploadTrustAsync("tomcat-trust", ca.CertificateDer, "tester", Ct);
+        var mismatch = await Assert.ThrowsAsync<CertificateStoreException>(
+            () => harness.Manager.AcceptSignedAsync("pub", "tomcat", stranger.CertificateDer, confirm: false, "tester", Ct));
+        Assert.Contains("KeyMismatch", mismatch.Message, StringComparison.Ordinal);
+        Assert.Equal(before.Sha256, (await harness.Store.LoadAsync(Ct)).Identities.Single(c => c.Name == CertificateStores.Tomcat).Sha256);
+
+        var report = await harness.Manager.AcceptSignedAsync("pub", "tomcat", signed, confirm: false, "tester", Ct);
+
+        Assert.True(report.Applied);
+        var after = (await harness.Store.LoadAsync(Ct)).Identities.Single(c => c.Name == CertificateStores.Tomcat);
+        Assert.Equal(signed, after.Der);
+        Assert.Null(after.PendingCsrKey);
+        Assert.True(harness.Inspector.KeyMatches(after.Der, harness.OpenKey(after)));
+        Assert.Contains("CN=Lab Issuing CA", after.Issuer, StringComparison.Ordinal);
+        Assert.Equal(before.Sha256, Assert.Single(await harness.Store.GetHistoryAsync(Ct)).Sha256);
+        await Assert.ThrowsAsync<CertificateStoreException>(
+            () => harness.Manager.AcceptSignedAsync("pub", "tomcat", signed, confirm: false, "tester", Ct));
+        await Assert.ThrowsAsync<CertificateStoreException>(
+            () => harness.Manager.CreateCsrAsync("pub", "ipsec", null, "tester", Ct));
+    }
+
+    [Fact]
+    public async Task HostChange_RegeneratesAllOfTheNodesCertificates_AfterConfirmation()
+    {
+        using var harness = SecurityHarness.Create(await target.NewClusterAsync());
+        var before = await harness.Store.LoadAsync(Ct);
+
+        var refused = await Assert.ThrowsAsync<ConfirmationRequiredException>(
+            () => harness.Manager.ChangeHostAsync("pub", "cucm-new.lab.example", "10.0.0.99", confirm: false, "tester", Ct));
+        Assert.True(refused.Report.Groups.Single().PhonesLocked);
+        Assert.Equal(before.Identities.Select(c => c.Sha256).Order(), (await harness.Store.LoadAsync(Ct)).Identities.Select(c => c.Sha256).Order());
+        await Assert.ThrowsAsync<CertificateStoreException>(
+            () => harness.Manager.ChangeHostAsync("pub", "not a host name", null, confirm: true, "tester", Ct));
+
+        var report = await harness.Manager.ChangeHostAsync("pub", "cucm-new.lab.example", "10.0.0.99", confirm: true, "tester", Ct);
+
+        Assert.True(report.Applied);
+        var after = await harness.Store.LoadAsync(Ct);
+        Assert.Equal("cucm-new.lab.example", after.Nodes.Single().Fqdn);
+        Assert.Equal("10.0.0.99", after.Nodes.Single().IpAddress);
+        Assert.Empty(after.Identities.Select(c => c.Sha256).Intersect(before.Identities.Select(c => c.Sha256)));
+        Assert.Contains(after.Identities, c => c.Name == CertificateStores.CallManager && c.Subject.Contains("CN=cucm-new.lab.example", StringComparison.Ordinal));
+        Assert.Equal(before.Identities.Count, (await harness.Store.GetHistoryAsync(Ct)).Count);
+    }
+
+    [Fact]
+    public async Task BulkExportFromOneCluster_ImportsIntoAnotherWithCucmsStoreMapping()
+    {
+        using var source = SecurityHarness.Create(await target.NewClusterAsync());
+
+        // Another cluster (a copy of the same template is enough to check the mapping).
+        using var destination = SecurityHarness.Create(await target.NewClusterAsync());
+        const string password = "bulk export password";
+        var sourceState = await source.Store.LoadAsync(Ct);
+
+        var expected = new Dictionary<string, string[]>
+        {
+            ["CallManager"] = ["CallManager-trust", "Phone-SAST-trust"],
+            ["ITLRecovery"] = ["CallManager-trust", "Phone-SAST-trust"],
+            ["tomcat"] = ["tomcat-trust"],
+            ["CAPF"] = ["CallManager-trust"],
+        };
+        foreach (var (name, stores) in expected)
+        {
+            var pkcs12 = await source.Manager.ExportPkcs12Async("pub", name, password, "tester", Ct);
+            var imported = await destination.Manager.ImportBulkAsync(name, pkcs12, password, "tester", Ct);
+
+            Assert.Equal(stores, imported.Select(v => v.Store).Order());
+            var sha256 = sourceState.Identities.Single(c => c.Name == name).Sha256;
+            Assert.All(imported, v => Assert.Equal(sha256, v.Sha256));
+        }
+
+        var trust = (await destination.Store.LoadAsync(Ct)).TrustCertificates;
+        Assert.Equal(6, trust.Count);
+        Assert.Contains(await source.Store.GetAuditAsync(50, Ct), a => a.Action == "certificate.export");
+
+        var good = await source.Manager.ExportPkcs12Async("pub", "tomcat", password, "tester", Ct);
+        await Assert.ThrowsAsync<CertificateStoreException>(() => source.Manager.ExportPkcs12Async("pub", "tomcat", "short", "t", Ct));
+        await Assert.ThrowsAsync<CertificateStoreException>(() => source.Manager.ExportPkcs12Async("pub", "ipsec", password, "t", Ct));
+        await Assert.ThrowsAsync<CertificateStoreException>(() => destination.Manager.ImportBulkAsync("tomcat", good, "wrong password!", "t", Ct));
+        await Assert.ThrowsAsync<CertificateStoreException>(() => destination.Manager.ImportBulkAsync("tomcat", [1, 2, 3], password, "t", Ct));
+        await Assert.ThrowsAsync<CertificateStoreException>(() => destination.Manager.ImportBulkAsync("TVS", good, password, "t", Ct));
+        Assert.Equal(6, (await destination.Store.LoadAsync(Ct)).TrustCertificates.Count);
+    }
+
+    [Fact]
     public async Task Schema_UsesSnakeCaseTables()
     {
         using var harness = SecurityHarness.Create(await target.NewDatabaseAsync());

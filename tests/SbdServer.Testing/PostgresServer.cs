@@ -18,6 +18,8 @@ public sealed class PostgresServer
     private static readonly Lazy<Task<PostgresServer?>> Shared = new(StartAsync);
     private static int _databaseCounter;
 
+    private Func<Task>? _stop;
+
     private PostgresServer(string adminConnectionString) => AdminConnectionString = adminConnectionString;
 
     /// <summary>Connection string of the maintenance database (<c>postgres</c>).</summary>
@@ -34,6 +36,25 @@ public sealed class PostgresServer
         }
 
         return server;
+    }
+
+    /// <summary>
+    /// Stops the server this run started (if any). Call it from an assembly fixture: the test runner gives the process
+    /// only a few seconds after the run, so a shutdown left to <c>ProcessExit</c> can fail a green run.
+    /// </summary>
+    public static async Task StopSharedAsync()
+    {
+        if (!Shared.IsValueCreated)
+        {
+            return;
+        }
+
+        var server = await Shared.Value;
+        if (server?._stop is { } stop)
+        {
+            server._stop = null;
+            await stop();
+        }
     }
 
     /// <summary>Creates an empty database and returns its connection string.</summary>
@@ -88,20 +109,39 @@ public sealed class PostgresServer
                 $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", "start"],
             root);
 
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false");
+        server._stop = async () =>
         {
             try
             {
-                RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "stop"], root).GetAwaiter().GetResult();
+                await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "stop"], root);
                 Directory.Delete(dir, recursive: true);
             }
-            catch (Exception)
+            catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException)
             {
                 // Best effort: the temp dir is unique per run.
             }
         };
 
-        return new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false");
+        // Fallback when no assembly fixture stopped it: do not wait for the shutdown (the runner would not either).
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            if (server._stop is null)
+            {
+                return;
+            }
+
+            try
+            {
+                RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-W", "stop"], root).GetAwaiter().GetResult();
+            }
+            catch (InvalidOperationException)
+            {
+                // Best effort.
+            }
+        };
+
+        return server;
     }
 
     private static async Task RunAsync(string file, IReadOnlyList<string> arguments, bool asPostgres)

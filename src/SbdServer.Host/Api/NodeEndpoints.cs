@@ -42,6 +42,30 @@ internal static class NodeEndpoints
             return Results.Ok(report);
         });
 
+        nodes.MapPost("/{node}/certificates/{name}/csr", async (
+            string node, string name, string? keyAlgorithm, ClaimsPrincipal user, CertificateManager manager,
+            CancellationToken ct) =>
+        {
+            var csr = await manager.CreateCsrAsync(node, name, QueryFlags.Key(keyAlgorithm), Actor.Of(user), ct);
+            return Results.Text(new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE REQUEST", csr)) + "\n", "application/pkcs10");
+        });
+
+        nodes.MapPost("/{node}/certificates/{name}/signed", async (
+            string node, string name, string? confirm, HttpRequest request, ClaimsPrincipal user,
+            CertificateManager manager, CancellationToken ct) =>
+        {
+            if (!RequestBody.HasMediaType(request, "application/x-pem-file", "application/pkix-cert"))
+            {
+                throw new CertificateStoreException(
+                    "Send the CA-signed certificate as the raw body with Content-Type application/x-pem-file (PEM, chain " +
+                    "allowed) or application/pkix-cert (DER).");
+            }
+
+            var confirmed = QueryFlags.Bool(confirm, "confirm");
+            var body = await RequestBody.ReadAsync(request, ICertificateCodec.MaxInputBytes, ct);
+            return Results.Ok(await manager.AcceptSignedAsync(node, name, body, confirmed, Actor.Of(user), ct));
+        });
+
         nodes.MapPut("/{node}/host", async (
             string node, HostChange body, string? confirm, ClaimsPrincipal user, CertificateManager manager,
             CancellationToken ct) =>
