@@ -37,8 +37,9 @@ wait_port() {
 
 run_load() { # name port
   python3 "$load" --port "$2" --cert known.pem --expect valid --requests 200 --concurrency 10 --procs 2 >/dev/null
+  # The tool exits 1 when any request failed (the reference server times out under load); keep going to the table.
   python3 "$load" --port "$2" --cert known.pem --expect valid --requests "$requests" --concurrency "$concurrency" \
-    --procs 2 --time-limit 300 --json "$1.json" | tee "$1.txt"
+    --procs 2 --time-limit 300 --json "$1.json" | tee "$1.txt" || true
 }
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
