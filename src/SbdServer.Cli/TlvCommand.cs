@@ -155,13 +155,8 @@ internal static class TlvCommand
         return command;
     }
 
-    private static TrustListRecord Record(X509Certificate2 certificate, TrustRole role, bool isCtl)
-    {
-        var record = TrustListRecordFactory.FromCertificate(certificate, role);
-        return isCtl && record.Certificate is null
-            ? record with { Certificate = certificate.RawData, CertificateHash = null, CertificateHashAlgorithm = null }
-            : record;
-    }
+    private static TrustListRecord Record(X509Certificate2 certificate, TrustRole role, bool isCtl) =>
+        TrustListRecordFactory.FromCertificate(certificate, role, fullCertificate: isCtl ? true : null);
 
     private static Option<string?> CertificateOption(string name, string description) =>
         new(name) { Description = "PEM certificate for the " + description };

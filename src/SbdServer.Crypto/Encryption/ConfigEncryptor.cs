@@ -54,6 +54,12 @@ public static class ConfigEncryptor
     {
         var block = encSgn.Header.Encryption
             ?? throw new ConfigEncryptionException("The file has no encryption header (tags 16..27).");
+        if (encSgn.Body.IsEmpty || encSgn.Body.Length % EncSgnCodec.BlockSize != 0)
+        {
+            throw new ConfigEncryptionException(
+                $"The ciphertext is {encSgn.Body.Length} bytes, not a positive multiple of {EncSgnCodec.BlockSize}.");
+        }
+
         byte[] key;
         try
         {

@@ -18,8 +18,16 @@ public static class SignedFileVerifier
             return false;
         }
 
-        return publicKey.VerifyData(file.SignedBytes, file.Header.Signature,
-            HashAlgorithmMapping.ToName(file.Header.HashAlgorithm), RSASignaturePadding.Pkcs1);
+        try
+        {
+            return publicKey.VerifyData(file.SignedBytes, file.Header.Signature,
+                HashAlgorithmMapping.ToName(file.Header.HashAlgorithm), RSASignaturePadding.Pkcs1);
+        }
+        catch (CryptographicException)
+        {
+            // A key taken from a hostile record (odd exponent, bad modulus) fails closed.
+            return false;
+        }
     }
 
     /// <summary>

@@ -11,13 +11,18 @@ public static class TrustListRecordFactory
     public const byte Sha1HashAlgorithm = 1;
 
     /// <summary>
-    /// A record for <paramref name="certificate"/> in <paramref name="role"/>. SAST, CCM, CCM+TFTP, TFTP,
-    /// APP-SERVER (and other roles) carry the full certificate; TVS and CAPF carry the SHA-1 hash instead.
+    /// A record for <paramref name="certificate"/> in <paramref name="role"/>. In CUCM's ITL shape SAST, CCM,
+    /// CCM+TFTP, TFTP, APP-SERVER (and other roles) carry the full certificate and TVS and CAPF the SHA-1 hash
+    /// instead; <paramref name="fullCertificate"/> overrides that (CTL records always carry the certificate).
     /// </summary>
     public static TrustListRecord FromCertificate(
-        X509Certificate2 certificate, TrustRole role, string dnsName = "", byte[]? ipAddress = null)
+        X509Certificate2 certificate,
+        TrustRole role,
+        string dnsName = "",
+        byte[]? ipAddress = null,
+        bool? fullCertificate = null)
     {
-        var full = TrustRoles.CarriesCertificate(role);
+        var full = fullCertificate ?? TrustRoles.CarriesCertificate(role);
         return new TrustListRecord
         {
             DnsName = dnsName,
