@@ -57,7 +57,7 @@ public sealed class DeviceManager(
             UpdatedAt = time.GetUtcNow(),
         };
 
-        return await WriteAsync(async changes =>
+        return DeviceView.Of(await WriteAsync(async changes =>
         {
             var state = await store.LoadAsync(cancellationToken);
             device.CallManagerGroup = RequireGroup(state, device.CallManagerGroup);
@@ -70,7 +70,7 @@ public sealed class DeviceManager(
             changes.Audit.Add(Audit(actor, "device.create", device.Name, Describe(device)));
             changes.Changes.Add(Change(device.Name));
             return device;
-        }, cancellationToken);
+        }, cancellationToken));
     }
 
     public async Task<DeviceView> UpdateAsync(string name, DeviceSpec spec, string actor, CancellationToken cancellationToken)
@@ -87,7 +87,7 @@ public sealed class DeviceManager(
         var description = spec.Description is null ? null : DeviceFields.CheckDescription(spec.Description);
         var security = spec.SecurityProfile is null ? (DeviceSecurityMode?)null : DeviceFields.ParseSecurityProfile(spec.SecurityProfile);
 
-        return await WriteAsync(async changes =>
+        return DeviceView.Of(await WriteAsync(async changes =>
         {
             var device = await RequireAsync(target.Value, cancellationToken);
             var before = Describe(device);
@@ -112,7 +112,7 @@ public sealed class DeviceManager(
             changes.Audit.Add(Audit(actor, "device.update", device.Name, $"{before} -> {after}"));
             changes.Changes.Add(Change(device.Name));
             return device;
-        }, cancellationToken);
+        }, cancellationToken));
     }
 
     public async Task DeleteAsync(string name, string actor, CancellationToken cancellationToken)
@@ -157,7 +157,7 @@ public sealed class DeviceManager(
             throw new CertificateStoreException($"The phone certificate has a {facts.PublicKeyAlgorithm} key; encrypted configs need an RSA key.");
         }
 
-        return await WriteAsync(async changes =>
+        return DeviceView.Of(await WriteAsync(async changes =>
         {
             var device = await RequireAsync(target.Value, cancellationToken);
             if (device.CertificateSha256 == facts.Sha256)
@@ -174,7 +174,7 @@ public sealed class DeviceManager(
             changes.Audit.Add(Audit(actor, "device.certificate", device.Name, $"{facts.Subject} sha256={facts.Sha256}"));
             changes.Changes.Add(Change(device.Name, facts.Sha256));
             return device;
-        }, cancellationToken);
+        }, cancellationToken));
     }
 
     /// <summary>Marks the device for reset; the phone sees it on <c>GET /api/devices/{name}/reset</c>.</summary>

@@ -59,6 +59,7 @@ internal static class ApiRegistration
         api.MapBackupEndpoints();
         api.MapAuditEndpoints();
         api.MapAuthEndpoints();
+        api.MapDeviceEndpoints();
         api.MapBulkEndpoints();
         return app;
     }
