@@ -60,6 +60,7 @@ internal static class ApiRegistration
         api.MapAuditEndpoints();
         api.MapAuthEndpoints();
         api.MapDeviceEndpoints();
+        api.MapFileEndpoints();
         api.MapBulkEndpoints();
         return app;
     }
