@@ -24,6 +24,13 @@ public sealed class ClusterFactory : WebApplicationFactory<Program>, IAsyncLifet
 
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "sbd-cluster-" + Guid.NewGuid().ToString("N"));
 
+    /// <summary>Static TFTP root: <c>RingList.xml</c> and an already signed <c>firmware.sgn</c>.</summary>
+    public string TftpRoot => Path.Combine(DataDir, "tftp");
+
+    public static byte[] RingList { get; } = "<CiscoIPPhoneRingList><Ring><DisplayName>Chirp</DisplayName></Ring></CiscoIPPhoneRingList>\n"u8.ToArray();
+
+    public static byte[] Firmware { get; } = [.. Enumerable.Range(0, 3000).Select(i => (byte)i)];
+
     public DatabaseOptions Database => new() { Provider = DatabaseProvider.Sqlite, DataDir = DataDir };
 
     public HttpClient Admin()
@@ -35,6 +42,9 @@ public sealed class ClusterFactory : WebApplicationFactory<Program>, IAsyncLifet
 
     public async ValueTask InitializeAsync()
     {
+        Directory.CreateDirectory(TftpRoot);
+        await File.WriteAllBytesAsync(Path.Combine(TftpRoot, "RingList.xml"), RingList);
+        await File.WriteAllBytesAsync(Path.Combine(TftpRoot, "firmware.sgn"), Firmware);
         await new SbdDbContextFactory(Database).MigrateAsync(CancellationToken.None);
         for (var i = 0; i < NodeNames.Length; i++)
         {
@@ -80,6 +90,7 @@ public sealed class ClusterFactory : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Sbd:Node:Fqdn", NodeNames[0] + ".lab.example");
         builder.UseSetting("Sbd:Node:Address", "10.0.0.10");
         builder.UseSetting("Tftp:Address", "127.0.0.1");
+        builder.UseSetting("Tftp:Root", TftpRoot);
         builder.UseSetting("Tftp:Port", "0");
         builder.UseSetting("Tftp:HttpPort", "0");
         builder.UseSetting("Tvs:Enabled", "false");

@@ -248,6 +248,24 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
         Assert.Equal(after, await TftpGetAsync("/itlfile.TLV"));
     }
 
+    [Fact]
+    public async Task StaticFile_IsSignedOnRequest_ButAnExistingSgnIsServedAsItIs()
+    {
+        using var admin = factory.Admin();
+        await SetAsync(admin, "ItlSignerMode", "ITLRecovery");
+
+        var signed = SgnCodec.Parse(await GetFileAsync(admin, "ringlist.xml.sgn"));
+
+        Assert.Equal("ringlist.xml.sgn", signed.Header.FileName);
+        Assert.Equal(ClusterFactory.RingList, signed.Body.ToArray());
+        AssertSignedBy(signed, await CertificateAsync(admin, Pub, "ITLRecovery"));
+        Assert.Equal(ClusterFactory.RingList, await GetFileAsync(admin, "RingList.xml"));
+        Assert.Equal(ClusterFactory.Firmware, await GetFileAsync(admin, "firmware.sgn"));
+        Assert.Equal(await GetFileAsync(admin, "ringlist.xml.sgn"), await TftpGetAsync("ringlist.xml.sgn"));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/files/missing.xml.sgn", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/files/.sgn", Ct)).StatusCode);
+    }
+
     private static void AssertSignedBy(SignedFile file, X509Certificate2 signer)
     {
         using var key = signer.GetRSAPublicKey()!;

@@ -48,6 +48,22 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
         };
     }
 
+    /// <summary><paramref name="content"/> (a static TFTP file) signed as <paramref name="signedName"/>.</summary>
+    public byte[]? SignStatic(byte[] content, string signedName, ProvisioningInputs inputs, ClusterNode node, uint timestamp)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(node);
+        var signer = Signer(inputs, node);
+        if (signer is null)
+        {
+            log.BuildFailed(signedName, $"node {node.Name} has no signer certificate");
+            return null;
+        }
+
+        var digest = Digest(inputs);
+        return Sign(signer, s => SgnCodec.Build(content, signedName, digest, timestamp, s));
+    }
+
     /// <summary>The digest the "TFTP File Signature Algorithm" parameter asks for.</summary>
     public static HashAlgorithmCode Digest(ProvisioningInputs inputs) =>
         string.Equals(inputs.State.ParameterValue(EnterpriseParameterCatalog.TftpFileSignatureAlgorithm), "SHA-512", StringComparison.OrdinalIgnoreCase)

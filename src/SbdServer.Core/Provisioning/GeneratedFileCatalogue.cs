@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Devices;
 using SbdServer.Core.Events;
@@ -15,6 +16,9 @@ namespace SbdServer.Core.Provisioning;
 /// </summary>
 public sealed class GeneratedFileCatalogue : ITftpFileSource, IDisposable
 {
+    /// <summary>Largest static file signed on request; larger ones (firmware) are not phone configuration.</summary>
+    public const int MaxSignedStaticBytes = 4 * 1024 * 1024;
+
     private readonly ISecurityStore _store;
     private readonly IDeviceStore _devices;
     private readonly GeneratedFileBuilder _builder;
@@ -22,18 +26,24 @@ public sealed class GeneratedFileCatalogue : ITftpFileSource, IDisposable
     private readonly TimeProvider _time;
     private readonly IDisposable _subscription;
     private readonly ConcurrentDictionary<(string Node, string Name), CachedFile> _files = new();
+    private readonly ConcurrentDictionary<string, CachedFile> _signedStatic = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim _loadLock = new(1, 1);
+    private readonly Func<ITftpFileSource?> _staticRoot;
     private ProvisioningInputs? _inputs;
     private long _generation;
 
+    /// <param name="staticRoot">The static TFTP root, whose files are signed on request as <c>name.sgn</c>; resolved
+    /// lazily because the root and this catalogue are members of the same source chain.</param>
     public GeneratedFileCatalogue(
         ISecurityStore store,
         IDeviceStore devices,
         GeneratedFileBuilder builder,
         ICertificateStoreEvents events,
         LocalNodeOptions local,
-        TimeProvider time)
+        TimeProvider time,
+        Func<ITftpFileSource?>? staticRoot = null)
     {
+        _staticRoot = staticRoot ?? (() => null);
         ArgumentNullException.ThrowIfNull(events);
         _store = store;
         _devices = devices;
@@ -50,7 +60,7 @@ public sealed class GeneratedFileCatalogue : ITftpFileSource, IDisposable
     public async ValueTask<TftpFileContent?> TryOpenAsync(TftpFileRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var file = await GetAsync(request.Name, null, cancellationToken);
+        var file = await GetAsync(request.Name, null, cancellationToken, request.Client, request.Channel);
         return file is null ? null : TftpFileContent.FromMemory(file.Bytes, Name, file.Hashes);
     }
 
@@ -58,12 +68,15 @@ public sealed class GeneratedFileCatalogue : ITftpFileSource, IDisposable
     /// The bytes served for <paramref name="name"/> when built by <paramref name="nodeName"/> (null: this node), or
     /// null when the name is not a generated file or is "not found" in the current state.
     /// </summary>
-    public async Task<CachedFile?> GetAsync(string name, string? nodeName, CancellationToken cancellationToken)
+    public async Task<CachedFile?> GetAsync(
+        string name, string? nodeName, CancellationToken cancellationToken, IPAddress? client = null, TftpChannel channel = TftpChannel.Http)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (!GeneratedFileName.TryParse(name, out var file))
         {
-            return null;
+            return name.EndsWith(".sgn", StringComparison.OrdinalIgnoreCase) && name.Length > 4
+                ? await SignStaticAsync(name, nodeName, client ?? IPAddress.Loopback, channel, cancellationToken)
+                : null;
         }
 
         var generation = Interlocked.Read(ref _generation);
@@ -99,12 +112,66 @@ public sealed class GeneratedFileCatalogue : ITftpFileSource, IDisposable
         Interlocked.Increment(ref _generation);
         _inputs = null;
         _files.Clear();
+        _signedStatic.Clear();
     }
 
     public void Dispose()
     {
         _subscription.Dispose();
         _loadLock.Dispose();
+    }
+
+    /// <summary>
+    /// <c>name.sgn</c> for a static file <c>name</c>: signed like the configs, unless the root holds <c>name.sgn</c>
+    /// itself (firmware images come signed by Cisco and must be served as they are).
+    /// </summary>
+    private async Task<CachedFile?> SignStaticAsync(
+        string name, string? nodeName, IPAddress client, TftpChannel channel, CancellationToken cancellationToken)
+    {
+        if (_staticRoot() is not { } root)
+        {
+            return null;
+        }
+
+        using (var literal = await root.TryOpenAsync(new TftpFileRequest(name, client, channel), cancellationToken))
+        {
+            if (literal is not null)
+            {
+                return null;
+            }
+        }
+
+        using var original = await root.TryOpenAsync(new TftpFileRequest(name[..^4], client, channel), cancellationToken);
+        if (original is null || original.Length > MaxSignedStaticBytes)
+        {
+            return null;
+        }
+
+        var generation = Interlocked.Read(ref _generation);
+        var inputs = await LoadAsync(cancellationToken);
+        var node = FindBuildingNode(inputs, nodeName);
+        if (node is null)
+        {
+            return null;
+        }
+
+        // The entity tag changes with the file's content (or size and time), so an edited file is signed again.
+        var key = $"{node.Name}/{name}/{original.ETag}";
+        if (_signedStatic.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var bytes = new byte[original.Length];
+        original.Read(0, bytes);
+        var signed = _builder.SignStatic(bytes, name, inputs, node, (uint)_time.GetUtcNow().ToUnixTimeSeconds());
+        if (signed is null)
+        {
+            return null;
+        }
+
+        var built = new CachedFile(signed, TftpFileContent.FromMemory(signed, Name).GetHashes());
+        return Interlocked.Read(ref _generation) == generation ? _signedStatic.GetOrAdd(key, built) : built;
     }
 
     private static string CacheName(GeneratedFileName file, string name) => file switch

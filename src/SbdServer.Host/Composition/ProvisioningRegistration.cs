@@ -1,5 +1,8 @@
+using SbdServer.Core.Cluster;
 using SbdServer.Core.Devices;
+using SbdServer.Core.Events;
 using SbdServer.Core.Provisioning;
+using SbdServer.Core.Storage;
 using SbdServer.Core.Tftp;
 using SbdServer.Persistence.Stores;
 
@@ -16,7 +19,14 @@ internal static class ProvisioningRegistration
         services.AddSingleton<IPhoneFileCrypto, PhoneFileCrypto>();
         services.AddSingleton<IProvisioningLog, ProvisioningLog>();
         services.AddSingleton<GeneratedFileBuilder>();
-        services.AddSingleton<GeneratedFileCatalogue>();
+        services.AddSingleton(sp => new GeneratedFileCatalogue(
+            sp.GetRequiredService<ISecurityStore>(),
+            sp.GetRequiredService<IDeviceStore>(),
+            sp.GetRequiredService<GeneratedFileBuilder>(),
+            sp.GetRequiredService<ICertificateStoreEvents>(),
+            sp.GetRequiredService<LocalNodeOptions>(),
+            sp.GetRequiredService<TimeProvider>(),
+            () => sp.GetServices<ITftpFileSource>().FirstOrDefault(s => s.Order == ITftpFileSource.StaticRootOrder)));
         services.AddSingleton<ITftpFileSource>(sp => sp.GetRequiredService<GeneratedFileCatalogue>());
         return builder;
     }
