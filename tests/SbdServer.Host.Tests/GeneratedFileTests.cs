@@ -266,6 +266,35 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/files/.sgn", Ct)).StatusCode);
     }
 
+    [Fact]
+    public async Task XmlDefault_IsServedOnlyWithAutoRegistration()
+    {
+        using var admin = factory.Admin();
+        await SetAsync(admin, "ItlSignerMode", "CallManager");
+        await SetAsync(admin, "AutoRegistration", "False");
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/files/XMLDefault.cnf.xml", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/files/XMLDefault.cnf.xml.sgn", Ct)).StatusCode);
+
+        await SetAsync(admin, "AutoRegistration", "True");
+        try
+        {
+            var xml = await GetFileAsync(admin, "XMLDefault.cnf.xml");
+            var root = XDocument.Parse(Encoding.UTF8.GetString(xml)).Root!;
+            Assert.Equal("Default", root.Name.LocalName);
+            Assert.Equal(
+                ClusterFactory.NodeNames.Select(n => n + ".lab.example"),
+                root.Element("TVS")!.Element("members")!.Elements("member").Select(m => m.Element("address")!.Value));
+            var sgn = SgnCodec.Parse(await GetFileAsync(admin, "XMLDefault.cnf.xml.sgn"));
+            Assert.Equal(xml, sgn.Body.ToArray());
+            Assert.Equal("XMLDefault.cnf.xml.sgn", sgn.Header.FileName);
+            AssertSignedBy(sgn, await CertificateAsync(admin, Pub, "CallManager"));
+        }
+        finally
+        {
+            await SetAsync(admin, "AutoRegistration", "False");
+        }
+    }
+
     private static void AssertSignedBy(SignedFile file, X509Certificate2 signer)
     {
         using var key = signer.GetRSAPublicKey()!;

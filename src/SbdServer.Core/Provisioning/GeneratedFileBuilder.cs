@@ -44,6 +44,7 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
             GeneratedFileKind.Config => BuildConfig(inputs, device!, node, timestamp, GeneratedFileKind.Config),
             GeneratedFileKind.SignedConfig => BuildConfig(inputs, device!, node, timestamp, GeneratedFileKind.SignedConfig),
             GeneratedFileKind.EncryptedConfig => BuildConfig(inputs, device!, node, timestamp, GeneratedFileKind.EncryptedConfig),
+            GeneratedFileKind.DefaultConfig or GeneratedFileKind.SignedDefaultConfig => BuildDefault(inputs, node, timestamp, file.Kind),
             _ => null,
         };
     }
@@ -214,6 +215,43 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
         };
         var pair = Sign(signer, s => crypto.Encrypt(full, plainName, device.CertificateDer!, s, digest, timestamp, stub));
         return kind == GeneratedFileKind.EncryptedConfig ? pair.EncryptedSigned : pair.StubSigned;
+    }
+
+    private byte[]? BuildDefault(ProvisioningInputs inputs, ClusterNode node, uint timestamp, GeneratedFileKind kind)
+    {
+        var state = inputs.State;
+        if (!bool.TryParse(state.ParameterValue(EnterpriseParameterCatalog.AutoRegistration), out var on) || !on)
+        {
+            return null;
+        }
+
+        // Auto-registered phones land in the Default device pool, i.e. the CallManager group "Default".
+        var group = state.Groups.FirstOrDefault(g => string.Equals(g.Name, DeviceManager.DefaultGroup, StringComparison.OrdinalIgnoreCase))
+            ?? (state.Groups.Count > 0 ? state.Groups[0] : null);
+        var members = (group?.NodeNames ?? []).Select(state.FindNode).OfType<ClusterNode>().Take(CallManagerGroup.MaxNodes)
+            .Select(n => new CallManagerNodeRef(n.Name, n.Fqdn)).ToList();
+        if (members.Count == 0)
+        {
+            log.BuildFailed(GeneratedFileName.DefaultConfigName, "no CallManager group with nodes");
+            return null;
+        }
+
+        var capf = state.Nodes.Where(n => n.Services.HasFlag(NodeServices.Capf)).OrderByDescending(n => n.IsPublisher).FirstOrDefault();
+        var xml = PhoneConfigBuilder.BuildDefault(members, capf is null ? null : new CallManagerNodeRef(capf.Name, capf.Fqdn));
+        if (kind == GeneratedFileKind.DefaultConfig)
+        {
+            return xml;
+        }
+
+        var signer = Signer(inputs, node);
+        if (signer is null)
+        {
+            log.BuildFailed(GeneratedFileName.DefaultConfigName + ".sgn", $"node {node.Name} has no signer certificate");
+            return null;
+        }
+
+        var digest = Digest(inputs);
+        return Sign(signer, s => SgnCodec.Build(xml, GeneratedFileName.DefaultConfigName + ".sgn", digest, timestamp, s));
     }
 
     /// <summary>The config inputs of <paramref name="device"/>, or null when its group has no known node.</summary>

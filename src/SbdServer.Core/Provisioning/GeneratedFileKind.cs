@@ -17,4 +17,10 @@ public enum GeneratedFileKind
 
     /// <summary><c>SEP&lt;MAC&gt;.cnf.xml.enc.sgn</c> (encryption on only).</summary>
     EncryptedConfig,
+
+    /// <summary><c>XMLDefault.cnf.xml</c> (auto-registration on only).</summary>
+    DefaultConfig,
+
+    /// <summary><c>XMLDefault.cnf.xml.sgn</c> (auto-registration on only).</summary>
+    SignedDefaultConfig,
 }

@@ -6,6 +6,8 @@ namespace SbdServer.Core.Provisioning;
 /// <summary>A requested name recognised as a generated file; <see cref="Device"/> is set for per-device names.</summary>
 public sealed partial record GeneratedFileName(GeneratedFileKind Kind, DeviceName? Device)
 {
+    public const string DefaultConfigName = "XMLDefault.cnf.xml";
+
     public static bool TryParse(string name, out GeneratedFileName file)
     {
         file = null!;
@@ -18,6 +20,14 @@ public sealed partial record GeneratedFileName(GeneratedFileKind Kind, DeviceNam
         if (string.Equals(name, "CTLFile.tlv", StringComparison.OrdinalIgnoreCase))
         {
             file = new GeneratedFileName(GeneratedFileKind.Ctl, null);
+            return true;
+        }
+
+        if (string.Equals(name, DefaultConfigName, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(name, DefaultConfigName + ".sgn", StringComparison.OrdinalIgnoreCase))
+        {
+            file = new GeneratedFileName(
+                name.Length == DefaultConfigName.Length ? GeneratedFileKind.DefaultConfig : GeneratedFileKind.SignedDefaultConfig, null);
             return true;
         }
 
