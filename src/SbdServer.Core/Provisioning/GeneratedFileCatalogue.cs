@@ -87,6 +87,13 @@ public sealed class GeneratedFileCatalogue : ITftpFileSource, IDisposable
             return null;
         }
 
+        // Unknown devices are answered before the cache: their per-device trust list shares the cluster file's cache
+        // entry, which a "not found" must never fill.
+        if (file.Device is { } device && inputs.FindDevice(device.Value) is null)
+        {
+            return null;
+        }
+
         // Per-device trust lists are the cluster file under another name (FILENAME inside stays ITLFile.tlv).
         var key = (node.Name, CacheName(file, name));
         if (_files.TryGetValue(key, out var cached))
