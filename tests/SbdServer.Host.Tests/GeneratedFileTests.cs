@@ -7,7 +7,11 @@ using System.Text.Json;
 using System.Xml.Linq;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using SbdServer.Core.Cluster;
+using SbdServer.Core.Devices;
+using SbdServer.Core.Events;
 using SbdServer.Core.Provisioning;
+using SbdServer.Core.Storage;
 using SbdServer.Crypto.Encryption;
 using SbdServer.Persistence.Database;
 using SbdServer.Tftp;
@@ -78,24 +82,32 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
     }
 
     [Fact]
-    public async Task TwoNodes_BuildIdenticalBytes_ExceptTheTimestamp()
+    public async Task TwoInstances_BuildIdenticalBytesExceptTheTimestamp_AndUnrelatedChangesKeepTheBytes()
     {
         using var admin = factory.Admin();
         await SetAsync(admin, "ItlSignerMode", "ITLRecovery");
         await SetAsync(admin, "ClusterSecurityMode", "NonSecure");
         await SetAsync(admin, "PrepareClusterForRollbackToPre80", "False");
-        var generated = factory.Services.GetRequiredService<GeneratedFileCatalogue>();
+        var services = factory.Services;
+        var served = await GetFileAsync(admin, "ITLFile.tlv");
 
-        // Node-specific parts differ by design (the TFTP record is the building node's CallManager); compare a node with itself
-        // across a cache drop, which rebuilds from the same inputs at another time.
-        var first = TrustListCodec.Parse(await GetFileAsync(admin, "ITLFile.tlv?node=cucm-sub1"));
-        await Task.Delay(1100, Ct);
-        generated.Invalidate();
-        var second = TrustListCodec.Parse(await GetFileAsync(admin, "ITLFile.tlv?node=cucm-sub1"));
+        // A second instance of the same node (another process on the same database), 100 s later.
+        using var other = new GeneratedFileCatalogue(
+            services.GetRequiredService<ISecurityStore>(), services.GetRequiredService<IDeviceStore>(),
+            services.GetRequiredService<GeneratedFileBuilder>(), services.GetRequiredService<ICertificateStoreEvents>(),
+            services.GetRequiredService<LocalNodeOptions>(), new ShiftedTime(TimeSpan.FromSeconds(100)));
+        var otherBytes = (await other.GetAsync("ITLFile.tlv", null, Ct))!.Bytes;
 
-        Assert.NotEqual(first.Header.Timestamp, second.Header.Timestamp);
-        Assert.Equal(first.Signed.Body.ToArray(), second.Signed.Body.ToArray());
-        Assert.Equal(first.Header.SignerName, second.Header.SignerName);
+        var mine = TrustListCodec.Parse(served);
+        var theirs = TrustListCodec.Parse(otherBytes);
+        Assert.NotEqual(mine.Header.Timestamp, theirs.Header.Timestamp);
+        Assert.Equal(mine.Signed.Body.ToArray(), theirs.Signed.Body.ToArray());
+        Assert.Equal(mine.Header with { Timestamp = 0, Signature = [] }, theirs.Header with { Timestamp = 0, Signature = [] }, HeaderComparer.Instance);
+
+        // A change that does not touch the ITL's inputs (a device, the tomcat certificate) rebuilds it to the same bytes.
+        await CreateDeviceAsync(admin, "SEP0A0B0C0D0E05");
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/nodes/{Pub}/certificates/tomcat/regenerate?confirm=true", null, Ct)).StatusCode);
+        Assert.Equal(served, await GetFileAsync(admin, "ITLFile.tlv"));
     }
 
     [Fact]
@@ -295,6 +307,23 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
         {
             await SetAsync(admin, "AutoRegistration", "False");
         }
+    }
+
+    private sealed class ShiftedTime(TimeSpan shift) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + shift;
+    }
+
+    private sealed class HeaderComparer : IEqualityComparer<SignedHeader>
+    {
+        public static readonly HeaderComparer Instance = new();
+
+        public bool Equals(SignedHeader? x, SignedHeader? y) =>
+            x is not null && y is not null && x.SignerName == y.SignerName && x.IssuerName == y.IssuerName
+            && x.SerialNumber.SequenceEqual(y.SerialNumber) && x.HashAlgorithm == y.HashAlgorithm && x.FileName == y.FileName
+            && x.HeaderLength == y.HeaderLength && x.KeySizeBits == y.KeySizeBits;
+
+        public int GetHashCode(SignedHeader obj) => obj.SignerName.GetHashCode(StringComparison.Ordinal);
     }
 
     private static void AssertSignedBy(SignedFile file, X509Certificate2 signer)

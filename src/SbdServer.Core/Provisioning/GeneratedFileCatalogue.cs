@@ -27,6 +27,7 @@ public sealed class GeneratedFileCatalogue : ITftpFileSource, IDisposable
     private readonly IDisposable _subscription;
     private readonly ConcurrentDictionary<(string Node, string Name), CachedFile> _files = new();
     private readonly ConcurrentDictionary<string, CachedFile> _signedStatic = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<(string Node, string Name), LastBuild> _last = new();
     private readonly SemaphoreSlim _loadLock = new(1, 1);
     private readonly Func<ITftpFileSource?> _staticRoot;
     private ProvisioningInputs? _inputs;
@@ -101,8 +102,7 @@ public sealed class GeneratedFileCatalogue : ITftpFileSource, IDisposable
             return cached.Bytes.Length == 0 ? null : cached;
         }
 
-        var bytes = _builder.Build(file, inputs, node, (uint)_time.GetUtcNow().ToUnixTimeSeconds()) ?? [];
-        var built = new CachedFile(bytes, TftpFileContent.FromMemory(bytes, Name).GetHashes());
+        var built = BuildStable(key, file, inputs, node);
 
         // A change that arrived while building must not leave the old state cached.
         if (Interlocked.Read(ref _generation) == generation)
@@ -126,6 +126,29 @@ public sealed class GeneratedFileCatalogue : ITftpFileSource, IDisposable
     {
         _subscription.Dispose();
         _loadLock.Dispose();
+    }
+
+    /// <summary>
+    /// Builds the file; when the inputs that matter for it are unchanged since its last build, the rebuilt bytes equal
+    /// the last ones if signed with the last timestamp, and those are kept: an unrelated change (another device, a
+    /// tomcat certificate) must not hand every phone a "new" ITL with a different hash.
+    /// </summary>
+    private CachedFile BuildStable((string Node, string Name) key, GeneratedFileName file, ProvisioningInputs inputs, ClusterNode node)
+    {
+        if (_last.TryGetValue(key, out var last) && last.Bytes.Length > 0)
+        {
+            var again = _builder.Build(file, inputs, node, last.Timestamp);
+            if (again is not null && again.AsSpan().SequenceEqual(last.Bytes))
+            {
+                return last.File;
+            }
+        }
+
+        var timestamp = (uint)_time.GetUtcNow().ToUnixTimeSeconds();
+        var bytes = _builder.Build(file, inputs, node, timestamp) ?? [];
+        var built = new CachedFile(bytes, TftpFileContent.FromMemory(bytes, Name).GetHashes());
+        _last[key] = new LastBuild(timestamp, bytes, built);
+        return built;
     }
 
     /// <summary>
@@ -232,4 +255,6 @@ public sealed class GeneratedFileCatalogue : ITftpFileSource, IDisposable
             _loadLock.Release();
         }
     }
+
+    private sealed record LastBuild(uint Timestamp, byte[] Bytes, CachedFile File);
 }
