@@ -309,6 +309,41 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
         }
     }
 
+    [Fact]
+    public async Task ServedFileRecord_IsNeverFetched_ThenInSyncAfterATftpFetch_ThenStaleAfterAnItlChange()
+    {
+        using var admin = factory.Admin();
+        await SetAsync(admin, "ItlSignerMode", "CallManager");
+        await SetAsync(admin, "ClusterSecurityMode", "NonSecure");
+        const string Name = "SEP0A0B0C0D0E06";
+        await CreateDeviceAsync(admin, Name);
+        Assert.Equal("NeverFetched", await TrustStateAsync(admin, Name, "ITL"));
+
+        var fetched = await TftpGetAsync($"ITLSEP{Name[3..]}.tlv");
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await TrustStateAsync(admin, Name, "ITL") != "InSync" && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100, Ct);
+        }
+
+        var itl = (await admin.GetFromJsonAsync<JsonElement>($"/api/devices/{Name}", Ct)).GetProperty("trust")[0];
+        Assert.Equal("InSync", itl.GetProperty("state").GetString());
+        Assert.Equal(Convert.ToHexStringLower(SHA1.HashData(fetched)), itl.GetProperty("servedSha1").GetString());
+        Assert.Equal(Convert.ToHexStringLower(MD5.HashData(fetched)), itl.GetProperty("servedMd5").GetString());
+        Assert.Equal("NeverFetched", await TrustStateAsync(admin, Name, "CTL"));
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/nodes/{Pub}/certificates/CAPF/regenerate?confirm=true", null, Ct)).StatusCode);
+
+        Assert.Equal("Stale", await TrustStateAsync(admin, Name, "ITL"));
+    }
+
+    private static async Task<string?> TrustStateAsync(HttpClient admin, string device, string file)
+    {
+        var trust = (await admin.GetFromJsonAsync<JsonElement>($"/api/devices/{device}", Ct)).GetProperty("trust");
+        return trust.EnumerateArray().Single(t => t.GetProperty("file").GetString() == file).GetProperty("state").GetString();
+    }
+
     private sealed class ShiftedTime(TimeSpan shift) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + shift;

@@ -1,6 +1,6 @@
 namespace SbdServer.Core.Devices;
 
-/// <summary>A device as the API shows it.</summary>
+/// <summary>A device as the API shows it; <see cref="Trust"/> (the trust inventory) only on single-device reads.</summary>
 public sealed record DeviceView(
     string Name,
     string Model,
@@ -12,7 +12,8 @@ public sealed record DeviceView(
     DeviceCertificateView? Certificate,
     bool ResetPending,
     DateTimeOffset? ResetRequestedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<DeviceTrustFileView>? Trust = null)
 {
     public static DeviceView Of(Device device)
     {

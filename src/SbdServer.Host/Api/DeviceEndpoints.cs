@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Devices;
+using SbdServer.Core.Provisioning;
 
 namespace SbdServer.Host.Api;
 
@@ -23,8 +24,8 @@ internal static class DeviceEndpoints
             return Results.Created($"/api/devices/{created.Name}", created);
         });
 
-        devices.MapGet("/{name}", async (string name, DeviceManager manager, CancellationToken ct) =>
-            Results.Ok(await manager.GetAsync(name, ct)));
+        devices.MapGet("/{name}", async (string name, DeviceManager manager, DeviceTrustInventory inventory, CancellationToken ct) =>
+            Results.Ok(await manager.GetAsync(name, ct) with { Trust = await inventory.GetAsync(name, ct) }));
 
         devices.MapPut("/{name}", async (
             string name, HttpRequest request, ClaimsPrincipal user, DeviceManager manager, CancellationToken ct) =>

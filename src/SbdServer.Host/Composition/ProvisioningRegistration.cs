@@ -28,6 +28,11 @@ internal static class ProvisioningRegistration
             sp.GetRequiredService<TimeProvider>(),
             () => sp.GetServices<ITftpFileSource>().FirstOrDefault(s => s.Order == ITftpFileSource.StaticRootOrder)));
         services.AddSingleton<ITftpFileSource>(sp => sp.GetRequiredService<GeneratedFileCatalogue>());
+        services.AddSingleton<IServedFileStore, EfServedFileStore>();
+        services.AddSingleton<ServedFileRecorder>();
+        services.AddSingleton<ITftpServedFileObserver>(sp => sp.GetRequiredService<ServedFileRecorder>());
+        services.AddHostedService<ServedFileRecorderService>();
+        services.AddSingleton<DeviceTrustInventory>();
         return builder;
     }
 }

@@ -36,6 +36,8 @@ public abstract class SbdDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<Device> Devices => Set<Device>();
 
+    public DbSet<DeviceServedFile> DeviceServedFiles => Set<DeviceServedFile>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SbdDbContext).Assembly);

@@ -509,6 +509,48 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                     b.ToTable("devices", (string)null);
                 });
 
+            modelBuilder.Entity("SbdServer.Core.Devices.DeviceServedFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("DeviceName")
+                        .IsRequired()
+                        .HasMaxLength(15)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("device_name");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Md5")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("md5");
+
+                    b.Property<DateTimeOffset>("ServedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("served_at");
+
+                    b.Property<string>("Sha1")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sha1");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeviceName", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("device_served_files", (string)null);
+                });
+
             modelBuilder.Entity("SbdServer.Core.Nodes.CallManagerGroup", b =>
                 {
                     b.Property<Guid>("Id")
