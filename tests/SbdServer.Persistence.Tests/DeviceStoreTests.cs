@@ -67,4 +67,28 @@ public abstract class DeviceStoreTests(DatabaseTarget target)
         Assert.Null(device.CertificateDer);
         Assert.Equal(auditBefore + 1, (await harness.Store.GetAuditAsync(1000, Ct)).Count);
     }
+
+    [Fact]
+    public async Task ServedFiles_KeepTheNewestPerDeviceAndKind()
+    {
+        using var harness = SecurityHarness.Create(await target.NewDatabaseAsync());
+        var store = new EfServedFileStore(harness.Contexts);
+        var t0 = DateTimeOffset.UtcNow;
+        DeviceServedFile Served(string device, string kind, string sha1, int seconds) => new()
+        {
+            Id = Guid.CreateVersion7(), DeviceName = device, Kind = kind, Md5 = sha1[..32], Sha1 = sha1, ServedAt = t0.AddSeconds(seconds),
+        };
+
+        await store.RecordAsync([Served("SEP001122334455", "ITL", new string('a', 40), 1), Served("SEP001122334455", "ITL", new string('b', 40), 2)], Ct);
+        await store.RecordAsync([Served("SEP001122334455", "ITL", new string('c', 40), 0), Served("SEP001122334455", "CTL", new string('d', 40), 3)], Ct);
+        await store.RecordAsync([Served("SEP001122334466", "ITL", new string('e', 40), 4)], Ct);
+
+        var records = await store.ForDeviceAsync("SEP001122334455", Ct);
+        Assert.Equal(new string('b', 40), records.Single(r => r.Kind == "ITL").Sha1);
+        Assert.Equal(new string('d', 40), records.Single(r => r.Kind == "CTL").Sha1);
+        Assert.Single(await store.ForDeviceAsync("SEP001122334466", Ct));
+
+        await store.RecordAsync([Served("SEP001122334455", "ITL", new string('f', 40), 5)], Ct);
+        Assert.Equal(new string('f', 40), (await store.ForDeviceAsync("SEP001122334455", Ct)).Single(r => r.Kind == "ITL").Sha1);
+    }
 }
