@@ -29,6 +29,19 @@ internal static class DataDirInspector
             [.. history.Select(c => Check(c.Name, c.Sha256, c.Der, c.ProtectedKey))]);
     }
 
+    public static void Delete(string dataDir)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: unique per test.
+        }
+    }
+
     public static string NewDataDir() => Path.Combine(Path.GetTempPath(), "sbd-proc-" + Guid.NewGuid().ToString("N"));
 
     /// <summary>All identity certificate names a fresh publisher has.</summary>

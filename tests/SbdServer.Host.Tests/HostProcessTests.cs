@@ -57,6 +57,7 @@ public sealed class HostProcessTests
 
         var (unchanged, _) = await DataDirInspector.ReadAsync(dataDir);
         Assert.Equal(stored.Select(s => s.Sha256).Order(), unchanged.Select(s => s.Sha256).Order());
+        DataDirInspector.Delete(dataDir);
     }
 
     [Fact]
@@ -133,5 +134,7 @@ public sealed class HostProcessTests
                 list.RootElement.EnumerateArray().Single(c => c.GetProperty("name").GetString() == "CallManager").GetProperty("sha256").GetString());
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/nodes", Ct)).StatusCode);
         }
+
+        DataDirInspector.Delete(dataDir);
     }
 }

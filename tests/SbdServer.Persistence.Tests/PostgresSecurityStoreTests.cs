@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using SbdServer.Core.Cluster;
 using SbdServer.Core.Events;
 using Xunit;
 
@@ -43,5 +44,27 @@ public sealed class PostgresSecurityStoreTests(PostgresTarget target) : Security
 
         await stop.CancelAsync();
         await listening;
+    }
+
+    [Fact]
+    public async Task TwoNodes_FirstStartAtTheSameTimeOnAnEmptyDatabase_OneCreatesTheOtherJoins()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var database = await target.NewDatabaseAsync();
+        using var pub = SecurityHarness.Create(database, node: "pub");
+        using var sub = SecurityHarness.Create(database, node: "sub1");
+
+        var outcomes = await Task.WhenAll(
+            Task.Run(() => pub.Bootstrapper.EnsureAsync(ct), ct),
+            Task.Run(() => sub.Bootstrapper.EnsureAsync(ct), ct));
+
+        Assert.Equal(
+            [ClusterBootstrapper.Outcome.ClusterCreated, ClusterBootstrapper.Outcome.NodeJoined],
+            outcomes.Order());
+        var state = await pub.Store.LoadAsync(ct);
+        Assert.Equal(2, state.Nodes.Count);
+        Assert.Single(state.Nodes, n => n.IsPublisher);
+        Assert.Single(state.Identities, c => c.Name == "ITLRecovery");
+        Assert.Equal(11, state.Identities.Count);
     }
 }

@@ -103,6 +103,10 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
         Assert.Equal(1024, harness.Inspector.Inspect(after.Der).KeySizeBits);
         Assert.True(harness.Inspector.KeyMatches(after.Der, harness.OpenKey(after)));
 
+        var material = await harness.Manager.GetIdentityWithKeyAsync("pub", "tomcat", Ct);
+        Assert.Equal(after.Der, material.CertificateDer);
+        Assert.True(harness.Inspector.KeyMatches(material.CertificateDer, material.PrivateKeyPkcs8));
+
         var history = Assert.Single(await harness.Store.GetHistoryAsync(Ct));
         Assert.Equal(before.Der, history.Der);
         Assert.Equal(before.ProtectedKey, history.ProtectedKey);
@@ -434,6 +438,7 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
                 "identity_certificates", "nodes", "pending_itl_changes", "trust_certificates"],
             tables);
         Assert.Empty(await db.Database.GetPendingMigrationsAsync(Ct));
+        Assert.False(db.Database.HasPendingModelChanges(), "the model changed without a migration for this provider");
         Assert.Equal(0, await db.IdentityCertificates.CountAsync(Ct));
     }
 }

@@ -63,6 +63,17 @@ public sealed class CertificateManager(
             $"'{Safe(name)}' is neither an identity certificate name ({string.Join(", ", CertificateStores.Identities)}) nor the SHA-256 of a trust certificate.");
     }
 
+    /// <summary>
+    /// The identity certificate and its unsealed private key (PKCS#8), for the signer (ITL, .sgn), TVS and CAPF
+    /// listeners of this process. The caller owns the key bytes and must wipe them.
+    /// </summary>
+    public async Task<CertificateWithKey> GetIdentityWithKeyAsync(string nodeName, string name, CancellationToken cancellationToken)
+    {
+        var state = await store.LoadAsync(cancellationToken);
+        var (_, identity) = RequireIdentity(state, nodeName, name);
+        return new CertificateWithKey(identity.Der, keys.Unprotect(identity.ProtectedKey));
+    }
+
     /// <summary>The impact a regeneration would have, without changing anything.</summary>
     public async Task<ImpactReport> PreviewAsync(string nodeName, string name, CancellationToken cancellationToken)
     {

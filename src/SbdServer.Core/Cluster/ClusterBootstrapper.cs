@@ -33,8 +33,31 @@ public sealed class ClusterBootstrapper(
         var state = await store.LoadAsync(cancellationToken);
         if (state.Cluster is null)
         {
-            await CreateClusterAsync(cancellationToken);
-            return Outcome.ClusterCreated;
+            try
+            {
+                await CreateClusterAsync(cancellationToken);
+                return Outcome.ClusterCreated;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Another node may have created the cluster first (both started on an empty shared database): join
+                // it. Anything else is rethrown.
+                state = await store.LoadAsync(cancellationToken);
+                if (state.Cluster is null)
+                {
+                    throw;
+                }
+            }
+        }
+
+        return await JoinOrCheckAsync(state, cancellationToken);
+    }
+
+    private async Task<Outcome> JoinOrCheckAsync(SecuritySnapshot state, CancellationToken cancellationToken)
+    {
+        if (state.Cluster is null)
+        {
+            throw new InvalidOperationException("The cluster disappeared while starting.");
         }
 
         try

@@ -29,6 +29,12 @@ internal sealed class SecurityStartupService(
                 var provider = contexts.Options.Provider == DatabaseProvider.Sqlite ? "SQLite" : "PostgreSQL";
                 HostLog.Migrated(logger, provider);
             }
+            else if ((await contexts.GetPendingMigrationsAsync(cancellationToken)) is { Count: > 0 } pending)
+            {
+                throw new InvalidOperationException(
+                    $"The database schema lacks {pending.Count} migration(s) ({string.Join(", ", pending)}) and " +
+                    "Sbd:Database:Migrate is false; apply them or start once with Sbd:Database:Migrate=true.");
+            }
 
             var outcome = await services.GetRequiredService<ClusterBootstrapper>().EnsureAsync(cancellationToken);
             var what = outcome switch

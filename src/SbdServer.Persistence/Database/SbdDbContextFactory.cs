@@ -32,6 +32,13 @@ public sealed class SbdDbContextFactory
         ? new SqliteSbdDbContext(_sqlite!)
         : new PostgresSbdDbContext(_postgres!);
 
+    /// <summary>Names of migrations the database has not had yet.</summary>
+    public async Task<IReadOnlyList<string>> GetPendingMigrationsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = Create();
+        return [.. await db.Database.GetPendingMigrationsAsync(cancellationToken)];
+    }
+
     /// <summary>Applies pending migrations (both providers keep their own set).</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
