@@ -53,8 +53,12 @@ start_server() { # name tree -> sets PID PORT
   wait_udp "$PORT"
 }
 
-peak_rss_kb() { # pid: the process and its children (tftpd-hpa forks per request: its parent is reported)
+peak_rss_kb() { # pid (tftpd-hpa forks a child per request: the parent is reported)
   awk '/VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0
+}
+
+cpu_s() { # pid: user+system CPU seconds of the process and its reaped children (tftpd-hpa's forks)
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15 + $16 + $17) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 
 run_load() { # label port tree phones json [extra...]
@@ -68,8 +72,13 @@ $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r), 
 for r in $(seq "$REPEATS"); do
   for server in sbd-static sbd-memory dnsmasq tftpd-hpa; do
     start_server "$server" "$TREE"
+    c0=$(cpu_s "$PID")
     run_load "$server" "$PORT" "$TREE" "$PHONES" "$OUT/r$r-$server-plain.json"
+    c1=$(cpu_s "$PID")
     run_load "$server" "$PORT" "$TREE" "$PHONES" "$OUT/r$r-$server-1428.json" --blksize 1428 --tsize
+    c2=$(cpu_s "$PID")
+    echo "$c0 $c1" | awk '{ printf "%.2f", $2 - $1 }' >"$OUT/r$r-$server-plain.cpu"
+    echo "$c1 $c2" | awk '{ printf "%.2f", $2 - $1 }' >"$OUT/r$r-$server-1428.cpu"
     echo "$(peak_rss_kb "$PID")" >"$OUT/r$r-$server.rss"
     kill "$PID"; wait "$PID" 2>/dev/null || true
   done
@@ -90,8 +99,10 @@ import json, os, sys
 out, repeats = sys.argv[1], int(sys.argv[2])
 def load(p):
     return json.loads(open(p).read().replace(": NaN", ": null"))
-print("\n%-3s %-11s %-14s %9s %9s %9s %7s %7s %9s" % ("run", "server", "options", "files/s", "p99 ok", "p99 nf",
-      "failed", "c-rtx", "peakRSS"))
+def cpu(p):
+    return float(open(p).read().strip() or 0) if os.path.exists(p) else float("nan")
+print("\n%-3s %-11s %-14s %9s %9s %9s %7s %7s %9s %9s" % ("run", "server", "options", "files/s", "p99 ok", "p99 nf",
+      "failed", "c-rtx", "srv CPU", "peakRSS"))
 for r in range(1, repeats + 1):
     base = {}
     for opt in ("plain", "1428"):
@@ -99,10 +110,10 @@ for r in range(1, repeats + 1):
             s = load(f"{out}/r{r}-{server}-{opt}.json")
             rss = int(open(f"{out}/r{r}-{server}.rss").read().strip() or 0) / 1024
             base.setdefault(opt, {})[server] = s
-            print("%-3d %-11s %-14s %9.1f %7.1fms %7.1fms %7d %7d %7.1fMB" % (
+            print("%-3d %-11s %-14s %9.1f %7.1fms %7.1fms %7d %7d %8.2fs %7.1fMB" % (
                 r, server, "none" if opt == "plain" else "blksize+tsize", s["files_per_s"],
                 s["latency_ok"]["p99_ms"] or 0, s["latency_notfound"]["p99_ms"] or 0, s["files_failed"],
-                s["client_retransmits"], rss))
+                s["client_retransmits"], cpu(f"{out}/r{r}-{server}-{opt}.cpu"), rss))
         b = base[opt]
         for sbd in ("sbd-static", "sbd-memory"):
             print("    %s/%s: files/s x%.2f vs dnsmasq, x%.2f vs tftpd-hpa; p99 %.1f vs dnsmasq %.1f ms" % (

@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using SbdServer.Core.Tftp;
 using SbdServer.Testing;
+using SbdServer.Tftp.Sources;
 using SbdServer.Tftp.Tests.Infrastructure;
 using Xunit;
 
@@ -53,6 +57,43 @@ public sealed class AlternateLocationTests : IDisposable
     }
 
     [Fact]
+    public async Task DeadLocation_IsSkippedAfterATimeout_AndMissesAreRememberedBriefly()
+    {
+        _remote.Write("a.bin", 10, 1);
+        var b = _remote.Write("b.bin", 20, 2);
+        await using var remote = await TftpTestServer.StartAsync(s => s["Tftp:Root"] = _remote.Path);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var source = new AlternateLocationsFileSource(
+            [$"127.0.0.1:{DeadUdpPort()}", $"127.0.0.1:{remote.Port}"], TimeSpan.FromMilliseconds(300), 1 << 20,
+            clock, NullLogger.Instance);
+
+        var watch = Stopwatch.StartNew();
+        using (var first = await source.TryOpenAsync(Request("a.bin"), TestContext.Current.CancellationToken))
+        {
+            Assert.NotNull(first);
+        }
+
+        Assert.True(watch.ElapsedMilliseconds >= 800, "the dead location was tried first (3 x 300 ms)");
+        watch.Restart();
+        using (var second = await source.TryOpenAsync(Request("b.bin"), TestContext.Current.CancellationToken))
+        {
+            Assert.NotNull(second);
+            Assert.Equal(20, second.Length);
+        }
+
+        // Trying the dead location again would cost at least 900 ms.
+        Assert.True(watch.ElapsedMilliseconds < 800, $"dead location skipped ({watch.ElapsedMilliseconds} ms)");
+
+        Assert.Null(await source.TryOpenAsync(Request("late.bin"), TestContext.Current.CancellationToken));
+        _remote.Write("late.bin", 30, 3);
+        Assert.Null(await source.TryOpenAsync(Request("late.bin"), TestContext.Current.CancellationToken));
+        clock.Advance(AlternateLocationsFileSource.NegativeCacheTime + TimeSpan.FromSeconds(1));
+        using var late = await source.TryOpenAsync(Request("late.bin"), TestContext.Current.CancellationToken);
+        Assert.NotNull(late);
+        Assert.Equal(b.Length + 10, late.Length);
+    }
+
+    [Fact]
     public async Task TftpdHpa_AsAnAlternateLocation()
     {
         var tftpd = Requirements.Tool("in.tftpd", "/usr/sbin/in.tftpd");
@@ -88,6 +129,8 @@ public sealed class AlternateLocationTests : IDisposable
             await process.WaitForExitAsync(TestContext.Current.CancellationToken);
         }
     }
+
+    private static TftpFileRequest Request(string name) => new(name, IPAddress.Loopback, TftpChannel.Tftp);
 
     private static int DeadUdpPort()
     {

@@ -62,14 +62,20 @@ public sealed class HostileInputTests : IAsyncLifetime
     public async Task TenThousandRrqsForMissingFiles_AreAnswered_AndLeaveNothingBehind()
     {
         var before = GC.GetTotalMemory(forceFullCollection: true);
+        var started = Environment.TickCount64;
         var sockets = Enumerable.Range(0, 20).Select(_ => RawTftp.Socket(_server.V4)).ToArray();
+        foreach (var socket in sockets)
+        {
+            socket.ReceiveBufferSize = 1024 * 1024;
+        }
+
         try
         {
             var drain = sockets.Select(DrainAsync).ToArray();
             for (var i = 0; i < 10_000; i++)
             {
                 await sockets[i % sockets.Length].SendToAsync(RawTftp.Rrq($"missing-{i}.bin"), _server.V4);
-                if (i % 200 == 199)
+                if (i % 100 == 99)
                 {
                     await Task.Delay(5, TestContext.Current.CancellationToken); // a flood, but one the loopback buffers can hold
                 }
@@ -92,7 +98,10 @@ public sealed class HostileInputTests : IAsyncLifetime
         Assert.True(_server.Metrics.NotFound >= 9_000);
         var after = GC.GetTotalMemory(forceFullCollection: true);
         Assert.True(after - before < 32 * 1024 * 1024, $"memory grew by {after - before} bytes");
-        Assert.True(_server.Logs.Count < 1_000, $"{_server.Logs.Count} log lines for 10 000 requests");
+        // 50 transfer lines a second plus one summary a second and a few rate-limited warnings.
+        var seconds = (Environment.TickCount64 - started) / 1000.0;
+        Assert.True(_server.Logs.Count < (52 * (seconds + 2)) + 20,
+            $"{_server.Logs.Count} log lines for 10 000 requests in {seconds:0.0} s");
     }
 
     [Fact]

@@ -49,7 +49,10 @@ internal static class TftpDownloadClient
                 {
                     if (++retries > 2)
                     {
-                        throw new TftpDownloadException($"no answer within {timeout.TotalMilliseconds:0} ms, 3 tries");
+                        throw new TftpDownloadException($"no answer within {timeout.TotalMilliseconds:0} ms, 3 tries")
+                        {
+                            IsTimeout = true,
+                        };
                     }
 
                     await socket.SendToAsync(lastPacket, SocketFlags.None, tid ?? server, cancellationToken);

@@ -16,4 +16,7 @@ public sealed class TftpDownloadException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>The location never answered (as opposed to answering wrongly).</summary>
+    public bool IsTimeout { get; init; }
 }
