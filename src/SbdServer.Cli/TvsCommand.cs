@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using SbdServer.Core.Tvs;
 using SbdServer.Phone.Tvs;
 using SbdServer.Wire.Tvs;
 using WireCommand = SbdServer.Wire.Tvs.TvsCommand;
@@ -116,7 +117,8 @@ internal static class TvsCommand
         Console.WriteLine($"status      {(response.Status == TvsStatus.Valid ? "0 (valid)" : "1 (invalid)")}");
         if (!response.Roles.IsEmpty)
         {
-            var names = response.Roles.ToArray().Select(r => $"{RoleName(r)} ({r.ToString(CultureInfo.InvariantCulture)})");
+            var names = response.Roles.ToArray()
+                .Select(r => $"{TrustRoleNames.Name((TrustRole)r)} ({r.ToString(CultureInfo.InvariantCulture)})");
             Console.WriteLine($"roles       {string.Join(", ", names)}");
         }
 
@@ -133,22 +135,6 @@ internal static class TvsCommand
             Console.WriteLine(certificate.ExportCertificatePem());
         }
     }
-
-    // Cli references Wire, not Core, so the role names are spelled here (the ITL FUNCTION codes).
-    private static string RoleName(byte role) => role switch
-    {
-        0 => "SAST",
-        1 => "CCM",
-        2 => "CCM+TFTP",
-        3 => "TFTP",
-        4 => "CAPF",
-        5 => "SRST",
-        6 => "FIREWALL",
-        7 => "APP-SERVER",
-        21 => "TVS",
-        26 => "VPN",
-        _ => "ROLE",
-    };
 
     private static int Fail(string message)
     {

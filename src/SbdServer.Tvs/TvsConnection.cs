@@ -160,7 +160,7 @@ internal sealed class TvsConnection(
     private void Record(TvsRequest request, TvsDecision decision, double durationMs)
     {
         var response = decision.Response;
-        var roles = response.Roles.ToArray().Select(r => (TrustRole)r).ToArray();
+        var roles = response.Status == TvsStatus.Valid && decision.Entry is { } entry ? entry.Roles : [];
         counters.Answered(request.Command, decision.Outcome);
         var query = request as TvsQueryRequest;
         queryLog.Add(new TvsQueryRecord(

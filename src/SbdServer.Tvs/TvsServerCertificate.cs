@@ -57,18 +57,18 @@ internal sealed class TvsServerCertificate : IDisposable
         switch (certificate.GetKeyAlgorithm())
         {
             case "1.2.840.113549.1.1.1":
-            {
-                using var rsa = RSA.Create();
-                rsa.ImportPkcs8PrivateKey(pair.PrivateKeyPkcs8, out _);
-                return certificate.CopyWithPrivateKey(rsa);
-            }
+                {
+                    using var rsa = RSA.Create();
+                    rsa.ImportPkcs8PrivateKey(pair.PrivateKeyPkcs8, out _);
+                    return certificate.CopyWithPrivateKey(rsa);
+                }
 
             case "1.2.840.10045.2.1":
-            {
-                using var ec = ECDsa.Create();
-                ec.ImportPkcs8PrivateKey(pair.PrivateKeyPkcs8, out _);
-                return certificate.CopyWithPrivateKey(ec);
-            }
+                {
+                    using var ec = ECDsa.Create();
+                    ec.ImportPkcs8PrivateKey(pair.PrivateKeyPkcs8, out _);
+                    return certificate.CopyWithPrivateKey(ec);
+                }
 
             default:
                 throw new CryptographicException("The TVS certificate's key is neither RSA nor EC.");

@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 
 namespace SbdServer.Tvs;
 
@@ -49,18 +50,15 @@ public static class TvsTlsPolicy
     /// </summary>
     public static SslServerAuthenticationOptions ServerOptions(
         SslStreamCertificateContext certificate, bool allowTls10, bool allowTls13) => new()
-    {
-        ServerCertificateContext = certificate,
-        EnabledSslProtocols = Protocols(allowTls10, allowTls13),
-        CipherSuitesPolicy = Policy,
+        {
+            ServerCertificateContext = certificate,
+            EnabledSslProtocols = Protocols(allowTls10, allowTls13),
+            CipherSuitesPolicy = Policy,
 
-        // Phones may present their LSC/MIC, but CUCM's trust decision does not depend on it and the open-source
-        // server runs without it; not asking avoids a client-certificate round of work per handshake.
-        ClientCertificateRequired = false,
-        CertificateRevocationCheckMode = X509RevocationModeNoCheck,
-        AllowRenegotiation = false,
-    };
-
-    private const System.Security.Cryptography.X509Certificates.X509RevocationMode X509RevocationModeNoCheck =
-        System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+            // Phones may present their LSC/MIC, but CUCM's trust decision does not depend on it and the open-source
+            // server runs without it; not asking avoids a client-certificate round of work per handshake.
+            ClientCertificateRequired = false,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            AllowRenegotiation = false,
+        };
 }

@@ -16,18 +16,18 @@ public sealed class TvsRequestHandler(ITvsTrustStore trustStore, TimeProvider ti
         switch (request)
         {
             case TvsVerifyRequest verify:
-            {
-                var sha256 = Convert.ToHexStringLower(SHA256.HashData(verify.Certificate.Span));
-                var entry = await trustStore.FindBySha256Async(sha256, cancellationToken);
-                return Decide(request, entry, sha256, includeCertificate: false);
-            }
+                {
+                    var sha256 = Convert.ToHexStringLower(SHA256.HashData(verify.Certificate.Span));
+                    var entry = await trustStore.FindBySha256Async(sha256, cancellationToken);
+                    return Decide(request, entry, sha256, includeCertificate: false);
+                }
 
             case TvsQueryRequest query:
-            {
-                var serial = TvsLookupKey.NormalizeSerial(query.SerialNumber.Span);
-                var entry = await trustStore.FindByIssuerAndSerialAsync(query.IssuerName, serial, cancellationToken);
-                return Decide(request, entry, entry?.Sha256Hex, includeCertificate: true);
-            }
+                {
+                    var serial = TvsLookupKey.NormalizeSerial(query.SerialNumber.Span);
+                    var entry = await trustStore.FindByIssuerAndSerialAsync(query.IssuerName, serial, cancellationToken);
+                    return Decide(request, entry, entry?.Sha256Hex, includeCertificate: true);
+                }
 
             default:
                 throw new ArgumentException($"Unsupported request type {request.GetType().Name}.", nameof(request));
