@@ -76,7 +76,12 @@ public abstract class DeviceStoreTests(DatabaseTarget target)
         var t0 = DateTimeOffset.UtcNow;
         DeviceServedFile Served(string device, string kind, string sha1, int seconds) => new()
         {
-            Id = Guid.CreateVersion7(), DeviceName = device, Kind = kind, Md5 = sha1[..32], Sha1 = sha1, ServedAt = t0.AddSeconds(seconds),
+            Id = Guid.CreateVersion7(),
+            DeviceName = device,
+            Kind = kind,
+            Md5 = sha1[..32],
+            Sha1 = sha1,
+            ServedAt = t0.AddSeconds(seconds),
         };
 
         await store.RecordAsync([Served("SEP001122334455", "ITL", new string('a', 40), 1), Served("SEP001122334455", "ITL", new string('b', 40), 2)], Ct);
