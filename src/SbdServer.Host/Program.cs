@@ -5,6 +5,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddSbdDefaults();
 builder.AddSbdPersistence();
 builder.AddSbdApi();
+builder.AddSbdProvisioning();
 builder.AddSbdTftp();
 builder.AddSbdTvsFromCertificateStore();
 builder.AddSbdTvs();

@@ -10,4 +10,5 @@ public enum CertificateStoreChangeKind
     ParameterChanged,
     ItlPropagated,
     Restored,
+    DeviceChanged,
 }

@@ -7,6 +7,9 @@ public static class EnterpriseParameterCatalog
     public const string TftpFileSignatureAlgorithm = "TftpFileSignatureAlgorithm";
     public const string PhoneInteractionOnCertificateUpdate = "PhoneInteractionOnCertificateUpdate";
 
+    /// <summary>Unknown phones may register: TFTP serves them <c>XMLDefault.cnf.xml</c> (CUCM: auto-registration).</summary>
+    public const string AutoRegistration = "AutoRegistration";
+
     /// <summary>Backed by <see cref="Cluster.ClusterSettings.SecurityMode"/>.</summary>
     public const string ClusterSecurityMode = "ClusterSecurityMode";
 
@@ -27,6 +30,7 @@ public static class EnterpriseParameterCatalog
         OneOf(PrepareClusterForRollbackToPre80, "False", "True", "False"),
         OneOf(TftpFileSignatureAlgorithm, "SHA-1", "SHA-1", "SHA-512"),
         OneOf(PhoneInteractionOnCertificateUpdate, "ResetAutomatically", "ResetAutomatically", "ResetManually"),
+        OneOf(AutoRegistration, "False", "True", "False"),
         OneOf(ClusterSecurityMode, "NonSecure", "NonSecure", "Mixed"),
         OneOf(ItlSignerMode, "ITLRecovery", "CallManager", "ITLRecovery"),
         Url(SecuredAuthenticationUrl, "https://{fqdn}:8443/ccmcip/authenticate.jsp"),

@@ -69,6 +69,43 @@ public static class PhoneConfigBuilder
     }
 
     /// <summary>
+    /// <c>XMLDefault.cnf.xml</c>: what an unknown phone gets while auto-registration is on. No device-specific fields;
+    /// the group to register with, its TVS servers, and plain service URLs.
+    /// </summary>
+    public static byte[] BuildDefault(IReadOnlyList<CallManagerNodeRef> members, CallManagerNodeRef? capfNode)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        if (members.Count is < 1 or > 3)
+        {
+            throw new ArgumentException("A CallManager group has 1 to 3 members.", nameof(members));
+        }
+
+        var urlHost = members[0].ProcessNodeName;
+        var root = new XElement("Default",
+            new XElement("callManagerGroup",
+                new XElement("members", members.Select((node, priority) => new XElement("member",
+                    new XAttribute("priority", priority),
+                    new XElement("callManager",
+                        new XElement("ports",
+                            new XElement("ethernetPhonePort", SccpPort),
+                            new XElement("sipPort", SipPort),
+                            new XElement("securedSipPort", SecureSipPort)),
+                        new XElement("processNodeName", node.ProcessNodeName)))))),
+            new XElement("TVS", new XElement("members", members.Select((node, priority) => new XElement("member",
+                new XAttribute("priority", priority),
+                new XElement("port", TvsPort),
+                new XElement("address", node.ProcessNodeName))))),
+            new XElement("capfList", capfNode is null
+                ? null
+                : new XElement("capf",
+                    new XElement("phonePort", CapfPort),
+                    new XElement("processNodeName", capfNode.ProcessNodeName))),
+            new XElement("authenticationURL", ServiceUrl(false, urlHost, "authenticate.jsp")),
+            new XElement("directoryURL", ServiceUrl(false, urlHost, "xmldirectory.jsp")));
+        return Serialize(root);
+    }
+
+    /// <summary>
     /// The signed stub served as <c>SEP&lt;MAC&gt;.cnf.xml.sgn</c> when "TFTP Encrypted Config" is on: it carries the
     /// phone certificate's MD5 so the phone can tell whether it holds the key the real config is wrapped for.
     /// </summary>

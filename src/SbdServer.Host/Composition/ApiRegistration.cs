@@ -60,6 +60,8 @@ internal static class ApiRegistration
         api.MapAuditEndpoints();
         api.MapAuthEndpoints();
         api.MapTvsEndpoints();
+        api.MapDeviceEndpoints();
+        api.MapFileEndpoints();
         api.MapBulkEndpoints();
         return app;
     }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using SbdServer.Core.Audit;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
+using SbdServer.Core.Devices;
 using SbdServer.Core.Nodes;
 using SbdServer.Core.Parameters;
 
@@ -32,6 +33,10 @@ public abstract class SbdDbContext(DbContextOptions options) : DbContext(options
     public DbSet<EnterpriseParameter> EnterpriseParameters => Set<EnterpriseParameter>();
 
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+
+    public DbSet<Device> Devices => Set<Device>();
+
+    public DbSet<DeviceServedFile> DeviceServedFiles => Set<DeviceServedFile>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

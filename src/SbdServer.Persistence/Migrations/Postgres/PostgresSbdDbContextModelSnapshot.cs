@@ -438,6 +438,125 @@ namespace SbdServer.Persistence.Migrations.Postgres
                     b.ToTable("clusters", (string)null);
                 });
 
+            modelBuilder.Entity("SbdServer.Core.Devices.Device", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CallManagerGroup")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("call_manager_group");
+
+                    b.Property<byte[]>("CertificateDer")
+                        .HasColumnType("bytea")
+                        .HasColumnName("certificate_der");
+
+                    b.Property<string>("CertificateMd5")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("certificate_md5");
+
+                    b.Property<string>("CertificateSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("certificate_sha256");
+
+                    b.Property<string>("CertificateSubject")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("certificate_subject");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("description");
+
+                    b.Property<bool>("EncryptedConfig")
+                        .HasColumnType("boolean")
+                        .HasColumnName("encrypted_config");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("model");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(15)
+                        .HasColumnType("character varying(15)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Protocol")
+                        .HasColumnType("integer")
+                        .HasColumnName("protocol");
+
+                    b.Property<DateTimeOffset?>("ResetRequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reset_requested_at");
+
+                    b.Property<int>("SecurityMode")
+                        .HasColumnType("integer")
+                        .HasColumnName("security_mode");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("devices", (string)null);
+                });
+
+            modelBuilder.Entity("SbdServer.Core.Devices.DeviceServedFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("DeviceName")
+                        .IsRequired()
+                        .HasMaxLength(15)
+                        .HasColumnType("character varying(15)")
+                        .HasColumnName("device_name");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Md5")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("md5");
+
+                    b.Property<DateTimeOffset>("ServedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("served_at");
+
+                    b.Property<string>("Sha1")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("sha1");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeviceName", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("device_served_files", (string)null);
+                });
+
             modelBuilder.Entity("SbdServer.Core.Nodes.CallManagerGroup", b =>
                 {
                     b.Property<Guid>("Id")

@@ -432,6 +432,125 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                     b.ToTable("clusters", (string)null);
                 });
 
+            modelBuilder.Entity("SbdServer.Core.Devices.Device", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CallManagerGroup")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("call_manager_group");
+
+                    b.Property<byte[]>("CertificateDer")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("certificate_der");
+
+                    b.Property<string>("CertificateMd5")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("certificate_md5");
+
+                    b.Property<string>("CertificateSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("certificate_sha256");
+
+                    b.Property<string>("CertificateSubject")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("certificate_subject");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<bool>("EncryptedConfig")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("encrypted_config");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(15)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Protocol")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("protocol");
+
+                    b.Property<DateTimeOffset?>("ResetRequestedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reset_requested_at");
+
+                    b.Property<int>("SecurityMode")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("security_mode");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("devices", (string)null);
+                });
+
+            modelBuilder.Entity("SbdServer.Core.Devices.DeviceServedFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("DeviceName")
+                        .IsRequired()
+                        .HasMaxLength(15)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("device_name");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Md5")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("md5");
+
+                    b.Property<DateTimeOffset>("ServedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("served_at");
+
+                    b.Property<string>("Sha1")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sha1");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeviceName", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("device_served_files", (string)null);
+                });
+
             modelBuilder.Entity("SbdServer.Core.Nodes.CallManagerGroup", b =>
                 {
                     b.Property<Guid>("Id")

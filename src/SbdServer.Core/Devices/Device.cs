@@ -1,0 +1,42 @@
+namespace SbdServer.Core.Devices;
+
+/// <summary>A phone as CUCM's device table knows it (issue 4 item 1).</summary>
+public sealed class Device
+{
+    public Guid Id { get; set; }
+
+    /// <summary><c>SEP</c> plus 12 upper-case hex digits (see <see cref="DeviceName"/>).</summary>
+    public required string Name { get; set; }
+
+    /// <summary>Model number as in <see cref="PhoneModels"/>, e.g. <c>8861</c>.</summary>
+    public required string Model { get; set; }
+
+    public DeviceProtocol Protocol { get; set; }
+
+    public string Description { get; set; } = "";
+
+    /// <summary>CallManager group of the device pool (CUCM: device pool -> CallManager group).</summary>
+    public required string CallManagerGroup { get; set; }
+
+    /// <summary>Phone security profile mode.</summary>
+    public DeviceSecurityMode SecurityMode { get; set; } = DeviceSecurityMode.NonSecure;
+
+    /// <summary>"TFTP Encrypted Config" of the security profile.</summary>
+    public bool EncryptedConfig { get; set; }
+
+    /// <summary>The phone's LSC or MIC (DER) the encrypted config is wrapped for; null until uploaded.</summary>
+    public byte[]? CertificateDer { get; set; }
+
+    /// <summary>MD5 of <see cref="CertificateDer"/>, lower-case hex (the config's <c>certHash</c>).</summary>
+    public string? CertificateMd5 { get; set; }
+
+    /// <summary>SHA-256 of <see cref="CertificateDer"/>, lower-case hex.</summary>
+    public string? CertificateSha256 { get; set; }
+
+    public string? CertificateSubject { get; set; }
+
+    /// <summary>When a reset was asked for and not yet acknowledged by the phone; null when none is pending.</summary>
+    public DateTimeOffset? ResetRequestedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}

@@ -1,0 +1,36 @@
+namespace SbdServer.Core.Devices;
+
+/// <summary>A device as the API shows it; <see cref="Trust"/> (the trust inventory) only on single-device reads.</summary>
+public sealed record DeviceView(
+    string Name,
+    string Model,
+    string Protocol,
+    string Description,
+    string CallManagerGroup,
+    string SecurityProfile,
+    bool EncryptedConfig,
+    DeviceCertificateView? Certificate,
+    bool ResetPending,
+    DateTimeOffset? ResetRequestedAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<DeviceTrustFileView>? Trust = null)
+{
+    public static DeviceView Of(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return new DeviceView(
+            device.Name,
+            device.Model,
+            DeviceFields.ProtocolText(device.Protocol),
+            device.Description,
+            device.CallManagerGroup,
+            device.SecurityMode.ToString(),
+            device.EncryptedConfig,
+            device.CertificateDer is null
+                ? null
+                : new DeviceCertificateView(device.CertificateSubject ?? "", device.CertificateMd5 ?? "", device.CertificateSha256 ?? ""),
+            device.ResetRequestedAt is not null,
+            device.ResetRequestedAt,
+            device.UpdatedAt);
+    }
+}

@@ -1,0 +1,322 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using SbdServer.Core.Certificates;
+using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Cluster;
+using SbdServer.Core.Devices;
+using SbdServer.Core.Nodes;
+using SbdServer.Core.Parameters;
+using SbdServer.Core.Tftp;
+using SbdServer.Wire.EncSgn;
+using SbdServer.Wire.Itl;
+using SbdServer.Wire.Sgn;
+using SbdServer.Wire.Signed;
+
+namespace SbdServer.Core.Provisioning;
+
+/// <summary>
+/// Builds one generated file from the provisioning inputs as a given TFTP node would (issue 4 item 2). Deterministic
+/// for equal inputs except the header timestamp (and the random key of an encrypted config).
+/// </summary>
+public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto crypto, IProvisioningLog log)
+{
+    /// <summary>ITL size above which older phones are known to fail loading it.</summary>
+    public const int ItlWarningBytes = 64 * 1024;
+
+    /// <summary>The bytes of <paramref name="file"/> built by <paramref name="node"/>, or null for "file not found".</summary>
+    public byte[]? Build(GeneratedFileName file, ProvisioningInputs inputs, ClusterNode node, uint timestamp)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(node);
+        var device = file.Device is { } name ? inputs.FindDevice(name.Value) : null;
+        if (file.Device is not null && device is null)
+        {
+            // Per-device names of unknown devices: the catalogue falls back (ITLSEP -> ITLFile.tlv) or answers not found.
+            return null;
+        }
+
+        return file.Kind switch
+        {
+            GeneratedFileKind.Itl => BuildItl(inputs, node, timestamp),
+            GeneratedFileKind.Ctl => BuildCtl(inputs, node, timestamp),
+            GeneratedFileKind.Config => BuildConfig(inputs, device!, node, timestamp, GeneratedFileKind.Config),
+            GeneratedFileKind.SignedConfig => BuildConfig(inputs, device!, node, timestamp, GeneratedFileKind.SignedConfig),
+            GeneratedFileKind.EncryptedConfig => BuildConfig(inputs, device!, node, timestamp, GeneratedFileKind.EncryptedConfig),
+            GeneratedFileKind.DefaultConfig or GeneratedFileKind.SignedDefaultConfig => BuildDefault(inputs, node, timestamp, file.Kind),
+            _ => null,
+        };
+    }
+
+    /// <summary><paramref name="content"/> (a static TFTP file) signed as <paramref name="signedName"/>.</summary>
+    public byte[]? SignStatic(byte[] content, string signedName, ProvisioningInputs inputs, ClusterNode node, uint timestamp)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(node);
+        var signer = Signer(inputs, node);
+        if (signer is null)
+        {
+            log.BuildFailed(signedName, $"node {node.Name} has no signer certificate");
+            return null;
+        }
+
+        var digest = Digest(inputs);
+        return Sign(signer, s => SgnCodec.Build(content, signedName, digest, timestamp, s));
+    }
+
+    /// <summary>The digest the "TFTP File Signature Algorithm" parameter asks for.</summary>
+    public static HashAlgorithmCode Digest(ProvisioningInputs inputs) =>
+        string.Equals(inputs.State.ParameterValue(EnterpriseParameterCatalog.TftpFileSignatureAlgorithm), "SHA-512", StringComparison.OrdinalIgnoreCase)
+            ? HashAlgorithmCode.Sha512
+            : HashAlgorithmCode.Sha1;
+
+    /// <summary>The identity that signs trust lists and configs for <paramref name="node"/>.</summary>
+    public static IdentityCertificate? Signer(ProvisioningInputs inputs, ClusterNode node) =>
+        inputs.State.Cluster?.ItlSignerMode == ItlSignerMode.ItlRecovery
+            ? inputs.State.FindIdentity(node, CertificateStores.ItlRecovery)
+            : inputs.State.FindIdentity(node, CertificateStores.CallManager);
+
+    private byte[]? BuildItl(ProvisioningInputs inputs, ClusterNode node, uint timestamp)
+    {
+        var state = inputs.State;
+        var signer = Signer(inputs, node);
+        var callManager = state.FindIdentity(node, CertificateStores.CallManager);
+        if (signer is null || callManager is null)
+        {
+            log.BuildFailed(TftpDeviceFileNames.ClusterItl, $"node {node.Name} has no signer or CallManager certificate");
+            return null;
+        }
+
+        var mixed = state.Cluster?.SecurityMode == SecurityMode.Mixed;
+        var records = new List<TrustListRecord>
+        {
+            Record(signer.Der, TrustRole.Sast),
+            Record(callManager.Der, mixed ? TrustRole.CcmTftp : TrustRole.Tftp),
+        };
+        foreach (var tvsNode in state.Nodes.Where(n => n.Services.HasFlag(NodeServices.Tvs)))
+        {
+            if (state.FindIdentity(tvsNode, CertificateStores.Tvs) is { } tvs)
+            {
+                records.Add(Record(tvs.Der, TrustRole.Tvs));
+            }
+        }
+
+        foreach (var capfNode in state.Nodes.Where(n => n.Services.HasFlag(NodeServices.Capf)))
+        {
+            if (state.FindIdentity(capfNode, CertificateStores.Capf) is { } capf)
+            {
+                records.Add(Record(capf.Der, TrustRole.Capf));
+            }
+        }
+
+        var rollback = bool.TryParse(state.ParameterValue(EnterpriseParameterCatalog.PrepareClusterForRollbackToPre80), out var r) && r;
+        var options = new TrustListBuildOptions
+        {
+            FileName = TftpDeviceFileNames.ClusterItl,
+            HashAlgorithm = Digest(inputs),
+            Timestamp = timestamp,
+            Blank = rollback,
+        };
+        var bytes = Sign(signer, s => TrustListCodec.Build(options, records, s));
+        if (bytes.Length > ItlWarningBytes)
+        {
+            log.ItlOversized(TftpDeviceFileNames.ClusterItl, bytes.Length, ItlWarningBytes);
+        }
+
+        return bytes;
+    }
+
+    private byte[]? BuildCtl(ProvisioningInputs inputs, ClusterNode node, uint timestamp)
+    {
+        var state = inputs.State;
+        if (state.Cluster?.SecurityMode != SecurityMode.Mixed)
+        {
+            return null; // CUCM answers "file not found" for CTL names in a non-secure cluster
+        }
+
+        var signer = Signer(inputs, node);
+        if (signer is null)
+        {
+            log.BuildFailed(TftpDeviceFileNames.ClusterCtl, $"node {node.Name} has no signer certificate");
+            return null;
+        }
+
+        // Tokenless CTL: the signer as SAST, every node's CallManager as CCM+TFTP, the CAPF; CTL records carry the
+        // certificate and the node's address.
+        var records = new List<TrustListRecord> { Record(signer.Der, TrustRole.Sast, full: true) };
+        foreach (var ccmNode in state.Nodes)
+        {
+            if (state.FindIdentity(ccmNode, CertificateStores.CallManager) is { } ccm)
+            {
+                records.Add(Record(ccm.Der, TrustRole.CcmTftp, full: true, ip: Address(ccmNode)));
+            }
+        }
+
+        foreach (var capfNode in state.Nodes.Where(n => n.Services.HasFlag(NodeServices.Capf)))
+        {
+            if (state.FindIdentity(capfNode, CertificateStores.Capf) is { } capf)
+            {
+                records.Add(Record(capf.Der, TrustRole.Capf, full: true, ip: Address(capfNode)));
+            }
+        }
+
+        var options = new TrustListBuildOptions
+        {
+            FileName = TftpDeviceFileNames.ClusterCtl,
+            HashAlgorithm = Digest(inputs),
+            Timestamp = timestamp,
+            IsCtl = true,
+        };
+        return Sign(signer, s => TrustListCodec.Build(options, records, s));
+    }
+
+    private byte[]? BuildConfig(ProvisioningInputs inputs, Device device, ClusterNode node, uint timestamp, GeneratedFileKind kind)
+    {
+        var config = ConfigInput(inputs, device);
+        if (config is null)
+        {
+            log.BuildFailed(device.Name + ".cnf.xml", $"CallManager group '{device.CallManagerGroup}' has no nodes");
+            return null;
+        }
+
+        var encrypted = device.EncryptedConfig && device.CertificateDer is not null;
+        var plainName = device.Name + ".cnf.xml";
+        switch (kind)
+        {
+            case GeneratedFileKind.Config:
+                // With encryption on, the plain config would hand out what the encryption protects.
+                return encrypted ? null : PhoneConfigBuilder.BuildFull(config);
+            case GeneratedFileKind.EncryptedConfig when !encrypted:
+                return null;
+        }
+
+        var signer = Signer(inputs, node);
+        if (signer is null)
+        {
+            log.BuildFailed(plainName + ".sgn", $"node {node.Name} has no signer certificate");
+            return null;
+        }
+
+        var digest = Digest(inputs);
+        var full = PhoneConfigBuilder.BuildFull(config);
+        if (!encrypted)
+        {
+            return Sign(signer, s => SgnCodec.Build(full, plainName + ".sgn", digest, timestamp, s));
+        }
+
+        var stub = new EncryptedConfigStubOptions
+        {
+            CertificateHash = device.CertificateMd5 ?? "",
+            IpAddressMode = 0,
+            LoadInformation = config.LoadInformation,
+            CapfAuthMode = config.CapfAuthMode,
+            CapfServers = config.CapfNode is null ? [] : [(config.CapfNode.ProcessNodeName, PhoneConfigBuilder.CapfPort)],
+        };
+        var pair = Sign(signer, s => crypto.Encrypt(full, plainName, device.CertificateDer!, s, digest, timestamp, stub));
+        return kind == GeneratedFileKind.EncryptedConfig ? pair.EncryptedSigned : pair.StubSigned;
+    }
+
+    private byte[]? BuildDefault(ProvisioningInputs inputs, ClusterNode node, uint timestamp, GeneratedFileKind kind)
+    {
+        var state = inputs.State;
+        if (!bool.TryParse(state.ParameterValue(EnterpriseParameterCatalog.AutoRegistration), out var on) || !on)
+        {
+            return null;
+        }
+
+        // Auto-registered phones land in the Default device pool, i.e. the CallManager group "Default".
+        var group = state.Groups.FirstOrDefault(g => string.Equals(g.Name, DeviceManager.DefaultGroup, StringComparison.OrdinalIgnoreCase))
+            ?? (state.Groups.Count > 0 ? state.Groups[0] : null);
+        var members = (group?.NodeNames ?? []).Select(state.FindNode).OfType<ClusterNode>().Take(CallManagerGroup.MaxNodes)
+            .Select(n => new CallManagerNodeRef(n.Name, n.Fqdn)).ToList();
+        if (members.Count == 0)
+        {
+            log.BuildFailed(GeneratedFileName.DefaultConfigName, "no CallManager group with nodes");
+            return null;
+        }
+
+        var capf = state.Nodes.Where(n => n.Services.HasFlag(NodeServices.Capf)).OrderByDescending(n => n.IsPublisher).FirstOrDefault();
+        var xml = PhoneConfigBuilder.BuildDefault(members, capf is null ? null : new CallManagerNodeRef(capf.Name, capf.Fqdn));
+        if (kind == GeneratedFileKind.DefaultConfig)
+        {
+            return xml;
+        }
+
+        var signer = Signer(inputs, node);
+        if (signer is null)
+        {
+            log.BuildFailed(GeneratedFileName.DefaultConfigName + ".sgn", $"node {node.Name} has no signer certificate");
+            return null;
+        }
+
+        var digest = Digest(inputs);
+        return Sign(signer, s => SgnCodec.Build(xml, GeneratedFileName.DefaultConfigName + ".sgn", digest, timestamp, s));
+    }
+
+    /// <summary>The config inputs of <paramref name="device"/>, or null when its group has no known node.</summary>
+    public static PhoneConfigInput? ConfigInput(ProvisioningInputs inputs, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(device);
+        var state = inputs.State;
+        var group = state.Groups.FirstOrDefault(g => string.Equals(g.Name, device.CallManagerGroup, StringComparison.OrdinalIgnoreCase));
+        var members = (group?.NodeNames ?? [])
+            .Select(state.FindNode)
+            .OfType<ClusterNode>()
+            .Take(CallManagerGroup.MaxNodes)
+            .Select(n => new CallManagerNodeRef(n.Name, n.Fqdn))
+            .ToList();
+        if (members.Count == 0)
+        {
+            return null;
+        }
+
+        var capf = state.Nodes.Where(n => n.Services.HasFlag(NodeServices.Capf)).OrderByDescending(n => n.IsPublisher).FirstOrDefault();
+        return new PhoneConfigInput(
+            DeviceName.Parse(device.Name),
+            device.Protocol,
+            group!.Name,
+            group.Name,
+            members,
+            capf is null ? null : new CallManagerNodeRef(capf.Name, capf.Fqdn),
+            device.SecurityMode,
+            CapfAuthMode: 0,
+            device.CertificateMd5,
+            device.EncryptedConfig && device.CertificateDer is not null,
+            LoadInformation: "",
+
+            // CUCM hands the "Secured Phone URL Parameters" to phones whose security profile is not non-secure.
+            SecureUrls: device.SecurityMode != DeviceSecurityMode.NonSecure);
+    }
+
+    private static TrustListRecord Record(byte[] der, TrustRole role, bool? full = null, byte[]? ip = null)
+    {
+        using var certificate = X509CertificateLoader.LoadCertificate(der);
+        return TrustListRecordFactory.FromCertificate(certificate, role, ipAddress: ip, fullCertificate: full);
+    }
+
+    private static byte[]? Address(ClusterNode node) =>
+        IPAddress.TryParse(node.IpAddress, out var address) && address.GetAddressBytes() is { Length: 4 } bytes ? bytes : null;
+
+    private T Sign<T>(IdentityCertificate signer, Func<IFileSigner, T> build)
+    {
+        var key = keys.Unprotect(signer.ProtectedKey);
+        try
+        {
+            var fileSigner = crypto.CreateSigner(signer.Der, key);
+            try
+            {
+                return build(fileSigner);
+            }
+            finally
+            {
+                (fileSigner as IDisposable)?.Dispose();
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+}

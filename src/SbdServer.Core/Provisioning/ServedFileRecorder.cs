@@ -1,0 +1,65 @@
+using System.Threading.Channels;
+using SbdServer.Core.Devices;
+using SbdServer.Core.Tftp;
+
+namespace SbdServer.Core.Provisioning;
+
+/// <summary>
+/// Takes the TFTP/HTTP served-file reports of per-device trust lists (<c>ITLSEP&lt;MAC&gt;.tlv</c>,
+/// <c>CTLSEP&lt;MAC&gt;.tlv</c>) off the I/O path and stores them in batches (<see cref="RunAsync"/>).
+/// </summary>
+public sealed class ServedFileRecorder(IServedFileStore store) : ITftpServedFileObserver
+{
+    /// <summary>Reports beyond this many unsaved ones are dropped (oldest first) rather than growing memory.</summary>
+    public const int Capacity = 20_000;
+
+    private const int BatchSize = 500;
+
+    private readonly Channel<DeviceServedFile> _queue = Channel.CreateBounded<DeviceServedFile>(
+        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    public void OnServed(TftpServedFile served)
+    {
+        ArgumentNullException.ThrowIfNull(served);
+        var name = served.RequestedName;
+        if (TftpDeviceFileNames.FallbackFor(name) is null || !DeviceName.TryParse(name[3..^4], out var device))
+        {
+            return; // only per-device names say which device fetched the file
+        }
+
+        _queue.Writer.TryWrite(new DeviceServedFile
+        {
+            Id = Guid.CreateVersion7(),
+            DeviceName = device.Value,
+            Kind = name[..3].ToUpperInvariant(),
+            Md5 = served.Hashes.Md5,
+            Sha1 = served.Hashes.Sha1,
+            ServedAt = served.CompletedAt,
+        });
+    }
+
+    /// <summary>Writes queued reports until cancelled; a failed batch is dropped so the queue cannot wedge.</summary>
+    public async Task RunAsync(Action<Exception> onError, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(onError);
+        var batch = new List<DeviceServedFile>(BatchSize);
+        while (await _queue.Reader.WaitToReadAsync(cancellationToken))
+        {
+            while (batch.Count < BatchSize && _queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            try
+            {
+                await store.RecordAsync(batch, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                onError(ex);
+            }
+
+            batch.Clear();
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using SbdServer.Core.Cluster;
+using SbdServer.Core.Devices;
+using SbdServer.Core.Events;
+using SbdServer.Core.Provisioning;
+using SbdServer.Core.Storage;
+using SbdServer.Core.Tftp;
+using SbdServer.Persistence.Stores;
+
+namespace SbdServer.Host.Composition;
+
+/// <summary>Provisioning: the device table, its use cases and the generated-file catalogue TFTP serves first (issue 4).</summary>
+internal static class ProvisioningRegistration
+{
+    public static WebApplicationBuilder AddSbdProvisioning(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<IDeviceStore, EfDeviceStore>();
+        services.AddSingleton<DeviceManager>();
+        services.AddSingleton<IPhoneFileCrypto, PhoneFileCrypto>();
+        services.AddSingleton<IProvisioningLog, ProvisioningLog>();
+        services.AddSingleton<GeneratedFileBuilder>();
+        services.AddSingleton(sp => new GeneratedFileCatalogue(
+            sp.GetRequiredService<ISecurityStore>(),
+            sp.GetRequiredService<IDeviceStore>(),
+            sp.GetRequiredService<GeneratedFileBuilder>(),
+            sp.GetRequiredService<ICertificateStoreEvents>(),
+            sp.GetRequiredService<LocalNodeOptions>(),
+            sp.GetRequiredService<TimeProvider>(),
+            () => sp.GetServices<ITftpFileSource>().FirstOrDefault(s => s.Order == ITftpFileSource.StaticRootOrder)));
+        services.AddSingleton<ITftpFileSource>(sp => sp.GetRequiredService<GeneratedFileCatalogue>());
+        services.AddSingleton<IServedFileStore, EfServedFileStore>();
+        services.AddSingleton<ServedFileRecorder>();
+        services.AddSingleton<ITftpServedFileObserver>(sp => sp.GetRequiredService<ServedFileRecorder>());
+        services.AddHostedService<ServedFileRecorderService>();
+        services.AddSingleton<DeviceTrustInventory>();
+        return builder;
+    }
+}

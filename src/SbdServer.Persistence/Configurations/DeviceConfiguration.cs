@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SbdServer.Core.Devices;
+
+namespace SbdServer.Persistence.Configurations;
+
+internal sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>
+{
+    public void Configure(EntityTypeBuilder<Device> builder)
+    {
+        builder.ToTable("devices");
+        builder.HasKey(d => d.Id);
+        builder.Property(d => d.Id).ValueGeneratedNever();
+        builder.Property(d => d.Name).HasMaxLength(15);
+        builder.HasIndex(d => d.Name).IsUnique();
+        builder.Property(d => d.Model).HasMaxLength(32);
+        builder.Property(d => d.Protocol).HasConversion<int>();
+        builder.Property(d => d.Description).HasMaxLength(DeviceFields.MaxDescriptionLength);
+
+        // By name, not a foreign key: a restore replaces the groups wholesale and must not cascade into devices.
+        builder.Property(d => d.CallManagerGroup).HasMaxLength(128);
+        builder.Property(d => d.SecurityMode).HasConversion<int>();
+        builder.Property(d => d.CertificateMd5).HasMaxLength(32);
+        builder.Property(d => d.CertificateSha256).HasMaxLength(64);
+        builder.Property(d => d.CertificateSubject).HasMaxLength(1024);
+    }
+}

@@ -1,0 +1,448 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using System.Xml.Linq;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SbdServer.Core.Cluster;
+using SbdServer.Core.Devices;
+using SbdServer.Core.Events;
+using SbdServer.Core.Provisioning;
+using SbdServer.Core.Storage;
+using SbdServer.Crypto.Encryption;
+using SbdServer.Persistence.Database;
+using SbdServer.Tftp;
+using SbdServer.Wire.Itl;
+using SbdServer.Wire.Sgn;
+using SbdServer.Wire.Signed;
+using Xunit;
+
+namespace SbdServer.Host.Tests;
+
+/// <summary>
+/// Every generated file of a three-node cluster through <c>GET /api/files</c> (and real TFTP), parsed with Wire and
+/// verified with .NET RSA against the certificate the API reports for the expected signer.
+/// </summary>
+public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<ClusterFactory>
+{
+    private const string Pub = "cucm-pub";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("CallManager", "NonSecure")]
+    [InlineData("ITLRecovery", "NonSecure")]
+    [InlineData("CallManager", "Mixed")]
+    [InlineData("ITLRecovery", "Mixed")]
+    public async Task Itl_HasTheSignerAsSast_TheTftpNodesCallManager_OneTvsPerNode_AndTheCapf(string signerMode, string securityMode)
+    {
+        using var admin = factory.Admin();
+        await SetAsync(admin, "ItlSignerMode", signerMode);
+        await SetAsync(admin, "ClusterSecurityMode", securityMode);
+        await SetAsync(admin, "PrepareClusterForRollbackToPre80", "False");
+        await SetAsync(admin, "TftpFileSignatureAlgorithm", "SHA-1");
+
+        foreach (var node in ClusterFactory.NodeNames)
+        {
+            var bytes = await GetFileAsync(admin, $"ITLFile.tlv?node={node}");
+            var itl = TrustListCodec.Parse(bytes);
+            var signer = await CertificateAsync(admin, signerMode == "ITLRecovery" ? Pub : node, signerMode);
+            var callManager = await CertificateAsync(admin, node, "CallManager");
+
+            Assert.Equal("ITLFile.tlv", itl.Header.FileName);
+            Assert.Equal(HashAlgorithmCode.Sha1, itl.Header.HashAlgorithm);
+            AssertSignedBy(itl.Signed, signer);
+            Assert.Equal(
+                [TrustRole.Sast, securityMode == "Mixed" ? TrustRole.CcmTftp : TrustRole.Tftp, TrustRole.Tvs, TrustRole.Tvs, TrustRole.Tvs, TrustRole.Capf],
+                itl.Records.Select(r => r.Role));
+            Assert.Equal(signer.RawData, itl.Records[0].Certificate);
+            Assert.Equal(callManager.RawData, itl.Records[1].Certificate);
+            var tvsHashes = new List<byte[]>();
+            foreach (var tvsNode in ClusterFactory.NodeNames)
+            {
+                tvsHashes.Add((await CertificateAsync(admin, tvsNode, "TVS")).GetCertHash());
+            }
+
+            Assert.Equal(tvsHashes, itl.Records.Where(r => r.Role == TrustRole.Tvs).Select(r => r.CertificateHash));
+            Assert.Equal((await CertificateAsync(admin, Pub, "CAPF")).GetCertHash(), itl.Records[5].CertificateHash);
+        }
+
+        // This node (the publisher) serves its own build; SHA-512 switches the digest.
+        Assert.Equal(
+            TrustListCodec.Parse(await GetFileAsync(admin, $"ITLFile.tlv?node={Pub}")).Records.Select(r => r.Certificate ?? r.CertificateHash),
+            TrustListCodec.Parse(await GetFileAsync(admin, "ITLFile.tlv")).Records.Select(r => r.Certificate ?? r.CertificateHash));
+        await SetAsync(admin, "TftpFileSignatureAlgorithm", "SHA-512");
+        var sha512 = TrustListCodec.Parse(await GetFileAsync(admin, "ITLFile.tlv"));
+        Assert.Equal(HashAlgorithmCode.Sha512, sha512.Header.HashAlgorithm);
+        AssertSignedBy(sha512.Signed, await CertificateAsync(admin, Pub, signerMode));
+        await SetAsync(admin, "TftpFileSignatureAlgorithm", "SHA-1");
+    }
+
+    [Fact]
+    public async Task TwoInstances_BuildIdenticalBytesExceptTheTimestamp_AndUnrelatedChangesKeepTheBytes()
+    {
+        using var admin = factory.Admin();
+        await SetAsync(admin, "ItlSignerMode", "ITLRecovery");
+        await SetAsync(admin, "ClusterSecurityMode", "NonSecure");
+        await SetAsync(admin, "PrepareClusterForRollbackToPre80", "False");
+        var services = factory.Services;
+        var served = await GetFileAsync(admin, "ITLFile.tlv");
+
+        // A second instance of the same node (another process on the same database), 100 s later.
+        using var other = new GeneratedFileCatalogue(
+            services.GetRequiredService<ISecurityStore>(), services.GetRequiredService<IDeviceStore>(),
+            services.GetRequiredService<GeneratedFileBuilder>(), services.GetRequiredService<ICertificateStoreEvents>(),
+            services.GetRequiredService<LocalNodeOptions>(), new ShiftedTime(TimeSpan.FromSeconds(100)));
+        var otherBytes = (await other.GetAsync("ITLFile.tlv", null, Ct))!.Bytes;
+
+        var mine = TrustListCodec.Parse(served);
+        var theirs = TrustListCodec.Parse(otherBytes);
+        Assert.NotEqual(mine.Header.Timestamp, theirs.Header.Timestamp);
+        Assert.Equal(mine.Signed.Body.ToArray(), theirs.Signed.Body.ToArray());
+        Assert.Equal(mine.Header with { Timestamp = 0, Signature = [] }, theirs.Header with { Timestamp = 0, Signature = [] }, HeaderComparer.Instance);
+
+        // A change that does not touch the ITL's inputs (a device, the tomcat certificate) rebuilds it to the same bytes.
+        await CreateDeviceAsync(admin, "SEP0A0B0C0D0E05");
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/nodes/{Pub}/certificates/tomcat/regenerate?confirm=true", null, Ct)).StatusCode);
+        Assert.Equal(served, await GetFileAsync(admin, "ITLFile.tlv"));
+    }
+
+    [Fact]
+    public async Task Rollback_ServesTheSignedBlankItl()
+    {
+        using var admin = factory.Admin();
+        await SetAsync(admin, "ItlSignerMode", "CallManager");
+        await SetAsync(admin, "PrepareClusterForRollbackToPre80", "True");
+        try
+        {
+            var itl = TrustListCodec.Parse(await GetFileAsync(admin, "ITLFile.tlv"));
+
+            Assert.True(itl.IsBlank);
+            Assert.All(itl.Records, r => Assert.Null(r.Role));
+            Assert.Equal(6, itl.Records.Count);
+            AssertSignedBy(itl.Signed, await CertificateAsync(admin, Pub, "CallManager"));
+        }
+        finally
+        {
+            await SetAsync(admin, "PrepareClusterForRollbackToPre80", "False");
+        }
+    }
+
+    [Fact]
+    public async Task Ctl_IsNotFoundInNonSecureMode_AndSignedLikeTheItlInMixedMode()
+    {
+        using var admin = factory.Admin();
+        await SetAsync(admin, "ItlSignerMode", "ITLRecovery");
+        await SetAsync(admin, "ClusterSecurityMode", "NonSecure");
+        await CreateDeviceAsync(admin, "SEP0A0B0C0D0E01");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/files/CTLFile.tlv", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/files/CTLSEP0A0B0C0D0E01.tlv", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/files/CTLFile.tlv?node=cucm-sub2", Ct)).StatusCode);
+
+        await SetAsync(admin, "ClusterSecurityMode", "Mixed");
+        try
+        {
+            var ctl = TrustListCodec.Parse(await GetFileAsync(admin, "CTLFile.tlv"));
+            Assert.Equal("CTLFile.tlv", ctl.Header.FileName);
+            AssertSignedBy(ctl.Signed, await CertificateAsync(admin, Pub, "ITLRecovery"));
+            Assert.Equal([TrustRole.Sast, TrustRole.CcmTftp, TrustRole.CcmTftp, TrustRole.CcmTftp, TrustRole.Capf], ctl.Records.Select(r => r.Role));
+            Assert.All(ctl.Records, r => Assert.NotNull(r.Certificate));
+            Assert.Equal(IPAddress.Parse("10.0.0.11").GetAddressBytes(), ctl.Records[2].IpAddress);
+            Assert.Equal(await GetFileAsync(admin, "CTLFile.tlv"), await GetFileAsync(admin, "CTLSEP0A0B0C0D0E01.tlv"));
+        }
+        finally
+        {
+            await SetAsync(admin, "ClusterSecurityMode", "NonSecure");
+        }
+    }
+
+    [Fact]
+    public async Task PerDeviceItl_CarriesTheClusterName_AndUnknownDevicesFallBack()
+    {
+        using var admin = factory.Admin();
+        await CreateDeviceAsync(admin, "SEP0A0B0C0D0E02");
+
+        // An unknown device asking first after a change must not spoil the cluster ITL for everyone.
+        factory.Services.GetRequiredService<GeneratedFileCatalogue>().Invalidate();
+        var unknown = await GetFileAsync(admin, "ITLSEP0A0B0C0D0EFF.tlv");
+        var perDevice = TrustListCodec.Parse(await GetFileAsync(admin, "ITLSEP0A0B0C0D0E02.tlv"));
+
+        Assert.Equal("ITLFile.tlv", perDevice.Header.FileName);
+        Assert.Equal(await GetFileAsync(admin, "ITLFile.tlv"), perDevice.Signed.Bytes.ToArray());
+        Assert.Equal(await GetFileAsync(admin, "ITLFile.tlv"), unknown);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/files/SEP0A0B0C0D0EFF.cnf.xml", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Config_FollowsTheGroupOrder_AndItsSgnIsSignedByTheItlSigner()
+    {
+        using var admin = factory.Admin();
+        await SetAsync(admin, "ItlSignerMode", "CallManager");
+        await CreateDeviceAsync(admin, "SEP0A0B0C0D0E03", securityProfile: "Authenticated");
+        await ReorderDefaultGroupAsync(["cucm-sub2", "cucm-pub", "cucm-sub1"]);
+        try
+        {
+            var xml = XDocument.Parse(Encoding.UTF8.GetString(await GetFileAsync(admin, "SEP0A0B0C0D0E03.cnf.xml")));
+            var tvs = xml.Root!.Element("TVS")!.Element("members")!.Elements("member").Select(m => m.Element("address")!.Value);
+            var members = xml.Root.Descendants("callManager").Select(c => c.Element("name")!.Value);
+            Assert.Equal(["cucm-sub2.lab.example", "cucm-pub.lab.example", "cucm-sub1.lab.example"], tvs);
+            Assert.Equal(["cucm-sub2", "cucm-pub", "cucm-sub1"], members);
+            Assert.Equal("cucm-pub.lab.example", xml.Root.Element("capfList")!.Element("capf")!.Element("processNodeName")!.Value);
+            Assert.Equal("2", xml.Root.Element("deviceSecurityMode")!.Value);
+            Assert.StartsWith("https://cucm-sub2.lab.example:8443/", xml.Root.Element("authenticationURL")!.Value, StringComparison.Ordinal);
+
+            var sgn = SgnCodec.Parse(await GetFileAsync(admin, "SEP0A0B0C0D0E03.cnf.xml.sgn"));
+            Assert.Equal("SEP0A0B0C0D0E03.cnf.xml.sgn", sgn.Header.FileName);
+            Assert.Equal(await GetFileAsync(admin, "SEP0A0B0C0D0E03.cnf.xml"), sgn.Body.ToArray());
+            AssertSignedBy(sgn, await CertificateAsync(admin, Pub, "CallManager"));
+            Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/files/SEP0A0B0C0D0E03.cnf.xml.enc.sgn", Ct)).StatusCode);
+        }
+        finally
+        {
+            await ReorderDefaultGroupAsync(ClusterFactory.NodeNames);
+        }
+    }
+
+    [Fact]
+    public async Task EncryptedConfig_DecryptsWithTheDeviceKeyToTheFullConfig_StubCarriesTheMd5_OffMeansNotFound()
+    {
+        using var admin = factory.Admin();
+        await SetAsync(admin, "ItlSignerMode", "ITLRecovery");
+        const string Name = "SEP0A0B0C0D0E04";
+        await CreateDeviceAsync(admin, Name, securityProfile: "Encrypted");
+        using var phoneKey = RSA.Create(2048);
+        var phoneDer = new CertificateRequest("CN=CP-8861-" + Name, phoneKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1)).Export(X509ContentType.Cert);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync($"/api/devices/{Name}/certificate", new ByteArrayContent(phoneDer), Ct)).StatusCode);
+        var plain = Encoding.UTF8.GetString(await GetFileAsync(admin, Name + ".cnf.xml"));
+        var md5 = Convert.ToHexStringLower(MD5.HashData(phoneDer));
+        Assert.Contains($"<certHash>{md5}</certHash>", plain, StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/devices/{Name}", new { encryptedConfig = true }, Ct)).StatusCode);
+
+        var signer = await CertificateAsync(admin, Pub, "ITLRecovery");
+        var encSgn = Wire.EncSgn.EncSgnCodec.Parse(await GetFileAsync(admin, Name + ".cnf.xml.enc.sgn"));
+        AssertSignedBy(encSgn, signer);
+        var decrypted = Encoding.UTF8.GetString(ConfigEncryptor.Decrypt(encSgn, phoneKey));
+        Assert.Equal(plain.Replace("<encrConfig>false</encrConfig>", "<encrConfig>true</encrConfig>", StringComparison.Ordinal), decrypted);
+        var stub = SgnCodec.Parse(await GetFileAsync(admin, Name + ".cnf.xml.sgn"));
+        AssertSignedBy(stub, signer);
+        var stubText = Encoding.UTF8.GetString(stub.Body.Span);
+        Assert.Contains(md5, stubText, StringComparison.Ordinal);
+        Assert.DoesNotContain("callManager", stubText, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/files/{Name}.cnf.xml", Ct)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/devices/{Name}", new { encryptedConfig = false }, Ct)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/files/{Name}.cnf.xml.enc.sgn", Ct)).StatusCode);
+        Assert.Equal(await GetFileAsync(admin, Name + ".cnf.xml"), SgnCodec.Parse(await GetFileAsync(admin, Name + ".cnf.xml.sgn")).Body.ToArray());
+    }
+
+    [Fact]
+    public async Task Regeneration_ChangesTheItl_OverTheApiAndRealTftp_OnTheNextRequest()
+    {
+        using var admin = factory.Admin();
+        await SetAsync(admin, "ItlSignerMode", "CallManager");
+        await SetAsync(admin, "PrepareClusterForRollbackToPre80", "False");
+        var before = await GetFileAsync(admin, "ITLFile.tlv");
+        Assert.Equal(before, await TftpGetAsync("ITLFile.tlv"));
+
+        var regenerated = await admin.PostAsync($"/api/nodes/{Pub}/certificates/TVS/regenerate?confirm=true", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, regenerated.StatusCode);
+
+        var after = await GetFileAsync(admin, "ITLFile.tlv");
+        Assert.NotEqual(before, after);
+        var tvs = await CertificateAsync(admin, Pub, "TVS");
+        Assert.Equal(tvs.GetCertHash(), TrustListCodec.Parse(after).Records.First(r => r.Role == TrustRole.Tvs).CertificateHash);
+        Assert.Equal(after, await TftpGetAsync("ITLFile.tlv"));
+        Assert.Equal(after, await TftpGetAsync("/itlfile.TLV"));
+    }
+
+    [Fact]
+    public async Task StaticFile_IsSignedOnRequest_ButAnExistingSgnIsServedAsItIs()
+    {
+        using var admin = factory.Admin();
+        await SetAsync(admin, "ItlSignerMode", "ITLRecovery");
+
+        var signed = SgnCodec.Parse(await GetFileAsync(admin, "ringlist.xml.sgn"));
+
+        Assert.Equal("ringlist.xml.sgn", signed.Header.FileName);
+        Assert.Equal(ClusterFactory.RingList, signed.Body.ToArray());
+        AssertSignedBy(signed, await CertificateAsync(admin, Pub, "ITLRecovery"));
+        Assert.Equal(ClusterFactory.RingList, await GetFileAsync(admin, "RingList.xml"));
+        Assert.Equal(ClusterFactory.Firmware, await GetFileAsync(admin, "firmware.sgn"));
+        Assert.Equal(await GetFileAsync(admin, "ringlist.xml.sgn"), await TftpGetAsync("ringlist.xml.sgn"));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/files/missing.xml.sgn", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/files/.sgn", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task XmlDefault_IsServedOnlyWithAutoRegistration()
+    {
+        using var admin = factory.Admin();
+        await SetAsync(admin, "ItlSignerMode", "CallManager");
+        await SetAsync(admin, "AutoRegistration", "False");
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/files/XMLDefault.cnf.xml", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/files/XMLDefault.cnf.xml.sgn", Ct)).StatusCode);
+
+        await SetAsync(admin, "AutoRegistration", "True");
+        try
+        {
+            var xml = await GetFileAsync(admin, "XMLDefault.cnf.xml");
+            var root = XDocument.Parse(Encoding.UTF8.GetString(xml)).Root!;
+            Assert.Equal("Default", root.Name.LocalName);
+            Assert.Equal(
+                ClusterFactory.NodeNames.Select(n => n + ".lab.example"),
+                root.Element("TVS")!.Element("members")!.Elements("member").Select(m => m.Element("address")!.Value));
+            var sgn = SgnCodec.Parse(await GetFileAsync(admin, "XMLDefault.cnf.xml.sgn"));
+            Assert.Equal(xml, sgn.Body.ToArray());
+            Assert.Equal("XMLDefault.cnf.xml.sgn", sgn.Header.FileName);
+            AssertSignedBy(sgn, await CertificateAsync(admin, Pub, "CallManager"));
+        }
+        finally
+        {
+            await SetAsync(admin, "AutoRegistration", "False");
+        }
+    }
+
+    [Fact]
+    public async Task ServedFileRecord_IsNeverFetched_ThenInSyncAfterATftpFetch_ThenStaleAfterAnItlChange()
+    {
+        using var admin = factory.Admin();
+        await SetAsync(admin, "ItlSignerMode", "CallManager");
+        await SetAsync(admin, "ClusterSecurityMode", "NonSecure");
+        const string Name = "SEP0A0B0C0D0E06";
+        await CreateDeviceAsync(admin, Name);
+        Assert.Equal("NeverFetched", await TrustStateAsync(admin, Name, "ITL"));
+
+        var fetched = await TftpGetAsync($"ITLSEP{Name[3..]}.tlv");
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await TrustStateAsync(admin, Name, "ITL") != "InSync" && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100, Ct);
+        }
+
+        var itl = (await admin.GetFromJsonAsync<JsonElement>($"/api/devices/{Name}", Ct)).GetProperty("trust")[0];
+        Assert.Equal("InSync", itl.GetProperty("state").GetString());
+        Assert.Equal(Convert.ToHexStringLower(SHA1.HashData(fetched)), itl.GetProperty("servedSha1").GetString());
+        Assert.Equal(Convert.ToHexStringLower(MD5.HashData(fetched)), itl.GetProperty("servedMd5").GetString());
+        Assert.Equal("NeverFetched", await TrustStateAsync(admin, Name, "CTL"));
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/nodes/{Pub}/certificates/CAPF/regenerate?confirm=true", null, Ct)).StatusCode);
+
+        Assert.Equal("Stale", await TrustStateAsync(admin, Name, "ITL"));
+    }
+
+    private static async Task<string?> TrustStateAsync(HttpClient admin, string device, string file)
+    {
+        var trust = (await admin.GetFromJsonAsync<JsonElement>($"/api/devices/{device}", Ct)).GetProperty("trust");
+        return trust.EnumerateArray().Single(t => t.GetProperty("file").GetString() == file).GetProperty("state").GetString();
+    }
+
+    private sealed class ShiftedTime(TimeSpan shift) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + shift;
+    }
+
+    private sealed class HeaderComparer : IEqualityComparer<SignedHeader>
+    {
+        public static readonly HeaderComparer Instance = new();
+
+        public bool Equals(SignedHeader? x, SignedHeader? y) =>
+            x is not null && y is not null && x.SignerName == y.SignerName && x.IssuerName == y.IssuerName
+            && x.SerialNumber.SequenceEqual(y.SerialNumber) && x.HashAlgorithm == y.HashAlgorithm && x.FileName == y.FileName
+            && x.HeaderLength == y.HeaderLength && x.KeySizeBits == y.KeySizeBits;
+
+        public int GetHashCode(SignedHeader obj) => obj.SignerName.GetHashCode(StringComparison.Ordinal);
+    }
+
+    private static void AssertSignedBy(SignedFile file, X509Certificate2 signer)
+    {
+        using var key = signer.GetRSAPublicKey()!;
+        var hash = file.Header.HashAlgorithm == HashAlgorithmCode.Sha512 ? HashAlgorithmName.SHA512 : HashAlgorithmName.SHA1;
+        Assert.True(key.VerifyData(file.SignedBytes, file.Header.Signature, hash, RSASignaturePadding.Pkcs1), "signature does not verify");
+        Assert.Equal(signer.SerialNumberBytes.ToArray().SkipWhile(b => b == 0), file.Header.SerialNumber.SkipWhile(b => b == 0));
+    }
+
+    private async Task<byte[]> GetFileAsync(HttpClient admin, string nameAndQuery)
+    {
+        var response = await admin.GetAsync("/api/files/" + nameAndQuery, Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{nameAndQuery}: {response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+        return await response.Content.ReadAsByteArrayAsync(Ct);
+    }
+
+    private static async Task<X509Certificate2> CertificateAsync(HttpClient admin, string node, string name)
+    {
+        var pem = await admin.GetStringAsync($"/api/nodes/{node}/certificates/{name}/pem", Ct);
+        return X509Certificate2.CreateFromPem(pem);
+    }
+
+    private static async Task SetAsync(HttpClient admin, string parameter, string value)
+    {
+        var response = await admin.PutAsJsonAsync($"/api/parameters/{parameter}", new { value }, Ct);
+        Assert.True(response.IsSuccessStatusCode, $"{parameter}={value}: {await response.Content.ReadAsStringAsync(Ct)}");
+    }
+
+    private static async Task CreateDeviceAsync(HttpClient admin, string name, string securityProfile = "NonSecure")
+    {
+        if ((await admin.GetAsync($"/api/devices/{name}", Ct)).StatusCode == HttpStatusCode.OK)
+        {
+            return;
+        }
+
+        var response = await admin.PostAsJsonAsync("/api/devices", new { name, model = "8861", securityProfile }, Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    // There is no group-editing route yet; the test edits the table and drops the catalogue cache as a change event would.
+    private async Task ReorderDefaultGroupAsync(IReadOnlyList<string> order)
+    {
+        await using (var db = new SbdDbContextFactory(factory.Database).Create())
+        {
+            var group = await db.CallManagerGroups.SingleAsync(g => g.Name == "Default", Ct);
+            group.NodeNames = [.. order];
+            await db.SaveChangesAsync(Ct);
+        }
+
+        factory.Services.GetRequiredService<GeneratedFileCatalogue>().Invalidate();
+    }
+
+    private async Task<byte[]> TftpGetAsync(string name)
+    {
+        var server = factory.Services.GetRequiredService<TftpServerService>().LocalEndPoint!;
+        using var udp = new System.Net.Sockets.UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var request = new List<byte> { 0, 1 };
+        request.AddRange(Encoding.ASCII.GetBytes(name));
+        request.Add(0);
+        request.AddRange("octet"u8.ToArray());
+        request.Add(0);
+        await udp.SendAsync(request.ToArray(), new IPEndPoint(IPAddress.Loopback, server.Port), Ct);
+        using var file = new MemoryStream();
+        ushort expected = 1;
+        while (true)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            var packet = await udp.ReceiveAsync(timeout.Token);
+            var data = packet.Buffer;
+            Assert.True(data.Length >= 4 && data[1] == 3, $"TFTP answered opcode {(data.Length > 1 ? data[1] : -1)}");
+            var block = (ushort)((data[2] << 8) | data[3]);
+            if (block == expected)
+            {
+                file.Write(data, 4, data.Length - 4);
+                expected++;
+            }
+
+            await udp.SendAsync(new byte[] { 0, 4, data[2], data[3] }, packet.RemoteEndPoint, Ct);
+            if (block == (ushort)(expected - 1) && data.Length - 4 < 512)
+            {
+                return file.ToArray();
+            }
+        }
+    }
+}
