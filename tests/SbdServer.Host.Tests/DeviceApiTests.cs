@@ -26,6 +26,9 @@ public sealed class DeviceApiTests(ApiFactory factory) : IClassFixture<ApiFactor
         { "PUT", "/api/devices/SEP001122334455/certificate" },
         { "POST", "/api/devices/SEP001122334455/reset" },
         { "GET", "/api/devices/SEP001122334455/reset" },
+        { "DELETE", "/api/devices/SEP001122334455/reset" },
+        { "GET", "/api/files/ITLFile.tlv" },
+        { "GET", "/api/files/ITLFile.tlv?node=cucm-pub" },
     };
 
     [Theory]

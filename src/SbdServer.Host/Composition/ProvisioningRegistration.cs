@@ -19,14 +19,19 @@ internal static class ProvisioningRegistration
         services.AddSingleton<IPhoneFileCrypto, PhoneFileCrypto>();
         services.AddSingleton<IProvisioningLog, ProvisioningLog>();
         services.AddSingleton<GeneratedFileBuilder>();
-        services.AddSingleton(sp => new GeneratedFileCatalogue(
-            sp.GetRequiredService<ISecurityStore>(),
-            sp.GetRequiredService<IDeviceStore>(),
-            sp.GetRequiredService<GeneratedFileBuilder>(),
-            sp.GetRequiredService<ICertificateStoreEvents>(),
-            sp.GetRequiredService<LocalNodeOptions>(),
-            sp.GetRequiredService<TimeProvider>(),
-            () => sp.GetServices<ITftpFileSource>().FirstOrDefault(s => s.Order == ITftpFileSource.StaticRootOrder)));
+        services.AddSingleton(sp =>
+        {
+            var staticRoot = new Lazy<ITftpFileSource?>(() =>
+                sp.GetServices<ITftpFileSource>().FirstOrDefault(s => s.Order == ITftpFileSource.StaticRootOrder));
+            return new GeneratedFileCatalogue(
+                sp.GetRequiredService<ISecurityStore>(),
+                sp.GetRequiredService<IDeviceStore>(),
+                sp.GetRequiredService<GeneratedFileBuilder>(),
+                sp.GetRequiredService<ICertificateStoreEvents>(),
+                sp.GetRequiredService<LocalNodeOptions>(),
+                sp.GetRequiredService<TimeProvider>(),
+                () => staticRoot.Value);
+        });
         services.AddSingleton<ITftpFileSource>(sp => sp.GetRequiredService<GeneratedFileCatalogue>());
         services.AddSingleton<IServedFileStore, EfServedFileStore>();
         services.AddSingleton<ServedFileRecorder>();
