@@ -118,8 +118,9 @@ public sealed class CertificateInspector : ICertificateInspector
                 IsWildcard: commonNames.Concat(dnsNames).Any(n => n.Contains('*', StringComparison.Ordinal)),
                 DnsNames: dnsNames);
         }
-        catch (Exception ex) when (ex is CryptographicException or AsnContentException)
+        catch (Exception ex) when (ex is CryptographicException or AsnContentException or PlatformNotSupportedException)
         {
+            // PlatformNotSupportedException: an EC key on a curve OpenSSL does not know, which is the upload's fault.
             throw new CertificateImportException($"The certificate's contents are malformed: {ex.Message}", ex);
         }
     }

@@ -35,6 +35,11 @@ internal static class PrivateKeys
         {
             throw new CertificateImportException("The private key is damaged: its PKCS#8 structure does not decode.", ex);
         }
+        catch (PlatformNotSupportedException ex)
+        {
+            // OpenSSL refuses curves it does not know; for an uploaded key that is a bad input, not a server fault.
+            throw new CertificateImportException("The private key uses an elliptic curve this server does not support; use P-256, P-384 or P-521.", ex);
+        }
     }
 
     /// <summary>The SubjectPublicKeyInfo DER of a PKCS#8 private key, for comparison with a certificate's key.</summary>

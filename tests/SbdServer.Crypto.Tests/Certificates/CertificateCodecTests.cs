@@ -170,6 +170,21 @@ public sealed class CertificateCodecTests : IDisposable
     }
 
     [Fact]
+    public void ReadPrivateKey_EcKeyOnAnUnknownCurve_ImportErrorNotPlatformError()
+    {
+        // Pinned fuzz find: OpenSSL throws PlatformNotSupportedException for a curve it does not know.
+        using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var pkcs8 = ec.ExportPkcs8PrivateKey();
+        byte[] p256 = [0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07];
+        var at = pkcs8.AsSpan().IndexOf(p256);
+        Assert.True(at > 0);
+        pkcs8[at + p256.Length - 1] = 0x7F;
+
+        var ex = Assert.Throws<CertificateImportException>(() => _codec.ReadPrivateKey(pkcs8));
+        Assert.Contains("curve", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ReadPrivateKey_Pkcs1AndSec1AndPkcs8Der_BecomePkcs8()
     {
         using var rsa = RSA.Create();
