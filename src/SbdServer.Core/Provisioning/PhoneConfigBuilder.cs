@@ -6,8 +6,8 @@ using SbdServer.Core.Devices;
 namespace SbdServer.Core.Provisioning;
 
 /// <summary>
-/// Builds a phone's <c>SEP&lt;MAC&gt;.cnf.xml</c> and the short config that points an encrypted-config phone at the
-/// <c>.enc.sgn</c> (shared/docs/formats.md sections 3 and 5, cucm-reference.md 1.7).
+/// Builds a phone's <c>SEP&lt;MAC&gt;.cnf.xml</c> (shared/docs/formats.md section 5, cucm-reference.md 1.7); the stub
+/// that points an encrypted-config phone at the <c>.enc.sgn</c> is <c>Wire.EncSgn.EncryptedConfigStub</c>.
 /// </summary>
 public static class PhoneConfigBuilder
 {
@@ -103,23 +103,6 @@ public static class PhoneConfigBuilder
             new XElement("authenticationURL", ServiceUrl(false, urlHost, "authenticate.jsp")),
             new XElement("directoryURL", ServiceUrl(false, urlHost, "xmldirectory.jsp")));
         return Serialize(root);
-    }
-
-    /// <summary>
-    /// The signed stub served as <c>SEP&lt;MAC&gt;.cnf.xml.sgn</c> when "TFTP Encrypted Config" is on: it carries the
-    /// phone certificate's MD5 so the phone can tell whether it holds the key the real config is wrapped for.
-    /// </summary>
-    public static byte[] BuildEncryptedStub(PhoneConfigInput input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var device = new XElement("device",
-            new XElement("fullConfig", "false"),
-            new XElement("ipAddressMode", 0),
-            CapfElements(input),
-            new XElement("loadInformation", input.LoadInformation),
-            new XElement("certHash", input.CertificateMd5Hex ?? string.Empty),
-            new XElement("encrConfig", "true"));
-        return Serialize(device);
     }
 
     private static IEnumerable<XElement> CapfElements(PhoneConfigInput input)

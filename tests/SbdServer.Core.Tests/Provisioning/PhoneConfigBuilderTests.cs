@@ -43,18 +43,6 @@ public class PhoneConfigBuilderTests
     }
 
     [Fact]
-    public void BuildEncryptedStub_CarriesCertHashAndEncrConfig()
-    {
-        var stub = XDocument.Parse(System.Text.Encoding.UTF8.GetString(
-            PhoneConfigBuilder.BuildEncryptedStub(Input([Pub], encrypted: true, certHash: "497906fbed262a64bc356ebd7bc69f42")))).Root!;
-
-        Assert.Equal("false", stub.Element("fullConfig")!.Value);
-        Assert.Equal("true", stub.Element("encrConfig")!.Value);
-        Assert.Equal("497906fbed262a64bc356ebd7bc69f42", stub.Element("certHash")!.Value);
-        Assert.Null(stub.Element("devicePool"));
-    }
-
-    [Fact]
     public void BuildFull_SameInputs_SameBytes() =>
         Assert.Equal(PhoneConfigBuilder.BuildFull(Input([Pub, Sub1])), PhoneConfigBuilder.BuildFull(Input([Pub, Sub1])));
 
