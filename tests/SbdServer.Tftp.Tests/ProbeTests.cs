@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using SbdServer.Testing;
 using SbdServer.Tftp.Tests.Infrastructure;
@@ -94,15 +93,8 @@ public sealed class ProbeTests : IAsyncLifetime
     {
         var script = SharedFiles.Require("bench/tftp_probe.py");
         var python = Requirements.Tool("python3");
-        var start = new ProcessStartInfo(python, [script, "127.0.0.1", _server.Port.ToString(), File])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        Assert.Equal(0, process.ExitCode);
+        var (exitCode, output) = await Tool.RunAsync(python, [script, "127.0.0.1", _server.Port.ToString(), File]);
+        Assert.True(exitCode == 0, output);
 
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Split(" -> ", 2))
