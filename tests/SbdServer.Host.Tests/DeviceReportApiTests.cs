@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using SbdServer.Core.Devices;
 using Xunit;
 
 namespace SbdServer.Host.Tests;
@@ -74,6 +76,14 @@ public sealed class DeviceReportApiTests(ApiFactory factory) : IClassFixture<Api
 
         // Reporting the current ITL again brings the device back in sync.
         (await admin.PostAsync($"/api/devices/{Name}/report", Json($$"""{"itlSha1":"{{sha1}}","status":"Trust List updated"}"""), Ct)).Dispose();
+        Assert.Equal("InSync", Itl(await admin.GetFromJsonAsync<JsonElement>($"/api/devices/{Name}", Ct)).GetProperty("state").GetString());
+
+        // A fetch after the latest report is the newer evidence: the phone took the current ITL since it reported.
+        (await admin.PostAsync($"/api/devices/{Name}/report", Json($$"""{"itlSha1":"{{new string('8', 40)}}"}"""), Ct)).Dispose();
+        Assert.Equal("ReportedMismatch", Itl(await admin.GetFromJsonAsync<JsonElement>($"/api/devices/{Name}", Ct)).GetProperty("state").GetString());
+        await factory.Services.GetRequiredService<IServedFileStore>().RecordAsync(
+            [new DeviceServedFile { Id = Guid.CreateVersion7(), DeviceName = Name, Kind = "ITL", Md5 = md5.ToLowerInvariant(), Sha1 = sha1.ToLowerInvariant(), ServedAt = DateTimeOffset.UtcNow.AddSeconds(5) }],
+            Ct);
         Assert.Equal("InSync", Itl(await admin.GetFromJsonAsync<JsonElement>($"/api/devices/{Name}", Ct)).GetProperty("state").GetString());
     }
 
