@@ -37,7 +37,7 @@ internal sealed class RunningServer : IAsyncDisposable
     {
         var options = new PhoneServicesOptions { Address = "127.0.0.1", Port = 0 };
         configure?.Invoke(options);
-        certificates ??= new TestCertificateSource(TestCertificates.SelfSignedRsa(Fqdn));
+        certificates ??= new TestCertificateSource(TestCertificates.Default);
         var devices = new TestDeviceStore(KnownDevice);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var service = new PhoneServicesService(

@@ -7,6 +7,11 @@ namespace SbdServer.PhoneServices.Tests.Support;
 /// <summary>Test PKI made in code: self-signed "tomcat" certificates with their PKCS#8 keys.</summary>
 internal static class TestCertificates
 {
+    private static readonly Lazy<CertificateWithKey> Shared = new(() => SelfSignedRsa("cucm-pub.lab.example"));
+
+    /// <summary>One RSA pair shared by tests that do not change the certificate (key generation is slow).</summary>
+    public static CertificateWithKey Default => Shared.Value;
+
     public static CertificateWithKey SelfSignedRsa(string commonName)
     {
         using var key = RSA.Create(2048);
