@@ -57,9 +57,16 @@ public sealed class PhoneServicesService(
         }
 
         var certificate = new PhoneServicesCertificate(certificates, settings.AllowTls10, logger);
-
-        // Load now: a node whose tomcat certificate cannot be read should not start and fail every phone later.
-        await certificate.GetAsync(cancellationToken);
+        try
+        {
+            // Load now: a node whose tomcat certificate cannot be read should not start and fail every phone later.
+            await certificate.GetAsync(cancellationToken);
+        }
+        catch
+        {
+            certificate.Dispose();
+            throw;
+        }
 
         var address = IPAddress.Parse(settings.Address);
         var endPoint = new IPEndPoint(address, settings.Port);

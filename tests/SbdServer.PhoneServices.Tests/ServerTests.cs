@@ -63,6 +63,16 @@ public sealed class ServerTests
     }
 
     [Fact]
+    public async Task CertificateUnreadableAtStart_StartFails()
+    {
+        var source = new TestCertificateSource(TestCertificates.Default) { Fail = true };
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => RunningServer.StartAsync(certificates: source));
+
+        Assert.Contains("certificate store is unavailable", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EcCertificate_IsServedToo()
     {
         var source = new TestCertificateSource(TestCertificates.SelfSignedEc(RunningServer.Fqdn));
