@@ -41,13 +41,13 @@ wait_udp() { # port
   echo "nothing listens on UDP $1" >&2; exit 1
 }
 
-# The real host: SQLite in a fresh data dir, one node (sbd-pub), TVS off (not part of this load). Every simulated
+# The real host: SQLite in a fresh data dir, one node (sbd-pub), TVS and phone services off (not part of this load). Every simulated
 # phone is 127.0.0.1, so the per-client limits are off; everything else is the shipped default, logging included.
 start_sbd_host() { # datadir -> sets SBD_PID
   mkdir -p "$1"
   Sbd__DataDir="$1" Sbd__Cluster__SecurityPassword=bench-cluster-secret Sbd__Admin__Password=$PASSWORD \
   Tftp__Address=127.0.0.1 Tftp__Port=$SBD_PORT Tftp__HttpPort=$((SBD_PORT + 1)) \
-  Tftp__MaxSessionsPerClient=0 Tftp__MaxRequestsPerSecondPerClient=0 Tvs__Enabled=false \
+  Tftp__MaxSessionsPerClient=0 Tftp__MaxRequestsPerSecondPerClient=0 Tvs__Enabled=false PhoneServices__Enabled=false \
     dotnet "$HOSTDLL" --urls "http://127.0.0.1:$((SBD_PORT + 2))" >"$1.log" 2>&1 &
   SBD_PID=$!; PIDS+=("$SBD_PID")
   for _ in $(seq 600); do
