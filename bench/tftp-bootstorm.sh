@@ -41,8 +41,9 @@ wait_udp() { # port
   echo "nothing listens on UDP $1" >&2; exit 1
 }
 
-# The real host: SQLite in a fresh data dir, one node (sbd-pub), TVS and phone services off (not part of this load). Every simulated
-# phone is 127.0.0.1, so the per-client limits are off; everything else is the shipped default, logging included.
+# The real host: SQLite in a fresh data dir, one node (sbd-pub), TVS and phone services off (not part of this load).
+# Every simulated phone is 127.0.0.1, so the per-client limits are off; everything else is the shipped default,
+# logging included.
 start_sbd_host() { # datadir -> sets SBD_PID
   mkdir -p "$1"
   Sbd__DataDir="$1" Sbd__Cluster__SecurityPassword=bench-cluster-secret Sbd__Admin__Password=$PASSWORD \
