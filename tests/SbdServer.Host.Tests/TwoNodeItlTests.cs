@@ -163,8 +163,8 @@ public sealed class TwoNodeItlTests : IAsyncLifetime
 
     /// <summary>
     /// Npgsql's default (pooling on), as a deployment runs it. The test server hands out unpooled strings; unpooled,
-    /// every rebuild of the catalogue opens new physical connections and reloads the type catalogue, measured at
-    /// ~0.9 s per rebuild on a loaded machine against ~0.1 s pooled (runbook, "PostgreSQL and several nodes").
+    /// every rebuild of the catalogue opens new physical connections, measured at 0.6-0.9 s per rebuild on a loaded
+    /// machine against ~0.1 s pooled (runbook, "PostgreSQL and several nodes").
     /// </summary>
     private static string Pooled(string connectionString) =>
         new NpgsqlConnectionStringBuilder(connectionString) { Pooling = true }.ConnectionString;
