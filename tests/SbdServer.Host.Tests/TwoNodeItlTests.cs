@@ -23,6 +23,7 @@ public sealed class TwoNodeItlTests : IAsyncLifetime
     private const string Mac = "0A0B0C0D0E77";
     private const string Itl = "ITLFile.tlv";
     private const string DeviceItl = "ITLSEP" + Mac + ".tlv";
+    private const int RaceRounds = 5;
 
     private readonly List<string> _dataDirs = [];
     private readonly List<HostProcess> _hosts = [];
@@ -137,6 +138,32 @@ public sealed class TwoNodeItlTests : IAsyncLifetime
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         Assert.Equal(subAfter, await http.GetByteArrayAsync($"http://127.0.0.1:{sub.HttpPort}/{Itl}", Ct));
         Assert.Equal(subAfter, await FetchAsync(sub.TftpPort, Itl));
+
+        // Both nodes' APIs regenerate the same certificate at once: the cluster write lock makes it one linear
+        // history (each regeneration replaces what the previous one wrote), none lost (ADR 0003).
+        var current = await DerAsync(admin, "cucm-pub", "TVS");
+        var racing = new[] { admin, subAdmin }.Select(client => Task.Run(async () =>
+        {
+            for (var i = 0; i < RaceRounds; i++)
+            {
+                var response = await client.PostAsync(
+                    "/api/nodes/cucm-pub/certificates/TVS/regenerate?confirm=true&keyAlgorithm=EcP256", null, Ct);
+                Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
+            }
+        }, Ct));
+        await Task.WhenAll(racing);
+        var audit = (await admin.GetFromJsonAsync<List<AuditRow>>("/api/audit?max=1000", Ct))!
+            .Where(a => a is { Action: "certificate.regenerate", Target: "cucm-pub/TVS" })
+            .Select(a => System.Text.RegularExpressions.Regex.Match(a.Details, "SHA-256 ([0-9a-f]{64}) -> ([0-9a-f]{64})"))
+            .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+        var chain = new List<string> { Convert.ToHexStringLower(SHA256.HashData(current)) };
+        while (audit.TryGetValue(chain[^1], out var next))
+        {
+            chain.Add(next);
+        }
+
+        Assert.Equal((2 * RaceRounds) + 1, chain.Count);
+        Assert.Equal(chain[^1], Convert.ToHexStringLower(SHA256.HashData(await DerAsync(subAdmin, "cucm-pub", "TVS"))));
     }
 
     private async Task<Node> StartNodeAsync(string name, string database)
@@ -231,4 +258,6 @@ public sealed class TwoNodeItlTests : IAsyncLifetime
     }
 
     private sealed record Node(HostProcess Host, int TftpPort, int HttpPort);
+
+    private sealed record AuditRow(string Action, string Target, string Details);
 }
