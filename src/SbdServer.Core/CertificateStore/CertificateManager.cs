@@ -25,7 +25,8 @@ public sealed class CertificateManager(
     public const int MaxCertificatesPerUpload = 16;
     public const int MinExportPasswordLength = 12;
 
-    // One writer per process; every use case reads, decides and commits under it.
+    // One writer per process; every use case reads, decides and commits under it and under the store's write lock,
+    // which extends the same guarantee to the other nodes on a shared database.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     public void Dispose() => _writeLock.Dispose();
@@ -92,6 +93,7 @@ public sealed class CertificateManager(
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
+            await using var clusterLock = await store.AcquireWriteLockAsync(cancellationToken);
             var state = await store.LoadAsync(cancellationToken);
             var (node, identity) = RequireIdentity(state, nodeName, name);
             var report = ImpactAnalyzer.Analyze(state, Requested(node, identity.Name));
@@ -122,6 +124,7 @@ public sealed class CertificateManager(
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
+            await using var clusterLock = await store.AcquireWriteLockAsync(cancellationToken);
             var state = await store.LoadAsync(cancellationToken);
             var (_, identity) = RequireIdentity(state, nodeName, name);
             _ = CaTrustStoreFor(identity.Name);
@@ -172,6 +175,7 @@ public sealed class CertificateManager(
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
+            await using var clusterLock = await store.AcquireWriteLockAsync(cancellationToken);
             var state = await store.LoadAsync(cancellationToken);
             var (node, identity) = RequireIdentity(state, nodeName, name);
             var trustStore = CaTrustStoreFor(identity.Name);
@@ -234,6 +238,7 @@ public sealed class CertificateManager(
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
+            await using var clusterLock = await store.AcquireWriteLockAsync(cancellationToken);
             var state = await store.LoadAsync(cancellationToken);
             var node = RequireNode(state, nodeName);
             var owned = state.Identities.Where(c => c.NodeId == node.Id).ToList();
@@ -277,6 +282,7 @@ public sealed class CertificateManager(
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
+            await using var clusterLock = await store.AcquireWriteLockAsync(cancellationToken);
             var state = await store.LoadAsync(cancellationToken);
             var changes = new SecurityChangeSet();
             var result = new List<CertificateView>();
@@ -384,6 +390,7 @@ public sealed class CertificateManager(
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
+            await using var clusterLock = await store.AcquireWriteLockAsync(cancellationToken);
             var state = await store.LoadAsync(cancellationToken);
             var changes = new SecurityChangeSet();
             var result = stores.Select(s => AddTrust(changes, state, s, bundle.CertificateDer, actor, "trust.bulk-import")).ToList();
@@ -423,6 +430,7 @@ public sealed class CertificateManager(
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
+            await using var clusterLock = await store.AcquireWriteLockAsync(cancellationToken);
             var state = await store.LoadAsync(cancellationToken);
             var existing = state.TrustCertificates.FirstOrDefault(c =>
                     c.Store == trustStore && string.Equals(c.Sha256, sha256, StringComparison.OrdinalIgnoreCase))
@@ -445,6 +453,7 @@ public sealed class CertificateManager(
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
+            await using var clusterLock = await store.AcquireWriteLockAsync(cancellationToken);
             var state = await store.LoadAsync(cancellationToken);
             var node = RequireNode(state, nodeName);
             var changes = new SecurityChangeSet();
@@ -486,6 +495,7 @@ public sealed class CertificateManager(
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
+            await using var clusterLock = await store.AcquireWriteLockAsync(cancellationToken);
             var state = await store.LoadAsync(cancellationToken);
             var cluster = state.Cluster ?? throw new CertificateStoreException("The cluster has not been created yet.");
             var changes = new SecurityChangeSet();

@@ -12,6 +12,14 @@ public interface ISecurityStore
 
     Task<IReadOnlyList<AuditEntry>> GetAuditAsync(int max, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Serialises a load-decide-commit unit against every process that shares the database (nodes of one cluster on
+    /// PostgreSQL): hold the returned handle from before <see cref="LoadAsync"/> until after <see cref="CommitAsync"/>,
+    /// so a decision (impact check, "already pending", history of the replaced certificate) is never taken on a state
+    /// another node is about to change. Throws <see cref="ClusterBusyException"/> when it cannot be had in time.
+    /// </summary>
+    Task<IAsyncDisposable> AcquireWriteLockAsync(CancellationToken cancellationToken);
+
     /// <summary>Applies every change atomically, then publishes <see cref="SecurityChangeSet.Changes"/>.</summary>
     Task CommitAsync(SecurityChangeSet changes, CancellationToken cancellationToken);
 

@@ -18,6 +18,18 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
     /// </summary>
     public const string CrashBeforeCommitVariable = "SBD_TEST_CRASH_BEFORE_COMMIT";
 
+    /// <summary>How long a unit waits for another node's unit before it gives up with <see cref="ClusterBusyException"/>.</summary>
+    internal TimeSpan WriteLockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// PostgreSQL: the cluster-wide advisory lock (<see cref="ClusterWriteLock"/>). SQLite: nothing to add to the
+    /// caller's in-process lock, since one SQLite file serves one node.
+    /// </summary>
+    public Task<IAsyncDisposable> AcquireWriteLockAsync(CancellationToken cancellationToken) =>
+        contexts.Options.Provider == DatabaseProvider.Postgres
+            ? ClusterWriteLock.AcquireAsync(this, contexts.Options.EffectiveConnectionString, WriteLockTimeout, cancellationToken)
+            : Task.FromResult<IAsyncDisposable>(NoLock.Instance);
+
     public async Task<SecuritySnapshot> LoadAsync(CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();
@@ -44,6 +56,7 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
     {
         await using var db = contexts.Create();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await SerialiseAsync(db, cancellationToken);
         foreach (var entity in changes.Removed)
         {
             db.Remove(entity);
@@ -85,6 +98,7 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
     {
         await using var db = contexts.Create();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await SerialiseAsync(db, cancellationToken);
 
         // Children before parents (foreign keys to nodes).
         await db.PendingItlChanges.ExecuteDeleteAsync(cancellationToken);
@@ -145,6 +159,21 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
             trust,
             parameters,
             pending);
+    }
+
+    /// <summary>
+    /// A commit outside a unit (devices, backups, first start) queues behind the units of every node for the rest of
+    /// its transaction; inside a unit the flow already holds the session lock, and taking it again on this second
+    /// connection would wait for itself.
+    /// </summary>
+    private async Task SerialiseAsync(SbdDbContext db, CancellationToken cancellationToken)
+    {
+        if (contexts.Options.Provider != DatabaseProvider.Postgres || await ClusterWriteLock.HeldByAsync(this, cancellationToken))
+        {
+            return;
+        }
+
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ClusterWriteLock.Key})", cancellationToken);
     }
 
     // NOTIFY inside the transaction is delivered by PostgreSQL only if, and when, it commits.

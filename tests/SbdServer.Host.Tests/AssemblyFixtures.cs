@@ -1,0 +1,4 @@
+using SbdServer.Testing;
+using Xunit;
+
+[assembly: AssemblyFixture(typeof(PostgresServerLifetime))]
