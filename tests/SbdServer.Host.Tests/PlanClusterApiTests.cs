@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using SbdServer.Tftp.Http;
 using Xunit;
 
 namespace SbdServer.Host.Tests;
@@ -74,6 +76,47 @@ public sealed class PlanClusterApiTests(ClusterFactory factory) : IClassFixture<
         Assert.Contains("via TVS on cucm-pub", device.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal(report.GetProperty("devices").GetArrayLength(), report.GetProperty("kept").GetInt32() + report.GetProperty("lost").GetInt32());
     }
+
+    [Fact]
+    public async Task Plan_UsesTheServedFileRecords_InSyncAfterAFetch_AtRiskOnceStale()
+    {
+        using var admin = await PrepareAsync();
+        const string Name = "SEP0000000F0001";
+        await PlanApiTests.CreateDeviceAsync(admin, Name, "8861");
+        using var phone = new HttpClient();
+        var port = factory.Services.GetRequiredService<TftpHttpService>().LocalEndPoint!.Port;
+        Assert.NotEmpty(await phone.GetByteArrayAsync($"http://127.0.0.1:{port}/ITLSEP{Name[3..]}.tlv", Ct));
+
+        // Served-file records are written in batches off the I/O path.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        JsonElement device;
+        do
+        {
+            await Task.Delay(100, Ct);
+            device = await OneDeviceAsync(admin, Name, """[{"node":"cucm-pub","certificate":"CallManager","action":"regenerate"}]""");
+        }
+        while (device.GetProperty("itl").GetString() != "InSync" && DateTime.UtcNow < deadline);
+
+        Assert.Equal("InSync", device.GetProperty("itl").GetString());
+        Assert.True(device.GetProperty("keepsTrust").GetBoolean());
+        Assert.DoesNotContain("no ITL fetch recorded", device.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        // The CAPF record of the ITL changes while the phone is away: what it holds is no longer known.
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("/api/nodes/cucm-pub/certificates/CAPF/regenerate", null, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync("/api/nodes/cucm-pub/itl/propagated", null, Ct)).StatusCode);
+
+        var stale = await OneDeviceAsync(admin, Name, """[{"node":"cucm-pub","certificate":"CallManager","action":"regenerate"}]""");
+        Assert.Equal("Stale", stale.GetProperty("itl").GetString());
+        Assert.False(stale.GetProperty("keepsTrust").GetBoolean());
+        Assert.StartsWith("at risk:", stale.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        var tomcat = await OneDeviceAsync(admin, Name, """[{"node":"cucm-pub","certificate":"tomcat","action":"regenerate"}]""");
+        Assert.True(tomcat.GetProperty("keepsTrust").GetBoolean());
+        Assert.False(tomcat.GetProperty("itlChanges").GetBoolean());
+    }
+
+    private static async Task<JsonElement> OneDeviceAsync(HttpClient admin, string name, string changes) =>
+        Assert.Single(PlanApiTests.Devices(await PlanApiTests.PlanAsync(admin, "{\"changes\":" + changes + "}"), name));
 
     private async Task<HttpClient> PrepareAsync()
     {

@@ -171,7 +171,7 @@ public static class ChangePlanner
                     || ItlContent.Certificates(state, tftp, currentMode).Concat(ItlContent.Certificates(state, tftp, targetMode))
                         .Any(c => Touched(state, c, input.Certificates)));
             var (keeps, reason) = Decide(planned, impact, itlChanges, rollbackNow, rollbackAfter, digestAfter);
-            if (planned.Itl == TrustFileState.NeverFetched && impact is not null)
+            if (planned.Itl == TrustFileState.NeverFetched && impact is not null && !IsModelOutcome(reason))
             {
                 reason += " (no ITL fetch recorded for it: assumed to hold the ITL served now)";
             }
@@ -247,6 +247,8 @@ public static class ChangePlanner
 
         return (true, reason);
     }
+
+    private static bool IsModelOutcome(string reason) => reason.StartsWith("model ", StringComparison.Ordinal);
 
     private static IEnumerable<string> DeviceWarnings(List<DevicePlan> plans)
     {
