@@ -87,49 +87,49 @@ public static class ChangePlanner
             switch (change.Kind)
             {
                 case ProposedChangeKind.Regenerate:
-                {
-                    var node = RequireNode(state, change.Node, at);
-                    var name = Certificates.FirstOrDefault(c => string.Equals(c, change.Certificate, StringComparison.OrdinalIgnoreCase))
-                        ?? throw new CertificateStoreException(
-                            $"{at}: '{CertificateManager.Safe(change.Certificate ?? "")}' is not a certificate the planner evaluates; use one of {string.Join(", ", Certificates)}.");
-                    if (state.FindIdentity(node, name) is null)
                     {
-                        throw new CertificateStoreException($"{at}: node {node.Name} has no {name} certificate.");
-                    }
+                        var node = RequireNode(state, change.Node, at);
+                        var name = Certificates.FirstOrDefault(c => string.Equals(c, change.Certificate, StringComparison.OrdinalIgnoreCase))
+                            ?? throw new CertificateStoreException(
+                                $"{at}: '{CertificateManager.Safe(change.Certificate ?? "")}' is not a certificate the planner evaluates; use one of {string.Join(", ", Certificates)}.");
+                        if (state.FindIdentity(node, name) is null)
+                        {
+                            throw new CertificateStoreException($"{at}: node {node.Name} has no {name} certificate.");
+                        }
 
-                    certificates.Add(new CertificateChange(node.Name, name));
-                    break;
-                }
+                        certificates.Add(new CertificateChange(node.Name, name));
+                        break;
+                    }
 
                 case ProposedChangeKind.Rename:
-                {
-                    var node = RequireNode(state, change.Node, at);
-                    CheckFqdn(change.Fqdn, at);
-
-                    // Scenario 24: every identity certificate of the node is regenerated at once.
-                    certificates.AddRange(state.Identities
-                        .Where(c => c.NodeId == node.Id && CertificateStores.ItlRelevant.Contains(c.Name))
-                        .Select(c => new CertificateChange(node.Name, c.Name)));
-                    break;
-                }
-
-                case ProposedChangeKind.Parameter:
-                {
-                    var name = Parameters.FirstOrDefault(p => string.Equals(p, change.Parameter, StringComparison.OrdinalIgnoreCase))
-                        ?? throw new CertificateStoreException(
-                            $"{at}: '{CertificateManager.Safe(change.Parameter ?? "")}' is not a parameter the planner evaluates; use one of {string.Join(", ", Parameters)}.");
-                    var definition = EnterpriseParameterCatalog.Find(name)!;
-                    var value = (change.Value is null ? null : definition.Normalize(change.Value))
-                        ?? throw new CertificateStoreException(
-                            $"{at}: '{CertificateManager.Safe(change.Value ?? "")}' is not allowed for {name}; use {definition.Allowed}.");
-                    if (parameters.TryGetValue(name, out var earlier) && earlier != value)
                     {
-                        throw new CertificateStoreException($"{at}: {name} is set twice, to {earlier} and to {value}.");
+                        var node = RequireNode(state, change.Node, at);
+                        CheckFqdn(change.Fqdn, at);
+
+                        // Scenario 24: every identity certificate of the node is regenerated at once.
+                        certificates.AddRange(state.Identities
+                            .Where(c => c.NodeId == node.Id && CertificateStores.ItlRelevant.Contains(c.Name))
+                            .Select(c => new CertificateChange(node.Name, c.Name)));
+                        break;
                     }
 
-                    parameters[name] = value;
-                    break;
-                }
+                case ProposedChangeKind.Parameter:
+                    {
+                        var name = Parameters.FirstOrDefault(p => string.Equals(p, change.Parameter, StringComparison.OrdinalIgnoreCase))
+                            ?? throw new CertificateStoreException(
+                                $"{at}: '{CertificateManager.Safe(change.Parameter ?? "")}' is not a parameter the planner evaluates; use one of {string.Join(", ", Parameters)}.");
+                        var definition = EnterpriseParameterCatalog.Find(name)!;
+                        var value = (change.Value is null ? null : definition.Normalize(change.Value))
+                            ?? throw new CertificateStoreException(
+                                $"{at}: '{CertificateManager.Safe(change.Value ?? "")}' is not allowed for {name}; use {definition.Allowed}.");
+                        if (parameters.TryGetValue(name, out var earlier) && earlier != value)
+                        {
+                            throw new CertificateStoreException($"{at}: {name} is set twice, to {earlier} and to {value}.");
+                        }
+
+                        parameters[name] = value;
+                        break;
+                    }
 
                 default:
                     throw new CertificateStoreException($"{at}: unknown kind of change.");
