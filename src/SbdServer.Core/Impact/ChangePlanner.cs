@@ -202,10 +202,13 @@ public static class ChangePlanner
             return (false, $"its CallManager group '{device.CallManagerGroup}' does not exist: no TFTP or TVS server is known for it");
         }
 
-        if (planned.Itl == TrustFileState.Stale && itlChanges)
+        // Any state but "in sync" or "never fetched" (stale, or a mismatch the phone reported itself) means the phone
+        // holds another ITL than the one the group rule assumes.
+        var mismatched = planned.Itl is not (TrustFileState.InSync or TrustFileState.NeverFetched);
+        if (mismatched && itlChanges)
         {
             return (false,
-                "at risk: the ITL it last fetched is not the one served now, so which certificates it trusts is unknown; " +
+                "at risk: the ITL it last fetched or reported is not the one served now, so which certificates it trusts is unknown; " +
                 "a phone already mismatched before a certificate change may not recover (scenario 29)");
         }
 
@@ -240,9 +243,10 @@ public static class ChangePlanner
         {
             reason += "; its ITL does not change";
         }
-        else if (planned.Itl == TrustFileState.Stale)
+
+        if (mismatched)
         {
-            reason += "; its last fetched ITL is stale";
+            reason += " (it does not hold the ITL served now, as before the change)";
         }
 
         return (true, reason);

@@ -138,6 +138,7 @@ public class ChangePlannerTests
         Assert.Equal((3, 0), (tomcat.Kept, tomcat.Lost));
         Assert.All(tomcat.Devices, d => Assert.False(d.ItlChanges));
         Assert.Contains("its ITL does not change", tomcat.Devices[2].Reason, StringComparison.Ordinal);
+        Assert.EndsWith("(it does not hold the ITL served now, as before the change)", tomcat.Devices[1].Reason, StringComparison.Ordinal);
     }
 
     [Fact]
