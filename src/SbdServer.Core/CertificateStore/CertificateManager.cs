@@ -731,24 +731,17 @@ public sealed class CertificateManager(
             return [];
         }
 
-        var now = ItlContent.Fingerprints(after);
-        var groups = ImpactAnalyzer.EffectiveGroups(after);
         var at = time.GetUtcNow();
         var reset = new List<string>();
-        foreach (var device in devices.Select(d => d.Device).OrderBy(d => d.Name, StringComparer.Ordinal))
+        var groups = ImpactAnalyzer.EffectiveGroups(after);
+        foreach (var device in ItlContent.ChangedFor(before, after, devices.Select(d => d.Device)))
         {
-            var group = groups.FirstOrDefault(g => string.Equals(g.Name, device.CallManagerGroup, StringComparison.OrdinalIgnoreCase));
-            var tftp = group is null ? null : ImpactAnalyzer.TftpNodeOf(after, group);
-            if (tftp is null || !before.TryGetValue(tftp.Id, out var was) || now.GetValueOrDefault(tftp.Id) == was)
-            {
-                continue;
-            }
-
+            var group = groups.First(g => string.Equals(g.Name, device.CallManagerGroup, StringComparison.OrdinalIgnoreCase));
             device.ResetRequestedAt = at;
             device.UpdatedAt = at;
             changes.Updated.Add(device);
             changes.Changes.Add(new CertificateStoreChange(
-                CertificateStoreChangeKind.DeviceResetRequested, events.InstanceId, tftp.Name, device.Name, null, at));
+                CertificateStoreChangeKind.DeviceResetRequested, events.InstanceId, ImpactAnalyzer.TftpNodeOf(after, group)?.Name, device.Name, null, at));
             reset.Add(device.Name);
         }
 

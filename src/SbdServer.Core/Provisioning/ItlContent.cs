@@ -1,5 +1,7 @@
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
+using SbdServer.Core.Devices;
+using SbdServer.Core.Impact;
 using SbdServer.Core.Nodes;
 using SbdServer.Core.Parameters;
 using SbdServer.Core.Storage;
@@ -71,6 +73,31 @@ public static class ItlContent
     {
         ArgumentNullException.ThrowIfNull(state);
         return state.Cluster is null ? new Dictionary<Guid, string>() : state.Nodes.ToDictionary(n => n.Id, n => Fingerprint(state, n));
+    }
+
+    /// <summary>
+    /// The devices whose TFTP node (their group's, else the cluster's first) serves a different ITL in
+    /// <paramref name="after"/> than it did when <paramref name="before"/> was taken with <see cref="Fingerprints"/>.
+    /// </summary>
+    public static IReadOnlyList<Device> ChangedFor(IReadOnlyDictionary<Guid, string> before, SecuritySnapshot after, IEnumerable<Device> devices)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        ArgumentNullException.ThrowIfNull(devices);
+        var now = Fingerprints(after);
+        var groups = ImpactAnalyzer.EffectiveGroups(after);
+        var result = new List<Device>();
+        foreach (var device in devices.OrderBy(d => d.Name, StringComparer.Ordinal))
+        {
+            var group = groups.FirstOrDefault(g => string.Equals(g.Name, device.CallManagerGroup, StringComparison.OrdinalIgnoreCase));
+            var tftp = group is null ? null : ImpactAnalyzer.TftpNodeOf(after, group);
+            if (tftp is not null && before.TryGetValue(tftp.Id, out var was) && now.GetValueOrDefault(tftp.Id) != was)
+            {
+                result.Add(device);
+            }
+        }
+
+        return result;
     }
 
     /// <summary>True when "Prepare Cluster for Rollback to pre 8.0" is on: the ITL is the signed blank variant.</summary>

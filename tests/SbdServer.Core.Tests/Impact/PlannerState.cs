@@ -52,9 +52,11 @@ internal sealed class PlannerState
         _groups.Add(new CallManagerGroup { Id = Guid.NewGuid(), Name = "Default", NodeNames = [.. nodeNames.Take(CallManagerGroup.MaxNodes)] });
     }
 
-    public PlannerState Group(string name, params string[] nodes)
+    public PlannerState Group(string name, params string[] nodes) => TftpGroup(name, null, nodes);
+
+    public PlannerState TftpGroup(string name, string? tftpNode, params string[] nodes)
     {
-        _groups.Add(new CallManagerGroup { Id = Guid.NewGuid(), Name = name, NodeNames = [.. nodes] });
+        _groups.Add(new CallManagerGroup { Id = Guid.NewGuid(), Name = name, NodeNames = [.. nodes], TftpNodeName = tftpNode });
         return this;
     }
 
