@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# TFTP boot storm (issue 5): the same tftp_load.py runs against SbdServer (static root and in-memory catalogue),
-# dnsmasq and tftpd-hpa, back to back in one script run so the ratios are fair on a shared machine.
+# TFTP boot storm (issue 5): the same tftp_load.py load runs against SbdServer (the real host, files from its
+# generated catalogue), the TFTP server alone on a static root, dnsmasq and tftpd-hpa, back to back in one script run
+# so the ratios are fair on a shared machine. dnsmasq, tftpd-hpa and the static root serve the very bytes SbdServer
+# generated (exported over HTTP 6970), and every transfer is verified by SHA-256 against them.
 #
 #   bench/tftp-bootstorm.sh [PHONES] [CONCURRENCY] [REPEATS] [BIG_PHONES]
 #
-# Defaults: 1000 phones, concurrency 200, 2 repeats, and a 10 000-device run for SbdServer's peak RSS.
+# Defaults: 1000 phones, concurrency 200, 2 repeats, and a 10 000-device cold storm for SbdServer's peak RSS.
 # Needs: python3, dotnet, dnsmasq (binds UDP 69: run as root), in.tftpd (tftpd-hpa), ../shared/bench/tftp_load.py.
 # Results: a table on stdout and the JSON summaries under $OUT (default /tmp/sbd-tftp-bench).
 set -euo pipefail
@@ -15,42 +17,69 @@ REPEATS=${3:-2}
 BIG_PHONES=${4:-10000}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 LOAD=${TFTP_LOAD:-$HERE/../shared/bench/tftp_load.py}
+DEVICES="$HERE/bench/sbd_devices.py"
 OUT=${OUT:-/tmp/sbd-tftp-bench}
 TREE=$OUT/tree
-BIGTREE=$OUT/tree-$BIG_PHONES
-SBD_PORT=16969
-HPA_PORT=16971
+SBD_PORT=16969      # SbdServer TFTP (its HTTP 6970 service on SBD_PORT+1, REST API on SBD_PORT+2)
+STATIC_PORT=16972   # TFTP server alone on the exported tree
+HPA_PORT=16973
+PASSWORD=bench-admin-password
 PIDS=()
 
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 rm -rf "$OUT"; mkdir -p "$OUT"
-python3 "$LOAD" make-tree "$TREE" --phones "$PHONES" >/dev/null
-chmod 755 "$OUT" "$TREE"   # dnsmasq and tftpd-hpa drop privileges
+chmod 755 "$OUT"   # dnsmasq and tftpd-hpa drop privileges
+dotnet build -c Release "$HERE/src/SbdServer.Host" -v q -nologo >/dev/null
 dotnet build -c Release "$HERE/bench/SbdServer.Tftp.BenchHost" -v q -nologo >/dev/null
-HOSTDLL=$(ls "$HERE"/bench/SbdServer.Tftp.BenchHost/bin/Release/net10.0/SbdServer.Tftp.BenchHost.dll)
+HOSTDLL=$HERE/src/SbdServer.Host/bin/Release/net10.0/SbdServer.Host.dll
+BENCHDLL=$HERE/bench/SbdServer.Tftp.BenchHost/bin/Release/net10.0/SbdServer.Tftp.BenchHost.dll
 
 wait_udp() { # port
   for _ in $(seq 100); do ss -Hlun "sport = :$1" | grep -q . && return 0; sleep 0.1; done
   echo "nothing listens on UDP $1" >&2; exit 1
 }
 
-start_server() { # name tree -> sets PID PORT
+# The real host: SQLite in a fresh data dir, one node (sbd-pub), TVS and phone services off (not part of this load).
+# Every simulated phone is 127.0.0.1, so the per-client limits are off; everything else is the shipped default,
+# logging included.
+start_sbd_host() { # datadir -> sets SBD_PID
+  mkdir -p "$1"
+  Sbd__DataDir="$1" Sbd__Cluster__SecurityPassword=bench-cluster-secret Sbd__Admin__Password=$PASSWORD \
+  Tftp__Address=127.0.0.1 Tftp__Port=$SBD_PORT Tftp__HttpPort=$((SBD_PORT + 1)) \
+  Tftp__MaxSessionsPerClient=0 Tftp__MaxRequestsPerSecondPerClient=0 Tvs__Enabled=false PhoneServices__Enabled=false \
+    dotnet "$HOSTDLL" --urls "http://127.0.0.1:$((SBD_PORT + 2))" >"$1.log" 2>&1 &
+  SBD_PID=$!; PIDS+=("$SBD_PID")
+  for _ in $(seq 600); do
+    curl -sf "http://127.0.0.1:$((SBD_PORT + 2))/health" >/dev/null 2>&1 && { wait_udp $SBD_PORT; return 0; }
+    kill -0 "$SBD_PID" 2>/dev/null || { echo "SbdServer exited:" >&2; tail -20 "$1.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  echo "SbdServer did not become healthy" >&2; exit 1
+}
+
+start_server() { # name -> sets PID PORT
   case $1 in
-    sbd-static|sbd-memory)
-      dotnet "$HOSTDLL" --catalogue "${1#sbd-}" --dir "$2" --Tftp:Port=$SBD_PORT >"$OUT/$1.log" 2>&1 &
-      PID=$!; PORT=$SBD_PORT ;;
+    sbd-generated)
+      PID=$SBD_PID; PORT=$SBD_PORT ;;
+    sbd-static)
+      dotnet "$BENCHDLL" --dir "$TREE" --Tftp:Port=$STATIC_PORT >"$OUT/$1.log" 2>&1 &
+      PID=$!; PORT=$STATIC_PORT; PIDS+=("$PID") ;;
     dnsmasq)
-      dnsmasq --keep-in-foreground --port=0 --enable-tftp --tftp-root="$2" --tftp-max=1000 \
+      dnsmasq --keep-in-foreground --port=0 --enable-tftp --tftp-root="$TREE" --tftp-max=1000 \
         --listen-address=127.0.0.1 --bind-interfaces >"$OUT/$1.log" 2>&1 &
-      PID=$!; PORT=69 ;;
+      PID=$!; PORT=69; PIDS+=("$PID") ;;
     tftpd-hpa)
-      in.tftpd --foreground --address 127.0.0.1:$HPA_PORT --secure "$2" >"$OUT/$1.log" 2>&1 &
-      PID=$!; PORT=$HPA_PORT ;;
+      in.tftpd --foreground --address 127.0.0.1:$HPA_PORT --secure "$TREE" >"$OUT/$1.log" 2>&1 &
+      PID=$!; PORT=$HPA_PORT; PIDS+=("$PID") ;;
   esac
-  PIDS+=("$PID")
   wait_udp "$PORT"
+}
+
+stop_server() { # name
+  [ "$1" = sbd-generated ] && return 0   # stays up (warm catalogue) for the next repeat
+  kill "$PID"; wait "$PID" 2>/dev/null || true
 }
 
 peak_rss_kb() { # pid (tftpd-hpa forks a child per request: the parent is reported)
@@ -61,70 +90,87 @@ cpu_s() { # pid: user+system CPU seconds of the process and its reaped children 
   awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15 + $16 + $17) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 
-run_load() { # label port tree phones json [extra...]
-  local label=$1 port=$2 tree=$3 phones=$4 json=$5; shift 5
-  python3 "$LOAD" run --port "$port" --root "$tree" --phones "$phones" --concurrency "$CONC" --procs 2 \
+run_load() { # label port phones json [extra...]
+  local label=$1 port=$2 phones=$3 json=$4; shift 4
+  python3 "$LOAD" run --port "$port" --phones "$phones" --concurrency "$CONC" --procs 2 \
     --time-limit 300 --quiet --json "$json" "$@" || echo "  ($label: tftp_load.py reported failures)" >&2
 }
 
 echo "machine: $(nproc) CPU(s), $(awk '/model name/ {$1=$2=$3=""; print; exit}' /proc/cpuinfo | xargs), \
 $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r), dotnet $(dotnet --version)"
+echo "load before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+start_sbd_host "$OUT/sbd-data"
+python3 "$DEVICES" create --api "http://127.0.0.1:$((SBD_PORT + 2))" --password $PASSWORD --phones "$PHONES"
+python3 "$DEVICES" export --http "127.0.0.1:$((SBD_PORT + 1))" --phones "$PHONES" --dir "$TREE"
+chmod 755 "$TREE"
+
 for r in $(seq "$REPEATS"); do
-  for server in sbd-static sbd-memory dnsmasq tftpd-hpa; do
-    start_server "$server" "$TREE"
+  for server in sbd-generated sbd-static dnsmasq tftpd-hpa; do
+    start_server "$server"
     c0=$(cpu_s "$PID")
-    run_load "$server" "$PORT" "$TREE" "$PHONES" "$OUT/r$r-$server-plain.json"
+    run_load "$server" "$PORT" "$PHONES" "$OUT/r$r-$server-plain.json" --root "$TREE"
     c1=$(cpu_s "$PID")
-    run_load "$server" "$PORT" "$TREE" "$PHONES" "$OUT/r$r-$server-1428.json" --blksize 1428 --tsize
+    run_load "$server" "$PORT" "$PHONES" "$OUT/r$r-$server-1428.json" --root "$TREE" --blksize 1428 --tsize
     c2=$(cpu_s "$PID")
     echo "$c0 $c1" | awk '{ printf "%.2f", $2 - $1 }' >"$OUT/r$r-$server-plain.cpu"
     echo "$c1 $c2" | awk '{ printf "%.2f", $2 - $1 }' >"$OUT/r$r-$server-1428.cpu"
-    echo "$(peak_rss_kb "$PID")" >"$OUT/r$r-$server.rss"
-    kill "$PID"; wait "$PID" 2>/dev/null || true
+    peak_rss_kb "$PID" >"$OUT/r$r-$server.rss"
+    stop_server "$server"
   done
 done
 
+# Cold storm: a TVS regeneration changes the ITL, so every file is rebuilt (and configs re-signed) while phones ask.
+curl -sf -X POST -u "admin:$PASSWORD" \
+  "http://127.0.0.1:$((SBD_PORT + 2))/api/nodes/sbd-pub/certificates/TVS/regenerate?confirm=true" >/dev/null
+run_load sbd-cold $SBD_PORT "$PHONES" "$OUT/cold-sbd-generated.json" --missing-ok 'CTLSEP*' --blksize 1428 --tsize
+kill "$SBD_PID"; wait "$SBD_PID" 2>/dev/null || true
+
 if [ "$BIG_PHONES" -gt 0 ]; then
-  python3 "$LOAD" make-tree "$BIGTREE" --phones "$BIG_PHONES" >/dev/null
-  for server in sbd-memory sbd-static; do
-    start_server "$server" "$BIGTREE"
-    run_load "$server" "$PORT" "$BIGTREE" "$BIG_PHONES" "$OUT/big-$server.json" --blksize 1428 --tsize
-    echo "$(peak_rss_kb "$PID")" >"$OUT/big-$server.rss"
-    kill "$PID"; wait "$PID" 2>/dev/null || true
-  done
+  start_sbd_host "$OUT/sbd-big"
+  python3 "$DEVICES" create --api "http://127.0.0.1:$((SBD_PORT + 2))" --password $PASSWORD --phones "$BIG_PHONES"
+  rss0=$(peak_rss_kb "$SBD_PID")
+  run_load sbd-big $SBD_PORT "$BIG_PHONES" "$OUT/big-sbd-generated.json" --missing-ok 'CTLSEP*' --blksize 1428 --tsize
+  echo "$rss0 $(peak_rss_kb "$SBD_PID") $(awk '/VmRSS/ {print $2}' "/proc/$SBD_PID/status")" >"$OUT/big-sbd-generated.rss"
+  kill "$SBD_PID"; wait "$SBD_PID" 2>/dev/null || true
 fi
 
 python3 - "$OUT" "$REPEATS" <<'PY'
 import json, os, sys
 out, repeats = sys.argv[1], int(sys.argv[2])
+servers = ("sbd-generated", "sbd-static", "dnsmasq", "tftpd-hpa")
 def load(p):
     return json.loads(open(p).read().replace(": NaN", ": null"))
 def cpu(p):
     return float(open(p).read().strip() or 0) if os.path.exists(p) else float("nan")
-print("\n%-3s %-11s %-14s %9s %9s %9s %7s %7s %9s %9s" % ("run", "server", "options", "files/s", "p99 ok", "p99 nf",
+def p99(s):
+    return s["latency_ok"]["p99_ms"] or 0
+print("\n%-4s %-13s %-14s %9s %9s %9s %7s %7s %9s %9s" % ("run", "server", "options", "files/s", "p99 ok", "p99 nf",
       "failed", "c-rtx", "srv CPU", "peakRSS"))
 for r in range(1, repeats + 1):
-    base = {}
     for opt in ("plain", "1428"):
-        for server in ("sbd-static", "sbd-memory", "dnsmasq", "tftpd-hpa"):
-            s = load(f"{out}/r{r}-{server}-{opt}.json")
+        b = {}
+        for server in servers:
+            s = b[server] = load(f"{out}/r{r}-{server}-{opt}.json")
             rss = int(open(f"{out}/r{r}-{server}.rss").read().strip() or 0) / 1024
-            base.setdefault(opt, {})[server] = s
-            print("%-3d %-11s %-14s %9.1f %7.1fms %7.1fms %7d %7d %8.2fs %7.1fMB" % (
-                r, server, "none" if opt == "plain" else "blksize+tsize", s["files_per_s"],
-                s["latency_ok"]["p99_ms"] or 0, s["latency_notfound"]["p99_ms"] or 0, s["files_failed"],
-                s["client_retransmits"], cpu(f"{out}/r{r}-{server}-{opt}.cpu"), rss))
-        b = base[opt]
-        for sbd in ("sbd-static", "sbd-memory"):
-            print("    %s/%s: files/s x%.2f vs dnsmasq, x%.2f vs tftpd-hpa; p99 %.1f vs dnsmasq %.1f ms" % (
+            print("%-4d %-13s %-14s %9.1f %7.1fms %7.1fms %7d %7d %8.2fs %7.1fMB" % (
+                r, server, "none" if opt == "plain" else "blksize+tsize", s["files_per_s"], p99(s),
+                s["latency_notfound"]["p99_ms"] or 0, s["files_failed"], s["client_retransmits"],
+                cpu(f"{out}/r{r}-{server}-{opt}.cpu"), rss))
+        for sbd in ("sbd-generated", "sbd-static"):
+            print("     %s/%s: files/s x%.2f vs dnsmasq, x%.2f vs tftpd-hpa; p99 %.1f vs dnsmasq %.1f ms" % (
                 sbd, opt, b[sbd]["files_per_s"] / b["dnsmasq"]["files_per_s"],
-                b[sbd]["files_per_s"] / b["tftpd-hpa"]["files_per_s"], b[sbd]["latency_ok"]["p99_ms"],
-                b["dnsmasq"]["latency_ok"]["p99_ms"]))
-for server in ("sbd-memory", "sbd-static"):
-    p = f"{out}/big-{server}.json"
-    if os.path.exists(p):
-        s = load(p)
-        rss = int(open(f"{out}/big-{server}.rss").read().strip() or 0) / 1024
-        print("big %-11s %d phones: %.1f files/s, p99 %.1f ms, failed %d, peak RSS %.1f MB" % (
-            server, s["config"]["phones"], s["files_per_s"], s["latency_ok"]["p99_ms"], s["files_failed"], rss))
+                b[sbd]["files_per_s"] / b["tftpd-hpa"]["files_per_s"], p99(b[sbd]), p99(b["dnsmasq"])))
+p = f"{out}/cold-sbd-generated.json"
+if os.path.exists(p):
+    s = load(p)
+    print("cold sbd-generated after a TVS regeneration (blksize+tsize): %.1f files/s, p99 %.1f ms, failed %d" % (
+        s["files_per_s"], p99(s), s["files_failed"]))
+p = f"{out}/big-sbd-generated.json"
+if os.path.exists(p):
+    s = load(p)
+    before, peak, now = (int(x) / 1024 for x in open(f"{out}/big-sbd-generated.rss").read().split())
+    print("big sbd-generated, %d devices, cold storm (blksize+tsize): %.1f files/s, p99 %.1f ms, failed %d, "
+          "peak RSS %.1f MB (%.1f MB before the storm, %.1f MB after)" % (
+              s["config"]["phones"], s["files_per_s"], p99(s), s["files_failed"], peak, before, now))
 PY

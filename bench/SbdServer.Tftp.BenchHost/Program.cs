@@ -2,13 +2,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using SbdServer.Core.Tftp;
 using SbdServer.Tftp;
-using SbdServer.Tftp.Sources;
 
-// Usage: SbdServer.Tftp.BenchHost --catalogue memory|static --dir DIR [--Tftp:Port=16969 ...]
-// "memory": every file of DIR is loaded into an InMemoryTftpFileSource registered as the generated source (the shape
-// of the provisioning catalogue) and no static root is configured. "static": DIR is Tftp:Root.
+// Usage: SbdServer.Tftp.BenchHost --dir DIR [--Tftp:Port=16969 ...]
+// The TFTP server alone with DIR as its static root: the boot-storm benchmark's measure of the protocol engine without
+// the generated catalogue (bench/tftp-bootstorm.sh runs the real host for that).
 var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = args });
 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
 {
@@ -22,23 +20,8 @@ builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
 builder.Configuration.AddCommandLine(args);
 builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
 
-var mode = builder.Configuration["catalogue"] ?? "memory";
 var dir = builder.Configuration["dir"] ?? throw new ArgumentException("--dir DIR is required");
-if (mode == "static")
-{
-    builder.Configuration["Tftp:Root"] = dir;
-}
-else
-{
-    var source = new InMemoryTftpFileSource("generated");
-    foreach (var file in Directory.EnumerateFiles(dir))
-    {
-        source.Set(Path.GetFileName(file), File.ReadAllBytes(file));
-    }
-
-    builder.Services.AddSingleton<ITftpFileSource>(source);
-    Console.WriteLine($"in-memory catalogue: {source.Count} files");
-}
+builder.Configuration["Tftp:Root"] = dir;
 
 builder.Services.AddSbdTftpServer(builder.Configuration);
 using var host = builder.Build();

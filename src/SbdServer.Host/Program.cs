@@ -9,6 +9,7 @@ builder.AddSbdProvisioning();
 builder.AddSbdTftp();
 builder.AddSbdTvsFromCertificateStore();
 builder.AddSbdTvs();
+builder.AddSbdPhoneServices();
 
 var app = builder.Build();
 

@@ -58,5 +58,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Tftp:HttpPort", "0");
         builder.UseSetting("Tvs:Address", "127.0.0.1");
         builder.UseSetting("Tvs:Port", "0");
+        builder.UseSetting("PhoneServices:Address", "127.0.0.1");
+        builder.UseSetting("PhoneServices:Port", "0");
     }
 }

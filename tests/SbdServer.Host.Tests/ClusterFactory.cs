@@ -94,5 +94,7 @@ public sealed class ClusterFactory : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Tftp:Port", "0");
         builder.UseSetting("Tftp:HttpPort", "0");
         builder.UseSetting("Tvs:Enabled", "false");
+        builder.UseSetting("PhoneServices:Address", "127.0.0.1");
+        builder.UseSetting("PhoneServices:Port", "0");
     }
 }

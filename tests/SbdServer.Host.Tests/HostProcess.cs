@@ -60,6 +60,8 @@ internal sealed class HostProcess : IAsyncDisposable
         start.Environment["Tftp__HttpPort"] = "0";
         start.Environment["Tvs__Address"] = "127.0.0.1";
         start.Environment["Tvs__Port"] = "0";
+        start.Environment["PhoneServices__Address"] = "127.0.0.1";
+        start.Environment["PhoneServices__Port"] = "0";
         start.Environment.Remove("SBD_TEST_CRASH_BEFORE_COMMIT");
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {

@@ -3,13 +3,17 @@ using System.Text.Json.Serialization;
 using SbdServer.Core.Audit;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
+using SbdServer.Core.Devices;
 using SbdServer.Core.Nodes;
 using SbdServer.Core.Parameters;
 using SbdServer.Core.Storage;
 
 namespace SbdServer.Core.Backup;
 
-/// <summary>The JSON inside a backup archive (version 1).</summary>
+/// <summary>
+/// The JSON inside a backup archive. Version 2 adds devices, served-file records and device reports; a version 1
+/// archive (no such sections) restores the security state and leaves devices as they are.
+/// </summary>
 internal sealed class BackupDocument
 {
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
@@ -18,7 +22,9 @@ internal sealed class BackupDocument
         MaxDepth = 16,
     };
 
-    public int Version { get; set; } = 1;
+    public const int CurrentVersion = 2;
+
+    public int Version { get; set; } = CurrentVersion;
 
     public ClusterSettings? Cluster { get; set; }
 
@@ -38,6 +44,13 @@ internal sealed class BackupDocument
 
     public List<AuditEntry> Audit { get; set; } = [];
 
+    /// <summary>Null in version 1 archives: the restore then leaves devices untouched.</summary>
+    public List<Device>? Devices { get; set; }
+
+    public List<DeviceServedFile>? ServedFiles { get; set; }
+
+    public List<DeviceReport>? DeviceReports { get; set; }
+
     public static BackupDocument From(SecurityArchiveContent content) => new()
     {
         Cluster = content.State.Cluster,
@@ -49,18 +62,27 @@ internal sealed class BackupDocument
         PendingItlChanges = [.. content.State.PendingItlChanges],
         History = [.. content.History],
         Audit = [.. content.Audit],
+        Devices = content.Devices is null ? null : [.. content.Devices.Devices],
+        ServedFiles = content.Devices is null ? null : [.. content.Devices.ServedFiles],
+        DeviceReports = content.Devices is null ? null : [.. content.Devices.Reports],
     };
 
     public SecurityArchiveContent ToContent()
     {
-        if (Version != 1)
+        if (Version is < 1 or > CurrentVersion)
         {
-            throw new CertificateStoreException($"Backup document version {Version} is not supported (expected 1).");
+            throw new CertificateStoreException($"Backup document version {Version} is not supported (expected 1 to {CurrentVersion}).");
+        }
+
+        if (Version >= 2 && (Devices is null || ServedFiles is null || DeviceReports is null))
+        {
+            throw new CertificateStoreException("The backup document (version 2) lacks its devices, servedFiles or deviceReports section.");
         }
 
         return new SecurityArchiveContent(
             new SecuritySnapshot(Cluster, Nodes, Groups, Identities, TrustCertificates, Parameters, PendingItlChanges),
             History,
-            Audit);
+            Audit,
+            Devices is null ? null : new DeviceArchiveSection(Devices, ServedFiles ?? [], DeviceReports ?? []));
     }
 }

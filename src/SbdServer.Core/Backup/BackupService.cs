@@ -3,6 +3,7 @@ using System.Text.Json;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
+using SbdServer.Core.Devices;
 using SbdServer.Core.Events;
 using SbdServer.Core.Storage;
 
@@ -83,8 +84,15 @@ public sealed class BackupService(
         }
 
         Validate(content);
+        if (content.Devices is not null)
+        {
+            ValidateDevices(content.Devices);
+        }
+
         var extra = new SecurityChangeSet();
-        extra.Audit.Add(manager.Audit(actor, "backup.restore", "cluster", $"{content.State.Identities.Count} identity certificates"));
+        extra.Audit.Add(manager.Audit(actor, "backup.restore", "cluster",
+            $"{content.State.Identities.Count} identity certificates, " +
+            (content.Devices is null ? "devices untouched (archive without devices)" : $"{content.Devices.Devices.Count} devices")));
         extra.Changes.Add(manager.Change(CertificateStoreChangeKind.Restored, null, null, null));
         await store.ReplaceAllAsync(content, extra, cancellationToken);
     }
@@ -140,6 +148,43 @@ public sealed class BackupService(
             {
                 CryptographicOperations.ZeroMemory(key);
             }
+        }
+    }
+
+    // Devices are checked like keys are: a restore must not bring back a device whose certificate no longer matches
+    // the digests the configs are built from, or two rows for one phone.
+    private void ValidateDevices(DeviceArchiveSection section)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var device in section.Devices)
+        {
+            if (!DeviceName.TryParse(device.Name, out var parsed) || parsed.Value != device.Name || !names.Add(device.Name))
+            {
+                throw new CertificateStoreException("The backup holds a device with an invalid or repeated name; nothing was restored.");
+            }
+
+            if (device.CertificateDer is not null && !string.Equals(Sha256Of(device), device.CertificateSha256, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new CertificateStoreException($"The certificate of device {device.Name} in the backup does not match its recorded SHA-256; nothing was restored.");
+            }
+        }
+
+        if (section.ServedFiles.GroupBy(f => (f.DeviceName, f.Kind)).Any(g => g.Count() > 1)
+            || section.Reports.GroupBy(r => r.DeviceName).Any(g => g.Count() > 1))
+        {
+            throw new CertificateStoreException("The backup holds two served-file records or reports for one device; nothing was restored.");
+        }
+    }
+
+    private string? Sha256Of(Device device)
+    {
+        try
+        {
+            return inspector.Inspect(device.CertificateDer).Sha256;
+        }
+        catch (CertificateImportException)
+        {
+            return null;
         }
     }
 

@@ -1,6 +1,9 @@
 namespace SbdServer.Core.Devices;
 
-/// <summary>A device as the API shows it; <see cref="Trust"/> (the trust inventory) only on single-device reads.</summary>
+/// <summary>
+/// A device as the API shows it; <see cref="Trust"/> (the trust inventory) and <see cref="Reported"/> (its latest
+/// self-report) only on single-device reads.
+/// </summary>
 public sealed record DeviceView(
     string Name,
     string Model,
@@ -13,7 +16,8 @@ public sealed record DeviceView(
     bool ResetPending,
     DateTimeOffset? ResetRequestedAt,
     DateTimeOffset UpdatedAt,
-    IReadOnlyList<DeviceTrustFileView>? Trust = null)
+    IReadOnlyList<DeviceTrustFileView>? Trust = null,
+    DeviceReportView? Reported = null)
 {
     public static DeviceView Of(Device device)
     {

@@ -10,4 +10,7 @@ public interface IServedFileStore
     Task RecordAsync(IReadOnlyList<DeviceServedFile> served, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<DeviceServedFile>> ForDeviceAsync(string deviceName, CancellationToken cancellationToken);
+
+    /// <summary>Every record, for the fleet-wide inventory.</summary>
+    Task<IReadOnlyList<DeviceServedFile>> ListAsync(CancellationToken cancellationToken);
 }

@@ -6,4 +6,7 @@ public enum TrustFileState
     NeverFetched,
     InSync,
     Stale,
+
+    /// <summary>The phone's own latest report names another file than the current one (CUCM 14: "ITL File Status = mismatched").</summary>
+    ReportedMismatch,
 }

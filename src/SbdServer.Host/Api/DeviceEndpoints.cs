@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text;
 using System.Text.Json;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Devices;
@@ -6,7 +7,10 @@ using SbdServer.Core.Provisioning;
 
 namespace SbdServer.Host.Api;
 
-/// <summary><c>/api/devices</c>: phones, their certificate (for encrypted configs) and pending resets.</summary>
+/// <summary>
+/// <c>/api/devices</c>: phones, their certificate (for encrypted configs), pending resets and self-reports; and
+/// <c>/api/inventory</c>, every device's trust state.
+/// </summary>
 internal static class DeviceEndpoints
 {
     private const int MaxJsonBytes = 16 * 1024;
@@ -19,18 +23,41 @@ internal static class DeviceEndpoints
 
         devices.MapPost("/", async (HttpRequest request, ClaimsPrincipal user, DeviceManager manager, CancellationToken ct) =>
         {
-            var body = await ReadBodyAsync(request, ct);
+            var body = await ReadBodyAsync<DeviceBody>(request, "device", ct);
             var created = await manager.CreateAsync(body.ToSpec(), Actor.Of(user), ct);
             return Results.Created($"/api/devices/{created.Name}", created);
         });
 
-        devices.MapGet("/{name}", async (string name, DeviceManager manager, DeviceTrustInventory inventory, CancellationToken ct) =>
-            Results.Ok(await manager.GetAsync(name, ct) with { Trust = await inventory.GetAsync(name, ct) }));
+        devices.MapGet("/{name}", async (
+            string name, DeviceManager manager, DeviceTrustInventory inventory, DeviceReports reports, CancellationToken ct) =>
+            Results.Ok(await manager.GetAsync(name, ct) with
+            {
+                Trust = await inventory.GetAsync(name, ct),
+                Reported = await reports.GetAsync(name, ct),
+            }));
+
+        // What the phone says about itself (emulated phone, or a QA script reading a real phone's Trust List menu).
+        devices.MapPost("/{name}/report", async (string name, HttpRequest request, DeviceReports reports, CancellationToken ct) =>
+        {
+            var body = await ReadBodyAsync<DeviceReportBody>(request, "device report", ct);
+            return Results.Ok(await reports.SubmitAsync(name, body.ToSpec(), ct));
+        });
+
+        // Fleet-wide trust inventory; CUCM 14's "ITL File Status = mismatched" is ?itlStatus=mismatched.
+        api.MapGet("/inventory", async (
+            HttpRequest request, string? itlStatus, DeviceTrustInventory inventory, CancellationToken ct) =>
+        {
+            var filter = string.IsNullOrEmpty(itlStatus) ? (TrustFileState?)null : DeviceTrustInventory.ParseState(itlStatus);
+            var entries = await inventory.ListAsync(filter, ct);
+            return InventoryCsv.Wanted(request)
+                ? Results.Text(InventoryCsv.Write(entries), InventoryCsv.MediaType, Encoding.UTF8)
+                : Results.Ok(entries);
+        }).WithTags("Devices");
 
         devices.MapPut("/{name}", async (
             string name, HttpRequest request, ClaimsPrincipal user, DeviceManager manager, CancellationToken ct) =>
         {
-            var body = await ReadBodyAsync(request, ct);
+            var body = await ReadBodyAsync<DeviceBody>(request, "device", ct);
             return Results.Ok(await manager.UpdateAsync(name, body.ToSpec(), Actor.Of(user), ct));
         });
 
@@ -60,11 +87,11 @@ internal static class DeviceEndpoints
         return api;
     }
 
-    private static async Task<DeviceBody> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    private static async Task<T> ReadBodyAsync<T>(HttpRequest request, string what, CancellationToken ct)
     {
         if (!RequestBody.HasMediaType(request, "application/json"))
         {
-            throw new CertificateStoreException("Send the device as JSON (Content-Type application/json).");
+            throw new CertificateStoreException($"Send the {what} as JSON (Content-Type application/json).");
         }
 
         var bytes = await RequestBody.ReadAsync(request, MaxJsonBytes, ct);
@@ -72,14 +99,14 @@ internal static class DeviceEndpoints
         {
             var options = request.HttpContext.RequestServices
                 .GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
-            return JsonSerializer.Deserialize<DeviceBody>(bytes, options)
+            return JsonSerializer.Deserialize<T>(bytes, options)
                 ?? throw new CertificateStoreException("The body must be a JSON object.");
         }
         catch (JsonException ex)
         {
             // The serializer's message names the offending field (unknown member or wrong type) without echoing values.
             var at = ex.Path is { Length: > 1 } path ? $" (at {path})" : "";
-            throw new CertificateStoreException("The body is not a valid device" + at + ": " + FirstSentence(ex.Message));
+            throw new CertificateStoreException($"The body is not a valid {what}{at}: " + FirstSentence(ex.Message));
         }
     }
 

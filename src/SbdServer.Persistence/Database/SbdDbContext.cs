@@ -38,6 +38,8 @@ public abstract class SbdDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<DeviceServedFile> DeviceServedFiles => Set<DeviceServedFile>();
 
+    public DbSet<DeviceReport> DeviceReports => Set<DeviceReport>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SbdDbContext).Assembly);

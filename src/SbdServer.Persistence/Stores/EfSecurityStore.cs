@@ -74,7 +74,11 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
         var state = await LoadAsync(db, cancellationToken);
         var history = await db.CertificateHistory.AsNoTracking().ToListAsync(cancellationToken);
         var audit = await db.AuditLog.AsNoTracking().ToListAsync(cancellationToken);
-        return new SecurityArchiveContent(state, history, audit);
+        var devices = new DeviceArchiveSection(
+            await db.Devices.AsNoTracking().OrderBy(d => d.Name).ToListAsync(cancellationToken),
+            await db.DeviceServedFiles.AsNoTracking().ToListAsync(cancellationToken),
+            await db.DeviceReports.AsNoTracking().ToListAsync(cancellationToken));
+        return new SecurityArchiveContent(state, history, audit, devices);
     }
 
     public async Task ReplaceAllAsync(SecurityArchiveContent content, SecurityChangeSet extra, CancellationToken cancellationToken)
@@ -92,6 +96,12 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
         await db.AuditLog.ExecuteDeleteAsync(cancellationToken);
         await db.Nodes.ExecuteDeleteAsync(cancellationToken);
         await db.Clusters.ExecuteDeleteAsync(cancellationToken);
+        if (content.Devices is not null)
+        {
+            await db.DeviceReports.ExecuteDeleteAsync(cancellationToken);
+            await db.DeviceServedFiles.ExecuteDeleteAsync(cancellationToken);
+            await db.Devices.ExecuteDeleteAsync(cancellationToken);
+        }
 
         var state = content.State;
         db.Add(state.Cluster!);
@@ -105,6 +115,13 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
         db.AddRange(content.History);
         db.AddRange(content.Audit);
         db.AddRange(extra.Audit);
+        if (content.Devices is not null)
+        {
+            db.AddRange(content.Devices.Devices);
+            db.AddRange(content.Devices.ServedFiles);
+            db.AddRange(content.Devices.Reports);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         await NotifyAsync(db, extra.Changes, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

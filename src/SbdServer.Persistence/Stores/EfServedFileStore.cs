@@ -45,4 +45,10 @@ public sealed class EfServedFileStore(SbdDbContextFactory contexts) : IServedFil
         await using var db = contexts.Create();
         return await db.DeviceServedFiles.AsNoTracking().Where(f => f.DeviceName == deviceName).ToListAsync(cancellationToken);
     }
+
+    public async Task<IReadOnlyList<DeviceServedFile>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        return await db.DeviceServedFiles.AsNoTracking().ToListAsync(cancellationToken);
+    }
 }

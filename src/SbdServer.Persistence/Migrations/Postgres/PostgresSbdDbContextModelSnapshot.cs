@@ -515,6 +515,70 @@ namespace SbdServer.Persistence.Migrations.Postgres
                     b.ToTable("devices", (string)null);
                 });
 
+            modelBuilder.Entity("SbdServer.Core.Devices.DeviceReport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CtlMd5")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("ctl_md5");
+
+                    b.Property<string>("CtlSha1")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("ctl_sha1");
+
+                    b.Property<string>("DeviceName")
+                        .IsRequired()
+                        .HasMaxLength(15)
+                        .HasColumnType("character varying(15)")
+                        .HasColumnName("device_name");
+
+                    b.Property<string>("Firmware")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("firmware");
+
+                    b.Property<string>("ItlMd5")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("itl_md5");
+
+                    b.Property<string>("ItlSha1")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("itl_sha1");
+
+                    b.Property<string>("ItlSigner")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("itl_signer");
+
+                    b.Property<string>("LoadInformation")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("load_information");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeviceName")
+                        .IsUnique();
+
+                    b.ToTable("device_reports", (string)null);
+                });
+
             modelBuilder.Entity("SbdServer.Core.Devices.DeviceServedFile", b =>
                 {
                     b.Property<Guid>("Id")

@@ -509,6 +509,70 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                     b.ToTable("devices", (string)null);
                 });
 
+            modelBuilder.Entity("SbdServer.Core.Devices.DeviceReport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CtlMd5")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ctl_md5");
+
+                    b.Property<string>("CtlSha1")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ctl_sha1");
+
+                    b.Property<string>("DeviceName")
+                        .IsRequired()
+                        .HasMaxLength(15)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("device_name");
+
+                    b.Property<string>("Firmware")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("firmware");
+
+                    b.Property<string>("ItlMd5")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("itl_md5");
+
+                    b.Property<string>("ItlSha1")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("itl_sha1");
+
+                    b.Property<string>("ItlSigner")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("itl_signer");
+
+                    b.Property<string>("LoadInformation")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("load_information");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeviceName")
+                        .IsUnique();
+
+                    b.ToTable("device_reports", (string)null);
+                });
+
             modelBuilder.Entity("SbdServer.Core.Devices.DeviceServedFile", b =>
                 {
                     b.Property<Guid>("Id")

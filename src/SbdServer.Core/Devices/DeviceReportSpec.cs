@@ -1,0 +1,12 @@
+namespace SbdServer.Core.Devices;
+
+/// <summary>A phone's self-report as received; <see cref="DeviceReports.SubmitAsync"/> validates and normalises it.</summary>
+public sealed record DeviceReportSpec(
+    string? ItlMd5,
+    string? ItlSha1,
+    string? CtlMd5,
+    string? CtlSha1,
+    string? ItlSigner,
+    string? Status,
+    string? Firmware,
+    string? LoadInformation);

@@ -1,0 +1,301 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using SbdServer.Core.Certificates;
+using SbdServer.Core.PhoneServices;
+using SbdServer.Phone.Tvs;
+using SbdServer.PhoneServices;
+using SbdServer.Tvs;
+using SbdServer.Wire.Tvs;
+using Xunit;
+
+namespace SbdServer.Host.Tests;
+
+/// <summary>
+/// HTTPS 8443 inside a real host: the tomcat certificate from the store, hot reload after a regeneration or a
+/// CA-signed upload, authenticate.jsp against the admin credentials and the device table, and the phone's
+/// HTTPS-through-TVS check (cucm-reference scenarios 5, 6 and 26).
+/// </summary>
+public sealed class PhoneServicesIntegrationTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    private const string Node = "cucm-pub";
+    private const string PhoneDevice = "CP-8861-SEP0011215A1AE3";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private int Port => factory.Services.GetRequiredService<PhoneServicesService>().LocalEndPoint!.Port;
+
+    private int TvsPort => factory.Services.GetRequiredService<TvsHostedService>().Server!.LocalEndPoint.Port;
+
+    [Fact]
+    public async Task Presents_TheNodesTomcatCertificate_AsListedByTheApi()
+    {
+        using var admin = factory.Admin();
+        var tomcatSha256 = await TomcatSha256Async(admin);
+
+        await using var connection = await ConnectAsync(Port);
+
+        Assert.Equal(tomcatSha256, Convert.ToHexStringLower(SHA256.HashData(connection.Certificate)));
+        Assert.Equal(200, (await connection.GetAsync("/ccmcip/xmldirectory.jsp")).Status);
+    }
+
+    [Fact]
+    public async Task RegenerateTomcat_NextConnectionGetsNewCertificate_OpenOneKeepsOld()
+    {
+        using var admin = factory.Admin();
+        var before = await TomcatSha256Async(admin);
+        await using var open = await ConnectAsync(Port);
+        Assert.Equal(before, Sha256(open.Certificate));
+
+        var regenerate = await admin.PostAsync($"/api/nodes/{Node}/certificates/tomcat/regenerate?confirm=true", null, Ct);
+        Assert.True(regenerate.IsSuccessStatusCode, await regenerate.Content.ReadAsStringAsync(Ct));
+        var after = await TomcatSha256Async(admin);
+        Assert.NotEqual(before, after);
+
+        await using var fresh = await ConnectAsync(Port);
+        Assert.Equal(after, Sha256(fresh.Certificate));
+
+        var (status, body) = await open.GetAsync("/ccmcip/xmldirectory.jsp");
+        Assert.Equal(200, status);
+        Assert.Contains("CiscoIPPhoneInput", body, StringComparison.Ordinal);
+        Assert.Equal(before, Sha256(open.Certificate));
+    }
+
+    [Fact]
+    public async Task CaSignedTomcat_PresentedWithoutRestart_AndTrustedByTvs()
+    {
+        using var admin = factory.Admin();
+        using var caKey = RSA.Create(2048);
+        var caRequest = new CertificateRequest("CN=Lab Root CA", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
+        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-2), DateTimeOffset.UtcNow.AddYears(5));
+        using (var caBody = new ByteArrayContent(ca.RawData))
+        {
+            caBody.Headers.ContentType = new("application/pkix-cert");
+            var upload = await admin.PostAsync("/api/trust/tomcat-trust", caBody, Ct);
+            Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync(Ct));
+        }
+
+        var csrResponse = await admin.PostAsync($"/api/nodes/{Node}/certificates/tomcat/csr", null, Ct);
+        Assert.True(csrResponse.IsSuccessStatusCode, await csrResponse.Content.ReadAsStringAsync(Ct));
+        var csr = CertificateRequest.LoadSigningRequestPem(
+            await csrResponse.Content.ReadAsStringAsync(Ct), HashAlgorithmName.SHA256,
+            CertificateRequestLoadOptions.UnsafeLoadCertificateExtensions, RSASignaturePadding.Pkcs1);
+        csr.CertificateExtensions.Clear();
+        csr.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        csr.CertificateExtensions.Add(new X509KeyUsageExtension(
+            X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        csr.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName("cucm-pub.lab.example");
+        san.AddDnsName("apps.lab.example");
+        csr.CertificateExtensions.Add(san.Build());
+        using var signed = csr.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1), RandomNumberGenerator.GetBytes(16));
+        var chain = signed.ExportCertificatePem() + "\n" + ca.ExportCertificatePem() + "\n";
+        using (var body = new StringContent(chain, Encoding.ASCII, "application/x-pem-file"))
+        {
+            var accepted = await admin.PostAsync($"/api/nodes/{Node}/certificates/tomcat/signed?confirm=true", body, Ct);
+            Assert.True(accepted.IsSuccessStatusCode, await accepted.Content.ReadAsStringAsync(Ct));
+        }
+
+        await using var connection = await ConnectAsync(Port);
+
+        Assert.Equal(signed.RawData, connection.Certificate);
+        Assert.Equal(await TomcatSha256Async(admin), Sha256(connection.Certificate));
+        var answer = await VerifyThroughTvsAsync(connection.Certificate);
+        Assert.Equal(TvsStatus.Valid, answer.Status);
+        Assert.Equal(new byte[] { 7 }, answer.Roles.ToArray());
+    }
+
+    [Fact]
+    public async Task HttpsThroughTvs_PhoneAsksTvsAboutThe8443Certificate_TrustedAsAppServer()
+    {
+        // Scenario 5: the tomcat certificate is not in the ITL, so the phone asks TVS about what 8443 presented.
+        await using var connection = await ConnectAsync(Port);
+
+        var answer = await VerifyThroughTvsAsync(connection.Certificate);
+
+        Assert.Equal(TvsStatus.Valid, answer.Status);
+        Assert.Equal(new byte[] { 7 }, answer.Roles.ToArray());
+        Assert.Equal(86_400u, answer.TtlSeconds);
+    }
+
+    [Fact]
+    public async Task HttpsThroughTvs_ServerCertificateInNoStore_Refused()
+    {
+        // Scenario 6: an application server whose certificate no store holds.
+        var foreign = new ForeignCertificateSource();
+        await using var server = ActivatorUtilities.CreateInstance<PhoneServicesService>(
+            factory.Services,
+            Options.Create(new PhoneServicesOptions { Address = "127.0.0.1", Port = 0 }),
+            (IPhoneServicesCertificateSource)foreign);
+        await server.StartAsync(Ct);
+        try
+        {
+            await using var connection = await ConnectAsync(server.LocalEndPoint!.Port);
+            Assert.Equal(foreign.Der, connection.Certificate);
+
+            var answer = await VerifyThroughTvsAsync(connection.Certificate);
+
+            Assert.Equal(TvsStatus.Invalid, answer.Status);
+            Assert.True(answer.Roles.IsEmpty);
+        }
+        finally
+        {
+            await server.StopAsync(Ct);
+        }
+    }
+
+    [Fact]
+    public async Task Authenticate_AgainstAdminCredentialsAndDeviceTable()
+    {
+        using var admin = factory.Admin();
+        var created = await admin.PostAsJsonAsync("/api/devices", new { name = "0011.215a.1ae4", model = "8861", protocol = "SIP" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var client = PhoneClient(Port);
+
+        async Task<string> AskAsync(string query) =>
+            await client.GetStringAsync("/ccmcip/authenticate.jsp?" + query, Ct);
+
+        var password = Uri.EscapeDataString(ApiFactory.AdminPassword);
+        Assert.Equal("AUTHORIZED", await AskAsync($"UserID=admin&Password={password}&devicename=SEP0011215A1AE4"));
+        Assert.Equal("AUTHORIZED", await AskAsync($"UserID=admin&Password={password}"));
+        Assert.Equal("UN-AUTHORIZED", await AskAsync("UserID=admin&Password=wrong&devicename=SEP0011215A1AE4"));
+        Assert.Equal("UN-AUTHORIZED", await AskAsync($"UserID=admin&Password={password}&devicename=SEP00AABBCCDD99"));
+        Assert.Equal("ERROR", await AskAsync("devicename=SEP0011215A1AE4"));
+    }
+
+    [Fact]
+    public async Task AdminApi_IsNotReachableOn8443()
+    {
+        using var client = PhoneClient(Port);
+        client.DefaultRequestHeaders.Authorization = ApiFactory.Basic("admin", ApiFactory.AdminPassword);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/nodes/{Node}/certificates", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/metrics", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/health", Ct)).StatusCode);
+    }
+
+    private async Task<TvsResponse> VerifyThroughTvsAsync(byte[] certificate)
+    {
+        await using var tvs = await TvsClient.ConnectAsync("127.0.0.1", TvsPort, new TvsClientOptions(), Ct);
+        return await tvs.VerifyAsync(PhoneDevice, certificate, Ct);
+    }
+
+    private static async Task<string> TomcatSha256Async(HttpClient admin)
+    {
+        var list = await admin.GetFromJsonAsync<JsonElement>($"/api/nodes/{Node}/certificates", Ct);
+        return list.EnumerateArray()
+            .Single(c => c.GetProperty("name").GetString() == "tomcat" && c.GetProperty("store").GetString() == "tomcat")
+            .GetProperty("sha256").GetString()!.ToLowerInvariant();
+    }
+
+    private static string Sha256(byte[] der) => Convert.ToHexStringLower(SHA256.HashData(der));
+
+    private static HttpClient PhoneClient(int port) => new(new SocketsHttpHandler
+    {
+        SslOptions = new SslClientAuthenticationOptions
+        {
+            // Like a phone: no chain or name check here; trust is TVS's decision (tested above).
+            RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null,
+        },
+    })
+    { BaseAddress = new Uri($"https://127.0.0.1:{port}") };
+
+    private static Task<TlsConnection> ConnectAsync(int port) => TlsConnection.ConnectAsync(port);
+
+    /// <summary>One TLS connection with HTTP/1.1 written by hand, so the test decides when a new connection is made.</summary>
+    private sealed class TlsConnection : IAsyncDisposable
+    {
+        private readonly TcpClient _tcp;
+        private readonly SslStream _tls;
+
+        private TlsConnection(TcpClient tcp, SslStream tls, byte[] certificate)
+        {
+            _tcp = tcp;
+            _tls = tls;
+            Certificate = certificate;
+        }
+
+        public byte[] Certificate { get; }
+
+        public static async Task<TlsConnection> ConnectAsync(int port)
+        {
+            var tcp = new TcpClient();
+            await tcp.ConnectAsync(IPAddress.Loopback, port, Ct);
+            var tls = new SslStream(tcp.GetStream());
+            byte[]? presented = null;
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = "cucm-pub.lab.example",
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                {
+                    presented = certificate?.GetRawCertData();
+                    return presented is not null;
+                },
+            }, Ct);
+            return new TlsConnection(tcp, tls, presented!);
+        }
+
+        public async Task<(int Status, string Body)> GetAsync(string path)
+        {
+            await _tls.WriteAsync(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: cucm-pub.lab.example\r\n\r\n"), Ct);
+            var head = new List<byte>();
+            var one = new byte[1];
+            while (head.Count < 4 || head[^4] != '\r' || head[^3] != '\n' || head[^2] != '\r' || head[^1] != '\n')
+            {
+                if (await _tls.ReadAsync(one, Ct) == 0)
+                {
+                    throw new IOException("Connection closed inside the response headers.");
+                }
+
+                head.Add(one[0]);
+            }
+
+            var text = Encoding.ASCII.GetString([.. head]);
+            var status = int.Parse(text.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+            var lengthLine = text.Split("\r\n").First(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+            var body = new byte[int.Parse(lengthLine["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture)];
+            await _tls.ReadExactlyAsync(body, Ct);
+            return (status, Encoding.UTF8.GetString(body));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _tls.DisposeAsync();
+            _tcp.Dispose();
+        }
+    }
+
+    /// <summary>A self-signed certificate no store of the cluster holds.</summary>
+    private sealed class ForeignCertificateSource : IPhoneServicesCertificateSource
+    {
+        private readonly CertificateWithKey _pair;
+
+        public ForeignCertificateSource()
+        {
+            using var key = RSA.Create(2048);
+            var request = new CertificateRequest("CN=rogue.lab.example", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            _pair = new CertificateWithKey(certificate.RawData, key.ExportPkcs8PrivateKey());
+        }
+
+#pragma warning disable CS0067 // Never changes; the event is part of the port.
+        public event EventHandler? Changed;
+#pragma warning restore CS0067
+
+        public byte[] Der => _pair.CertificateDer;
+
+        public ValueTask<CertificateWithKey> GetCurrentAsync(CancellationToken cancellationToken) =>
+            ValueTask.FromResult(new CertificateWithKey([.. _pair.CertificateDer], [.. _pair.PrivateKeyPkcs8]));
+    }
+}
