@@ -123,9 +123,11 @@ public class ChangePlannerTests
         var state = new PlannerState(ItlSignerMode.ItlRecovery, ThreeNodes)
             .Device("000000000001", itl: TrustFileState.NeverFetched)
             .Device("000000000002", itl: TrustFileState.Stale)
-            .Device("000000000003", itl: TrustFileState.InSync);
+            .Device("000000000003", itl: TrustFileState.InSync)
+            .Device("000000000004", itl: TrustFileState.ReportedMismatch);
 
         var cm = state.Plan(ProposedChange.Regenerate("cucm-pub", Cm));
+        Assert.StartsWith("at risk:", cm.Devices[3].Reason, StringComparison.Ordinal);
         Assert.EndsWith("(no ITL fetch recorded for it: assumed to hold the ITL served now)", cm.Devices[0].Reason, StringComparison.Ordinal);
         Assert.True(cm.Devices[0].KeepsTrust);
         Assert.False(cm.Devices[1].KeepsTrust);
@@ -135,7 +137,7 @@ public class ChangePlannerTests
 
         // tomcat is not in the ITL: nothing changes for the stale phone either.
         var tomcat = state.Plan(ProposedChange.Regenerate("cucm-pub", CertificateStores.Tomcat));
-        Assert.Equal((3, 0), (tomcat.Kept, tomcat.Lost));
+        Assert.Equal((4, 0), (tomcat.Kept, tomcat.Lost));
         Assert.All(tomcat.Devices, d => Assert.False(d.ItlChanges));
         Assert.Contains("its ITL does not change", tomcat.Devices[2].Reason, StringComparison.Ordinal);
         Assert.EndsWith("(it does not hold the ITL served now, as before the change)", tomcat.Devices[1].Reason, StringComparison.Ordinal);
