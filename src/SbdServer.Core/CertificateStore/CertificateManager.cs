@@ -6,11 +6,18 @@ using SbdServer.Core.Events;
 using SbdServer.Core.Impact;
 using SbdServer.Core.Nodes;
 using SbdServer.Core.Parameters;
+using SbdServer.Core.Provisioning;
 using SbdServer.Core.Storage;
 
 namespace SbdServer.Core.CertificateStore;
 
 /// <summary>Certificate management use cases (issue 3): listing, regeneration with impact check, trust stores, parameters.</summary>
+/// <remarks>
+/// With <paramref name="planDevices"/> (the host passes it) impact reports carry the per-device outcome of
+/// <see cref="ChangePlanner"/>, and a committed change that alters a device's ITL marks the device for reset when
+/// <c>PhoneInteractionOnCertificateUpdate</c> is <c>ResetAutomatically</c> (cucm-reference 0.10). The reset is part of
+/// the change's own transaction, so it happens once, on the node that made the change.
+/// </remarks>
 public sealed class CertificateManager(
     ISecurityStore store,
     ICertificateFactory factory,
@@ -20,7 +27,8 @@ public sealed class CertificateManager(
     ICertificateValidator validator,
     CertificateStoreEventHub events,
     LocalNodeOptions subject,
-    TimeProvider time) : IDisposable
+    TimeProvider time,
+    IPlanDeviceSource? planDevices = null) : IDisposable
 {
     public const int MaxCertificatesPerUpload = 16;
     public const int MinExportPasswordLength = 12;
@@ -80,7 +88,7 @@ public sealed class CertificateManager(
     {
         var state = await store.LoadAsync(cancellationToken);
         var (node, identity) = RequireIdentity(state, nodeName, name);
-        return ImpactAnalyzer.Analyze(state, Requested(node, identity.Name));
+        return Analyze(state, Requested(node, identity.Name), await DevicesAsync(cancellationToken));
     }
 
     /// <summary>
@@ -96,17 +104,20 @@ public sealed class CertificateManager(
             await using var clusterLock = await store.AcquireWriteLockAsync(cancellationToken);
             var state = await store.LoadAsync(cancellationToken);
             var (node, identity) = RequireIdentity(state, nodeName, name);
-            var report = ImpactAnalyzer.Analyze(state, Requested(node, identity.Name));
+            var devices = await DevicesAsync(cancellationToken);
+            var report = Analyze(state, Requested(node, identity.Name), devices);
             if (report.RequiresConfirmation && !confirm)
             {
                 throw new ConfirmationRequiredException(report);
             }
 
+            var before = ItlContent.Fingerprints(state);
             var owner = state.Nodes.First(n => n.Id == identity.NodeId);
             var changes = new SecurityChangeSet();
             Replace(changes, state, owner, identity, key ?? identity.KeyAlgorithm, "regenerated", actor);
+            var resets = RequestResets(changes, before, state, devices, actor, $"{owner.Name}/{identity.Name} regenerated");
             await store.CommitAsync(changes, cancellationToken);
-            return report with { Applied = true };
+            return report with { Applied = true, ResetDevices = resets };
         }
         finally
         {
@@ -200,19 +211,22 @@ public sealed class CertificateManager(
                 CryptographicOperations.ZeroMemory(pendingKey);
             }
 
-            var report = ImpactAnalyzer.Analyze(state, Requested(node, identity.Name));
+            var devices = await DevicesAsync(cancellationToken);
+            var report = Analyze(state, Requested(node, identity.Name), devices);
             if (report.RequiresConfirmation && !confirm)
             {
                 throw new ConfirmationRequiredException(report);
             }
 
+            var before = ItlContent.Fingerprints(state);
             var owner = state.Nodes.First(n => n.Id == identity.NodeId);
             var facts = inspector.Inspect(uploaded[0]);
             var changes = new SecurityChangeSet();
             ReplaceWith(changes, state, owner, identity, uploaded[0], identity.PendingCsrKey, KeyAlgorithmOf(facts),
                 "CA-signed certificate accepted", actor);
+            var resets = RequestResets(changes, before, state, devices, actor, $"{owner.Name}/{identity.Name} CA-signed certificate accepted");
             await store.CommitAsync(changes, cancellationToken);
-            return report with { Applied = true };
+            return report with { Applied = true, ResetDevices = resets };
         }
         finally
         {
@@ -242,13 +256,15 @@ public sealed class CertificateManager(
             var state = await store.LoadAsync(cancellationToken);
             var node = RequireNode(state, nodeName);
             var owned = state.Identities.Where(c => c.NodeId == node.Id).ToList();
-            var report = ImpactAnalyzer.Analyze(state, [.. owned.Where(c => CertificateStores.ItlRelevant.Contains(c.Name))
-                .Select(c => new CertificateChange(node.Name, c.Name))]);
+            var devices = await DevicesAsync(cancellationToken);
+            var report = Analyze(state, [.. owned.Where(c => CertificateStores.ItlRelevant.Contains(c.Name))
+                .Select(c => new CertificateChange(node.Name, c.Name))], devices);
             if (report.RequiresConfirmation && !confirm)
             {
                 throw new ConfirmationRequiredException(report);
             }
 
+            var before = ItlContent.Fingerprints(state);
             var changes = new SecurityChangeSet();
             var oldFqdn = node.Fqdn;
             node.Fqdn = newFqdn;
@@ -261,8 +277,9 @@ public sealed class CertificateManager(
 
             changes.Audit.Add(Audit(actor, "node.host-changed", node.Name, $"FQDN {oldFqdn} -> {newFqdn}"));
             changes.Changes.Add(Change(CertificateStoreChangeKind.NodeChanged, node.Name, null, null));
+            var resets = RequestResets(changes, before, state, devices, actor, $"host of {node.Name} changed");
             await store.CommitAsync(changes, cancellationToken);
-            return report with { Applied = true };
+            return report with { Applied = true, ResetDevices = resets };
         }
         finally
         {
@@ -498,6 +515,7 @@ public sealed class CertificateManager(
             await using var clusterLock = await store.AcquireWriteLockAsync(cancellationToken);
             var state = await store.LoadAsync(cancellationToken);
             var cluster = state.Cluster ?? throw new CertificateStoreException("The cluster has not been created yet.");
+            var before = ItlContent.Fingerprints(state);
             var changes = new SecurityChangeSet();
             switch (definition.Name)
             {
@@ -527,6 +545,8 @@ public sealed class CertificateManager(
 
             changes.Audit.Add(Audit(actor, "parameter.set", definition.Name, normalized));
             changes.Changes.Add(Change(CertificateStoreChangeKind.ParameterChanged, null, definition.Name, null));
+            var after = state with { Parameters = [.. state.Parameters, .. changes.Added.OfType<EnterpriseParameter>()] };
+            RequestResets(changes, before, after, await DevicesAsync(cancellationToken), actor, $"{definition.Name} set to {normalized}");
             await store.CommitAsync(changes, cancellationToken);
             return normalized;
         }
@@ -695,6 +715,56 @@ public sealed class CertificateManager(
     };
 
     private static List<CertificateChange> Requested(ClusterNode node, string name) => [new(node.Name, name)];
+
+    private static ImpactReport Analyze(SecuritySnapshot state, IReadOnlyList<CertificateChange> requested, IReadOnlyList<PlannedDevice> devices)
+    {
+        var report = ImpactAnalyzer.Analyze(state, requested);
+        return devices.Count == 0 ? report : ChangePlanner.Annotate(state, devices, report);
+    }
+
+    private async Task<IReadOnlyList<PlannedDevice>> DevicesAsync(CancellationToken cancellationToken) =>
+        planDevices is null ? [] : await planDevices.GetDevicesAsync(cancellationToken);
+
+    /// <summary>
+    /// Marks for reset every device whose TFTP node serves a different ITL after the change than before (same
+    /// certificates, parameters and mode give the same ITL), when "Phone Interaction on Certificate Update" is
+    /// ResetAutomatically. Part of <paramref name="changes"/>, so it commits (and is announced) with the change.
+    /// </summary>
+    private List<string> RequestResets(
+        SecurityChangeSet changes, IReadOnlyDictionary<Guid, string> before, SecuritySnapshot after,
+        IReadOnlyList<PlannedDevice> devices, string actor, string cause)
+    {
+        if (devices.Count == 0
+            || after.Cluster is null
+            || after.ParameterValue(EnterpriseParameterCatalog.PhoneInteractionOnCertificateUpdate) != "ResetAutomatically")
+        {
+            return [];
+        }
+
+        var at = time.GetUtcNow();
+        var reset = new List<string>();
+        var groups = ImpactAnalyzer.EffectiveGroups(after);
+        foreach (var device in ItlContent.ChangedFor(before, after, devices.Select(d => d.Device)))
+        {
+            var group = groups.First(g => string.Equals(g.Name, device.CallManagerGroup, StringComparison.OrdinalIgnoreCase));
+            device.ResetRequestedAt = at;
+            device.UpdatedAt = at;
+            changes.Updated.Add(device);
+            changes.Changes.Add(new CertificateStoreChange(
+                CertificateStoreChangeKind.DeviceResetRequested, events.InstanceId, ImpactAnalyzer.TftpNodeOf(after, group)?.Name, device.Name, null, at));
+            reset.Add(device.Name);
+        }
+
+        if (reset.Count > 0)
+        {
+            var names = string.Join(", ", reset);
+            changes.Audit.Add(Audit(actor, "device.reset-automatic", $"{reset.Count} device(s)",
+                $"{cause}: their ITL changed and PhoneInteractionOnCertificateUpdate is ResetAutomatically; " +
+                (names.Length <= 1500 ? names : names[..1500] + "...")));
+        }
+
+        return reset;
+    }
 
     private static ClusterNode RequireNode(SecuritySnapshot state, string nodeName) =>
         state.FindNode(nodeName) ?? throw new NotFoundException($"No node named '{Safe(nodeName)}'.");

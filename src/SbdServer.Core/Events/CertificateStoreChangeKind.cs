@@ -11,4 +11,7 @@ public enum CertificateStoreChangeKind
     ItlPropagated,
     Restored,
     DeviceChanged,
+
+    /// <summary>A committed change altered the device's ITL and asked it to reset (Name: the device, Node: its TFTP node).</summary>
+    DeviceResetRequested,
 }

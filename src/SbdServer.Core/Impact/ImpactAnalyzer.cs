@@ -12,12 +12,20 @@ namespace SbdServer.Core.Impact;
 /// <remarks>
 /// A phone accepts a new ITL when its signer is in the phone's current ITL, or when a TVS server of its group (then
 /// the TFTP node as last resort) whose certificate is still in that ITL vouches for the new signer. Changes since the
-/// last propagation are added to the requested ones, because phones have not seen the ITL in between.
+/// last propagation are added to the requested ones, because phones have not seen the ITL in between. This is the one
+/// place with that rule: <see cref="ChangePlanner"/> and the certificate routes build on it.
 /// </remarks>
 public static class ImpactAnalyzer
 {
-    public static ImpactReport Analyze(SecuritySnapshot state, IReadOnlyList<CertificateChange> requested, bool applied = false)
+    /// <param name="state">The current state (phones hold the ITL it serves, minus pending changes).</param>
+    /// <param name="requested">The certificates that change now.</param>
+    /// <param name="applied">Whether the change has been committed.</param>
+    /// <param name="newSignerMode">The ITL signer mode after the change, when it changes too.</param>
+    public static ImpactReport Analyze(
+        SecuritySnapshot state, IReadOnlyList<CertificateChange> requested, bool applied = false, ItlSignerMode? newSignerMode = null)
     {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(requested);
         var cluster = state.Cluster ?? throw new CertificateStoreException("The cluster has not been created yet.");
         var nodeById = state.Nodes.ToDictionary(n => n.Id);
         var pending = state.PendingItlChanges
@@ -31,8 +39,10 @@ public static class ImpactAnalyzer
             c.Certificate == certificate
             && (certificate == CertificateStores.ItlRecovery || string.Equals(c.Node, node, StringComparison.OrdinalIgnoreCase)));
 
+        var currentMode = cluster.ItlSignerMode;
+        var targetMode = newSignerMode ?? currentMode;
         var itlRecoveryChanges = all.Any(c => c.Certificate == CertificateStores.ItlRecovery);
-        var signerChanges = cluster.ItlSignerMode == ItlSignerMode.ItlRecovery
+        var signerChanges = targetMode == ItlSignerMode.ItlRecovery
             ? (itlRecoveryChanges ? ["ITLRecovery"] : [])
             : all.Where(c => c.Certificate == CertificateStores.CallManager && IsTftp(state, c.Node))
                 .Select(c => c.Node).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
@@ -44,12 +54,24 @@ public static class ImpactAnalyzer
         foreach (var group in EffectiveGroups(state))
         {
             var tftp = TftpNodeOf(state, group);
-            var signer = cluster.ItlSignerMode == ItlSignerMode.ItlRecovery
-                ? "ITLRecovery"
-                : tftp is null ? null : $"{tftp.Name}/{CertificateStores.CallManager}";
-            var signerChanged = cluster.ItlSignerMode == ItlSignerMode.ItlRecovery
-                ? itlRecoveryChanges
-                : tftp is not null && Changes(tftp.Name, CertificateStores.CallManager);
+            string? signer = null;
+            var signerChanged = false;
+            if (tftp is not null)
+            {
+                signer = targetMode == ItlSignerMode.ItlRecovery ? "ITLRecovery" : $"{tftp.Name}/{CertificateStores.CallManager}";
+                var signerName = targetMode == ItlSignerMode.ItlRecovery ? CertificateStores.ItlRecovery : CertificateStores.CallManager;
+
+                // The phone verifies the new ITL directly when its signer is a certificate of its current ITL (any
+                // role: after "utils itl reset localkey" phones accept an ITL signed by the CallManager record) that
+                // has not changed since.
+                var inCurrentItl = targetMode == currentMode || targetMode == ItlSignerMode.CallManager;
+                signerChanged = !inCurrentItl || Changes(tftp.Name, signerName);
+                var changedSigner = signerName == CertificateStores.ItlRecovery ? "ITLRecovery" : tftp.Name;
+                if (signerChanged && !signerChanges.Contains(changedSigner, StringComparer.OrdinalIgnoreCase))
+                {
+                    signerChanges.Add(changedSigner);
+                }
+            }
 
             var tvsCandidates = group.NodeNames
                 .Select(state.FindNode)
@@ -68,7 +90,10 @@ public static class ImpactAnalyzer
                     "\"Trust List Update Failed\" until the ITL is deleted on every phone.");
             }
 
-            groups.Add(new GroupImpact(group.Name, tftp?.Name, signer, signerChanged, trustedTvs, locked));
+            groups.Add(new GroupImpact(group.Name, tftp?.Name, signer, signerChanged, trustedTvs, locked)
+            {
+                TvsNodes = [.. tvsCandidates.Select(n => n.Name)],
+            });
         }
 
         if (pending.Count > 0 && requested.Except(pending).Any())
@@ -84,8 +109,9 @@ public static class ImpactAnalyzer
     }
 
     /// <summary>The configured groups, or one implicit group of up to three TVS nodes when none is configured.</summary>
-    private static IEnumerable<CallManagerGroup> EffectiveGroups(SecuritySnapshot state)
+    public static IReadOnlyList<CallManagerGroup> EffectiveGroups(SecuritySnapshot state)
     {
+        ArgumentNullException.ThrowIfNull(state);
         if (state.Groups.Count > 0)
         {
             return state.Groups;
@@ -102,7 +128,8 @@ public static class ImpactAnalyzer
         ];
     }
 
-    private static ClusterNode? TftpNodeOf(SecuritySnapshot state, CallManagerGroup group) =>
+    /// <summary>The TFTP node the group's phones load their ITL from (the group's, else the cluster's first).</summary>
+    public static ClusterNode? TftpNodeOf(SecuritySnapshot state, CallManagerGroup group) =>
         (group.TftpNodeName is null ? null : state.FindNode(group.TftpNodeName))
         ?? state.Nodes.Where(n => n.Services.HasFlag(NodeServices.Tftp))
             .OrderByDescending(n => n.IsPublisher).ThenBy(n => n.Name, StringComparer.Ordinal).FirstOrDefault();

@@ -14,4 +14,17 @@ public sealed record ImpactReport(
     IReadOnlyList<GroupImpact> Groups,
     IReadOnlyList<string> Warnings,
     bool RequiresConfirmation,
-    bool Applied);
+    bool Applied)
+{
+    /// <summary>Per device: whether it keeps trust and why (empty when the caller has no device list).</summary>
+    public IReadOnlyList<DevicePlan> Devices { get; init; } = [];
+
+    /// <summary>Devices that keep trust.</summary>
+    public int Kept { get; init; }
+
+    /// <summary>Devices that would be locked out or are at risk.</summary>
+    public int Lost { get; init; }
+
+    /// <summary>Devices marked for an automatic reset because their ITL changed (only once applied).</summary>
+    public IReadOnlyList<string> ResetDevices { get; init; } = [];
+}

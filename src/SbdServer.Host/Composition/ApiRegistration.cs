@@ -16,6 +16,7 @@ internal static class ApiRegistration
         var services = builder.Services;
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddOpenApi();
+        services.AddSbdPlanner();
         services.AddSingleton(sp =>
         {
             var configuration = sp.GetRequiredService<IConfiguration>();
@@ -63,6 +64,7 @@ internal static class ApiRegistration
         api.MapDeviceEndpoints();
         api.MapFileEndpoints();
         api.MapBulkEndpoints();
+        api.MapPlanEndpoints();
         return app;
     }
 }

@@ -1,0 +1,14 @@
+using SbdServer.Core.Storage;
+
+namespace SbdServer.Core.Impact;
+
+/// <summary><c>POST /api/plan</c>: evaluates proposed changes against the current state and devices; changes nothing.</summary>
+public sealed class ChangePlanService(ISecurityStore store, IPlanDeviceSource devices)
+{
+    public async Task<ChangePlan> PlanAsync(IReadOnlyList<ProposedChange> changes, CancellationToken cancellationToken)
+    {
+        var state = await store.LoadAsync(cancellationToken);
+        var planned = await devices.GetDevicesAsync(cancellationToken);
+        return ChangePlanner.Plan(state, planned, changes);
+    }
+}

@@ -1,0 +1,327 @@
+using System.ComponentModel.DataAnnotations;
+using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Cluster;
+using SbdServer.Core.Devices;
+using SbdServer.Core.Nodes;
+using SbdServer.Core.Parameters;
+using SbdServer.Core.Provisioning;
+using SbdServer.Core.Storage;
+
+namespace SbdServer.Core.Impact;
+
+/// <summary>
+/// Per device: would a proposed change (certificate regenerations, host renames, rollback / signer mode / signature
+/// algorithm parameters) leave the phone trusting the cluster, and why (cucm-reference 4.2). The group rule (signer and
+/// TVS) is <see cref="ImpactAnalyzer"/>'s; this adds the parameters, the phone model and what the TFTP served-file
+/// records say about the ITL each phone holds. The rules are documented in docs/runbook.md ("Change planner and
+/// automatic reset").
+/// </summary>
+public static class ChangePlanner
+{
+    public const int MaxChanges = 100;
+
+    /// <summary>Certificates a plan may regenerate.</summary>
+    public static IReadOnlyList<string> Certificates { get; } =
+        [CertificateStores.CallManager, CertificateStores.Tvs, CertificateStores.Capf, CertificateStores.ItlRecovery, CertificateStores.Tomcat];
+
+    /// <summary>Parameters a plan may set: the ones that change what phones trust.</summary>
+    public static IReadOnlyList<string> Parameters { get; } =
+    [
+        EnterpriseParameterCatalog.PrepareClusterForRollbackToPre80,
+        EnterpriseParameterCatalog.ItlSignerMode,
+        EnterpriseParameterCatalog.TftpFileSignatureAlgorithm,
+    ];
+
+    /// <summary>Evaluates <paramref name="changes"/> for every device; throws <see cref="CertificateStoreException"/> for bad input.</summary>
+    public static ChangePlan Plan(SecuritySnapshot state, IReadOnlyList<PlannedDevice> devices, IReadOnlyList<ProposedChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(devices);
+        ArgumentNullException.ThrowIfNull(changes);
+        var input = Resolve(state, changes);
+        var report = ImpactAnalyzer.Analyze(state, input.Certificates, newSignerMode: input.SignerMode);
+        var plans = Evaluate(state, devices, input, report);
+        var warnings = report.Warnings.Concat(DeviceWarnings(plans)).ToList();
+        return new ChangePlan(plans, plans.Count(p => p.KeepsTrust), plans.Count(p => !p.KeepsTrust), report.Groups, warnings);
+    }
+
+    /// <summary>Adds the per-device outcome to the report of a certificate change (regenerate, signed upload, host change).</summary>
+    public static ImpactReport Annotate(SecuritySnapshot state, IReadOnlyList<PlannedDevice> devices, ImpactReport report)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(devices);
+        ArgumentNullException.ThrowIfNull(report);
+        var plans = Evaluate(state, devices, new PlanInput(report.Requested, null, null, null), report);
+        return report with
+        {
+            Devices = plans,
+            Kept = plans.Count(p => p.KeepsTrust),
+            Lost = plans.Count(p => !p.KeepsTrust),
+            Warnings = [.. report.Warnings, .. DeviceWarnings(plans)],
+        };
+    }
+
+    private static PlanInput Resolve(SecuritySnapshot state, IReadOnlyList<ProposedChange> changes)
+    {
+        if (state.Cluster is null)
+        {
+            throw new CertificateStoreException("The cluster has not been created yet.");
+        }
+
+        if (changes.Count == 0)
+        {
+            throw new CertificateStoreException("The change list is empty; give at least one change.");
+        }
+
+        if (changes.Count > MaxChanges)
+        {
+            throw new CertificateStoreException($"The plan holds {changes.Count} changes; the limit is {MaxChanges}.");
+        }
+
+        var certificates = new List<CertificateChange>();
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < changes.Count; i++)
+        {
+            var change = changes[i] ?? throw new CertificateStoreException($"changes[{i}] is null.");
+            var at = $"changes[{i}]";
+            switch (change.Kind)
+            {
+                case ProposedChangeKind.Regenerate:
+                    {
+                        var node = RequireNode(state, change.Node, at);
+                        var name = Certificates.FirstOrDefault(c => string.Equals(c, change.Certificate, StringComparison.OrdinalIgnoreCase))
+                            ?? throw new CertificateStoreException(
+                                $"{at}: '{CertificateManager.Safe(change.Certificate ?? "")}' is not a certificate the planner evaluates; use one of {string.Join(", ", Certificates)}.");
+                        if (state.FindIdentity(node, name) is null)
+                        {
+                            throw new CertificateStoreException($"{at}: node {node.Name} has no {name} certificate.");
+                        }
+
+                        certificates.Add(new CertificateChange(node.Name, name));
+                        break;
+                    }
+
+                case ProposedChangeKind.Rename:
+                    {
+                        var node = RequireNode(state, change.Node, at);
+                        CheckFqdn(change.Fqdn, at);
+
+                        // Scenario 24: every identity certificate of the node is regenerated at once.
+                        certificates.AddRange(state.Identities
+                            .Where(c => c.NodeId == node.Id && CertificateStores.ItlRelevant.Contains(c.Name))
+                            .Select(c => new CertificateChange(node.Name, c.Name)));
+                        break;
+                    }
+
+                case ProposedChangeKind.Parameter:
+                    {
+                        var name = Parameters.FirstOrDefault(p => string.Equals(p, change.Parameter, StringComparison.OrdinalIgnoreCase))
+                            ?? throw new CertificateStoreException(
+                                $"{at}: '{CertificateManager.Safe(change.Parameter ?? "")}' is not a parameter the planner evaluates; use one of {string.Join(", ", Parameters)}.");
+                        var definition = EnterpriseParameterCatalog.Find(name)!;
+                        var value = (change.Value is null ? null : definition.Normalize(change.Value))
+                            ?? throw new CertificateStoreException(
+                                $"{at}: '{CertificateManager.Safe(change.Value ?? "")}' is not allowed for {name}; use {definition.Allowed}.");
+                        if (parameters.TryGetValue(name, out var earlier) && earlier != value)
+                        {
+                            throw new CertificateStoreException($"{at}: {name} is set twice, to {earlier} and to {value}.");
+                        }
+
+                        parameters[name] = value;
+                        break;
+                    }
+
+                default:
+                    throw new CertificateStoreException($"{at}: unknown kind of change.");
+            }
+        }
+
+        return new PlanInput(
+            [.. certificates.Distinct()],
+            parameters.TryGetValue(EnterpriseParameterCatalog.ItlSignerMode, out var mode)
+                ? mode == "ITLRecovery" ? ItlSignerMode.ItlRecovery : ItlSignerMode.CallManager
+                : null,
+            parameters.TryGetValue(EnterpriseParameterCatalog.PrepareClusterForRollbackToPre80, out var rollback) ? bool.Parse(rollback) : null,
+            parameters.GetValueOrDefault(EnterpriseParameterCatalog.TftpFileSignatureAlgorithm));
+    }
+
+    private static List<DevicePlan> Evaluate(
+        SecuritySnapshot state, IReadOnlyList<PlannedDevice> devices, PlanInput input, ImpactReport report)
+    {
+        var cluster = state.Cluster ?? throw new CertificateStoreException("The cluster has not been created yet.");
+        var currentMode = cluster.ItlSignerMode;
+        var targetMode = input.SignerMode ?? currentMode;
+        var rollbackNow = ItlContent.IsRollback(state);
+        var rollbackAfter = input.Rollback ?? rollbackNow;
+        var digestNow = state.ParameterValue(EnterpriseParameterCatalog.TftpFileSignatureAlgorithm);
+        var digestAfter = input.Digest ?? digestNow;
+        var groups = ImpactAnalyzer.EffectiveGroups(state);
+
+        var result = new List<DevicePlan>(devices.Count);
+        foreach (var planned in devices.OrderBy(d => d.Device.Name, StringComparer.Ordinal))
+        {
+            var device = planned.Device;
+            var group = groups.FirstOrDefault(g => string.Equals(g.Name, device.CallManagerGroup, StringComparison.OrdinalIgnoreCase));
+            var impact = group is null ? null : report.Groups.FirstOrDefault(g => g.Group == group.Name);
+            var tftp = group is null ? null : ImpactAnalyzer.TftpNodeOf(state, group);
+            var itlChanges = tftp is not null
+                && (targetMode != currentMode
+                    || rollbackAfter != rollbackNow
+                    || !string.Equals(digestAfter, digestNow, StringComparison.Ordinal)
+                    || ItlContent.Certificates(state, tftp, currentMode).Concat(ItlContent.Certificates(state, tftp, targetMode))
+                        .Any(c => Touched(state, c, input.Certificates)));
+            var (keeps, reason) = Decide(planned, impact, itlChanges, rollbackNow, rollbackAfter, digestAfter);
+            if (planned.Itl == TrustFileState.NeverFetched && impact is not null && !IsModelOutcome(reason))
+            {
+                reason += " (no ITL fetch recorded for it: assumed to hold the ITL served now)";
+            }
+
+            result.Add(new DevicePlan(device.Name, keeps, reason, group?.Name ?? device.CallManagerGroup, SignerText(impact?.ItlSigner), planned.Itl, itlChanges));
+        }
+
+        return result;
+    }
+
+    private static (bool Keeps, string Reason) Decide(
+        PlannedDevice planned, GroupImpact? impact, bool itlChanges, bool rollbackNow, bool rollbackAfter, string digestAfter)
+    {
+        var device = planned.Device;
+        var model = PhoneModels.TryGet(device.Model, out var known) ? known : null;
+        if (model is { SupportsItl: false })
+        {
+            return (true, $"model {model.Name} does not use ITL files: not affected");
+        }
+
+        if (string.Equals(digestAfter, "SHA-512", StringComparison.Ordinal) && model is { SupportsSha512: false })
+        {
+            return (false, $"model {model.Name} cannot verify SHA-512 signatures (TftpFileSignatureAlgorithm = SHA-512): it rejects the signed files");
+        }
+
+        if (impact is null)
+        {
+            return (false, $"its CallManager group '{device.CallManagerGroup}' does not exist: no TFTP or TVS server is known for it");
+        }
+
+        // Any state but "in sync" or "never fetched" (stale, or a mismatch the phone reported itself) means the phone
+        // holds another ITL than the one the group rule assumes.
+        var mismatched = planned.Itl is not (TrustFileState.InSync or TrustFileState.NeverFetched);
+        if (mismatched && itlChanges)
+        {
+            return (false,
+                "at risk: the ITL it last fetched or reported is not the one served now, so which certificates it trusts is unknown; " +
+                "a phone already mismatched before a certificate change may not recover (scenario 29)");
+        }
+
+        var signer = SignerText(impact.ItlSigner) ?? "none";
+        if (rollbackNow)
+        {
+            return (true, "the rollback (blank) ITL is in place: the phone accepts any new ITL and config");
+        }
+
+        if (impact.PhonesLocked)
+        {
+            var tvs = impact.TvsNodes.Count == 0
+                ? "its group has no TVS server"
+                : $"the TVS certificates of its group {{{string.Join(", ", impact.TvsNodes)}}} change too";
+            var locked = $"locked: signer {signer} changes and {tvs}";
+            return (false, rollbackAfter ? "rollback set too late: the phone cannot verify the blank ITL, so it has no effect; " + locked : locked);
+        }
+
+        var via = impact.SignerChanges ? $" via TVS on {impact.TrustedTvsNodes[0]} (its TVS certificate is still in the phone's ITL)" : "";
+        if (rollbackAfter)
+        {
+            return (true, $"rollback ITL accepted: signed by {signer} which the phone trusts{via}; the phone then accepts any file");
+        }
+
+        if (impact.SignerChanges)
+        {
+            return (true, $"new signer {signer} verified{via}");
+        }
+
+        var reason = $"ITL signer unchanged ({signer})";
+        if (!itlChanges)
+        {
+            reason += "; its ITL does not change";
+        }
+
+        if (mismatched)
+        {
+            reason += " (it does not hold the ITL served now, as before the change)";
+        }
+
+        return (true, reason);
+    }
+
+    private static bool IsModelOutcome(string reason) => reason.StartsWith("model ", StringComparison.Ordinal);
+
+    private static IEnumerable<string> DeviceWarnings(List<DevicePlan> plans)
+    {
+        var atRisk = plans.Where(p => !p.KeepsTrust && p.Reason.StartsWith("at risk", StringComparison.Ordinal)).Select(p => p.Name).ToList();
+        if (atRisk.Count > 0)
+        {
+            yield return $"{atRisk.Count} device(s) hold an ITL older than the one served now and may not recover: {Names(atRisk)}.";
+        }
+
+        var locked = plans.Where(p => !p.KeepsTrust && !p.Reason.StartsWith("at risk", StringComparison.Ordinal)).Select(p => p.Name).ToList();
+        if (locked.Count > 0)
+        {
+            yield return $"{locked.Count} device(s) would lose trust: {Names(locked)}.";
+        }
+    }
+
+    private static string Names(List<string> names) =>
+        names.Count <= 20 ? string.Join(", ", names) : string.Join(", ", names.Take(20)) + $" and {names.Count - 20} more";
+
+    /// <summary>"CallManager of cucm-pub" for <c>cucm-pub/CallManager</c>; "ITLRecovery" stays.</summary>
+    private static string? SignerText(string? label)
+    {
+        if (label is null)
+        {
+            return null;
+        }
+
+        var slash = label.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? label : $"{label[(slash + 1)..]} of {label[..slash]}";
+    }
+
+    private static bool Touched(SecuritySnapshot state, IdentityCertificate certificate, IReadOnlyList<CertificateChange> changes)
+    {
+        if (certificate.Name == CertificateStores.ItlRecovery)
+        {
+            return changes.Any(c => c.Certificate == CertificateStores.ItlRecovery);
+        }
+
+        var owner = state.Nodes.FirstOrDefault(n => n.Id == certificate.NodeId)?.Name;
+        return changes.Any(c => c.Certificate == certificate.Name && string.Equals(c.Node, owner, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static ClusterNode RequireNode(SecuritySnapshot state, string? name, string at)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new CertificateStoreException($"{at}: field 'node' is required.");
+        }
+
+        return state.FindNode(name.Trim())
+            ?? throw new CertificateStoreException(
+                $"{at}: no node named '{CertificateManager.Safe(name)}'; nodes: {string.Join(", ", state.Nodes.Select(n => n.Name))}.");
+    }
+
+    private static void CheckFqdn(string? fqdn, string at)
+    {
+        if (string.IsNullOrWhiteSpace(fqdn))
+        {
+            throw new CertificateStoreException($"{at}: field 'fqdn' is required for a rename.");
+        }
+
+        var check = new LocalNodeOptions { Fqdn = fqdn.Trim() };
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateProperty(check.Fqdn, new ValidationContext(check) { MemberName = nameof(LocalNodeOptions.Fqdn) }, results))
+        {
+            throw new CertificateStoreException($"{at}: '{CertificateManager.Safe(fqdn)}' is not a DNS name.");
+        }
+    }
+
+    private sealed record PlanInput(
+        IReadOnlyList<CertificateChange> Certificates, ItlSignerMode? SignerMode, bool? Rollback, string? Digest);
+}

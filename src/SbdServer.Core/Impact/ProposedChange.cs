@@ -1,0 +1,18 @@
+namespace SbdServer.Core.Impact;
+
+/// <summary>One change an admin considers; <see cref="ChangePlanner"/> says what it would do to each phone.</summary>
+public sealed record ProposedChange(
+    ProposedChangeKind Kind,
+    string? Node = null,
+    string? Certificate = null,
+    string? Parameter = null,
+    string? Value = null,
+    string? Fqdn = null)
+{
+    public static ProposedChange Regenerate(string node, string certificate) => new(ProposedChangeKind.Regenerate, node, certificate);
+
+    public static ProposedChange SetParameter(string parameter, string value) =>
+        new(ProposedChangeKind.Parameter, Parameter: parameter, Value: value);
+
+    public static ProposedChange Rename(string node, string fqdn) => new(ProposedChangeKind.Rename, node, Fqdn: fqdn);
+}

@@ -1,0 +1,109 @@
+using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Cluster;
+using SbdServer.Core.Devices;
+using SbdServer.Core.Impact;
+using SbdServer.Core.Nodes;
+using SbdServer.Core.Parameters;
+using SbdServer.Core.Storage;
+
+namespace SbdServer.Core.Provisioning;
+
+/// <summary>
+/// What the ITL a TFTP node serves is made of (the same inputs <see cref="GeneratedFileBuilder"/> signs): the signer,
+/// the node's CallManager, every TVS and CAPF certificate, the rollback flag, the digest and the security mode. Two
+/// states with the same <see cref="Fingerprint"/> serve the same ITL except its timestamp.
+/// </summary>
+public static class ItlContent
+{
+    /// <summary>The identity certificates in the ITL <paramref name="node"/> serves in signer mode <paramref name="mode"/>.</summary>
+    public static IReadOnlyList<IdentityCertificate> Certificates(SecuritySnapshot state, ClusterNode node, ItlSignerMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(node);
+        var result = new List<IdentityCertificate>();
+        if (state.FindIdentity(node, mode == ItlSignerMode.ItlRecovery ? CertificateStores.ItlRecovery : CertificateStores.CallManager) is { } signer)
+        {
+            result.Add(signer);
+        }
+
+        if (state.FindIdentity(node, CertificateStores.CallManager) is { } callManager)
+        {
+            result.Add(callManager);
+        }
+
+        foreach (var tvsNode in state.Nodes.Where(n => n.Services.HasFlag(NodeServices.Tvs)))
+        {
+            if (state.FindIdentity(tvsNode, CertificateStores.Tvs) is { } tvs)
+            {
+                result.Add(tvs);
+            }
+        }
+
+        foreach (var capfNode in state.Nodes.Where(n => n.Services.HasFlag(NodeServices.Capf)))
+        {
+            if (state.FindIdentity(capfNode, CertificateStores.Capf) is { } capf)
+            {
+                result.Add(capf);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>A string that changes exactly when the ITL <paramref name="node"/> serves changes (timestamp aside).</summary>
+    public static string Fingerprint(SecuritySnapshot state, ClusterNode node)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(node);
+        var mode = state.Cluster?.ItlSignerMode ?? ItlSignerMode.ItlRecovery;
+        var certificates = Certificates(state, node, mode).Select(c => $"{c.Name}:{c.Sha256}");
+        return string.Join(
+            "|",
+            [
+                $"mode={mode}",
+                $"security={state.Cluster?.SecurityMode}",
+                $"rollback={IsRollback(state)}",
+                $"digest={state.ParameterValue(EnterpriseParameterCatalog.TftpFileSignatureAlgorithm)}",
+                .. certificates,
+            ]);
+    }
+
+    /// <summary>Fingerprints of the ITL every node would serve, by node id.</summary>
+    public static IReadOnlyDictionary<Guid, string> Fingerprints(SecuritySnapshot state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.Cluster is null ? new Dictionary<Guid, string>() : state.Nodes.ToDictionary(n => n.Id, n => Fingerprint(state, n));
+    }
+
+    /// <summary>
+    /// The devices whose TFTP node (their group's, else the cluster's first) serves a different ITL in
+    /// <paramref name="after"/> than it did when <paramref name="before"/> was taken with <see cref="Fingerprints"/>.
+    /// </summary>
+    public static IReadOnlyList<Device> ChangedFor(IReadOnlyDictionary<Guid, string> before, SecuritySnapshot after, IEnumerable<Device> devices)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        ArgumentNullException.ThrowIfNull(devices);
+        var now = Fingerprints(after);
+        var groups = ImpactAnalyzer.EffectiveGroups(after);
+        var result = new List<Device>();
+        foreach (var device in devices.OrderBy(d => d.Name, StringComparer.Ordinal))
+        {
+            var group = groups.FirstOrDefault(g => string.Equals(g.Name, device.CallManagerGroup, StringComparison.OrdinalIgnoreCase));
+            var tftp = group is null ? null : ImpactAnalyzer.TftpNodeOf(after, group);
+            if (tftp is not null && before.TryGetValue(tftp.Id, out var was) && now.GetValueOrDefault(tftp.Id) != was)
+            {
+                result.Add(device);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>True when "Prepare Cluster for Rollback to pre 8.0" is on: the ITL is the signed blank variant.</summary>
+    public static bool IsRollback(SecuritySnapshot state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return bool.TryParse(state.ParameterValue(EnterpriseParameterCatalog.PrepareClusterForRollbackToPre80), out var on) && on;
+    }
+}

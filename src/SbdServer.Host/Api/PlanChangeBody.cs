@@ -1,0 +1,57 @@
+using System.Text.Json.Serialization;
+using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Impact;
+
+namespace SbdServer.Host.Api;
+
+/// <summary>
+/// One entry of a plan: <c>{"node","certificate","action":"regenerate"}</c>, <c>{"node","action":"rename","fqdn"}</c>
+/// or <c>{"parameter","value"}</c>. Fields of another shape are refused rather than ignored.
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed record PlanChangeBody(string? Node, string? Certificate, string? Action, string? Parameter, string? Value, string? Fqdn)
+{
+    public ProposedChange ToChange(int index)
+    {
+        var at = $"changes[{index}]";
+        if (Parameter is not null)
+        {
+            if (Node is not null || Certificate is not null || Action is not null || Fqdn is not null)
+            {
+                throw new CertificateStoreException($"{at}: a parameter change has only the fields 'parameter' and 'value'.");
+            }
+
+            return Value is null
+                ? throw new CertificateStoreException($"{at}: field 'value' is required with 'parameter'.")
+                : ProposedChange.SetParameter(Parameter, Value);
+        }
+
+        if (string.Equals(Action, "regenerate", StringComparison.OrdinalIgnoreCase))
+        {
+            if (Fqdn is not null || Value is not null)
+            {
+                throw new CertificateStoreException($"{at}: a regeneration has only the fields 'node', 'certificate' and 'action'.");
+            }
+
+            return Certificate is null
+                ? throw new CertificateStoreException($"{at}: field 'certificate' is required for a regeneration.")
+                : new ProposedChange(ProposedChangeKind.Regenerate, Node, Certificate);
+        }
+
+        if (string.Equals(Action, "rename", StringComparison.OrdinalIgnoreCase))
+        {
+            if (Certificate is not null || Value is not null)
+            {
+                throw new CertificateStoreException($"{at}: a rename has only the fields 'node', 'action' and 'fqdn' (all certificates of the node change).");
+            }
+
+            return new ProposedChange(ProposedChangeKind.Rename, Node, Fqdn: Fqdn ?? "");
+        }
+
+        static string Echo(string value) => new([.. value.Take(40).Select(c => char.IsControl(c) ? '?' : c)]);
+
+        throw new CertificateStoreException(Action is null
+            ? $"{at}: give 'action' (regenerate or rename) or 'parameter'."
+            : $"{at}: unknown action '{Echo(Action)}'; use regenerate or rename.");
+    }
+}
