@@ -87,7 +87,15 @@ public sealed class TftpServerService(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
+        try
+        {
+            await _stopping.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            return; // a host torn down by a test fixture may dispose the service before stopping it
+        }
+
         _listener?.Dispose();
         await base.StopAsync(cancellationToken);
         foreach (var session in _sessions.Values)

@@ -2,8 +2,11 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using SbdServer.Core.Certificates;
 using SbdServer.Core.Events;
 using Xunit;
 
@@ -80,6 +83,61 @@ public sealed class AutoResetApiTests(ApiFactory factory) : IClassFixture<ApiFac
 
         await SetParameterAsync(admin, "PrepareClusterForRollbackToPre80", "False");
         Assert.True(await ResetPendingAsync(admin));
+    }
+
+    [Fact]
+    public async Task ResetAutomatically_RestoreThatChangesTheItl_MarksTheDevice_SameItlDoesNot()
+    {
+        using var admin = await PrepareAsync();
+        var itl = await ItlHashAsync(admin);
+        using var backup = await admin.PostAsync("/api/backup", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, backup.StatusCode);
+        var archive = await backup.Content.ReadAsByteArrayAsync(Ct);
+
+        await RegenerateAsync(admin, "TVS");
+        await AcknowledgeAsync(admin);
+        Assert.NotEqual(itl, await ItlHashAsync(admin));
+
+        // The archive's device had no reset pending; the restore brings the old TVS certificate back into the ITL.
+        await RestoreAsync(admin, archive);
+        Assert.True(await ResetPendingAsync(admin));
+        var audit = await admin.GetFromJsonAsync<JsonElement>("/api/audit", Ct);
+        Assert.Contains(audit.EnumerateArray(), a =>
+            a.GetProperty("action").GetString() == "device.reset-automatic"
+            && a.GetProperty("details").GetString()!.Contains("backup restored", StringComparison.Ordinal));
+
+        await AcknowledgeAsync(admin);
+        await RestoreAsync(admin, archive);
+        Assert.False(await ResetPendingAsync(admin));
+    }
+
+    [Fact]
+    public async Task ResetAutomatically_RestoreOfAnArchiveWithoutDevices_MarksTheDevicesThatStay()
+    {
+        using var admin = await PrepareAsync();
+        using var backup = await admin.PostAsync("/api/backup", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, backup.StatusCode);
+
+        // A version 1 archive (taken before devices were backed up) leaves the device table as it is.
+        var archives = factory.Services.GetRequiredService<IPasswordArchive>();
+        var document = JsonNode.Parse(archives.Open(await backup.Content.ReadAsByteArrayAsync(Ct), ApiFactory.SecurityPassword))!.AsObject();
+        document.Remove("devices");
+        document.Remove("servedFiles");
+        document.Remove("deviceReports");
+        document["version"] = 1;
+        var version1 = archives.Seal(Encoding.UTF8.GetBytes(document.ToJsonString()), ApiFactory.SecurityPassword);
+
+        await RegenerateAsync(admin, "TVS");
+        await AcknowledgeAsync(admin);
+        await RestoreAsync(admin, version1);
+        Assert.True(await ResetPendingAsync(admin));
+    }
+
+    private static async Task RestoreAsync(HttpClient admin, byte[] archive)
+    {
+        using var body = new ByteArrayContent(archive);
+        body.Headers.ContentType = new("application/octet-stream");
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync("/api/restore", body, Ct)).StatusCode);
     }
 
     private async Task<HttpClient> PrepareAsync()

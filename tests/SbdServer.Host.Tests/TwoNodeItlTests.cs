@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Npgsql;
 using SbdServer.Testing;
+using SbdServer.Tftp.Client;
 using SbdServer.Wire.Itl;
 using SbdServer.Wire.Signed;
 using Xunit;
@@ -197,14 +198,18 @@ public sealed class TwoNodeItlTests : IAsyncLifetime
         new NpgsqlConnectionStringBuilder(connectionString) { Pooling = true }.ConnectionString;
 
     private static async Task<byte[]> FetchAsync(int port, string name) =>
-        await LoopbackTftp.GetAsync(port, name, Ct) ?? throw new Xunit.Sdk.XunitException($"{name} not found on TFTP port {port}.");
+        await GetAsync(port, name) ?? throw new Xunit.Sdk.XunitException($"{name} not found on TFTP port {port}.");
+
+    /// <summary>The product's own TFTP reader (the one alternate file locations use); null on "file not found".</summary>
+    private static Task<byte[]?> GetAsync(int port, string name) =>
+        TftpDownloadClient.DownloadAsync(new IPEndPoint(IPAddress.Loopback, port), name, TimeSpan.FromSeconds(2), 1 << 20, Ct);
 
     private static async Task WaitForAsync(int port, string name, Func<byte[], bool> ready, TimeSpan timeout)
     {
         var deadline = Stopwatch.GetTimestamp();
         while (Stopwatch.GetElapsedTime(deadline) < timeout)
         {
-            if (await LoopbackTftp.GetAsync(port, name, Ct) is { } bytes && ready(bytes))
+            if (await GetAsync(port, name) is { } bytes && ready(bytes))
             {
                 return;
             }

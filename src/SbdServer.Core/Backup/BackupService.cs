@@ -94,6 +94,7 @@ public sealed class BackupService(
             $"{content.State.Identities.Count} identity certificates, " +
             (content.Devices is null ? "devices untouched (archive without devices)" : $"{content.Devices.Devices.Count} devices")));
         extra.Changes.Add(manager.Change(CertificateStoreChangeKind.Restored, null, null, null));
+        await manager.RequestRestoreResetsAsync(extra, content.State, content.Devices?.Devices, actor, cancellationToken);
         await store.ReplaceAllAsync(content, extra, cancellationToken);
     }
 

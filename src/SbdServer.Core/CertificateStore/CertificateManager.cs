@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using SbdServer.Core.Audit;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.Cluster;
+using SbdServer.Core.Devices;
 using SbdServer.Core.Events;
 using SbdServer.Core.Impact;
 using SbdServer.Core.Nodes;
@@ -720,6 +721,24 @@ public sealed class CertificateManager(
     {
         var report = ImpactAnalyzer.Analyze(state, requested);
         return devices.Count == 0 ? report : ChangePlanner.Annotate(state, devices, report);
+    }
+
+    /// <summary>
+    /// Marks for reset the devices whose ITL a restore changes, by the same rule as a certificate change: the archive's
+    /// devices (<paramref name="archived"/>, restored with the mark) or, for an archive without devices, the current
+    /// ones (updated in <paramref name="changes"/>). Call it with the restore's own change set before committing.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RequestRestoreResetsAsync(
+        SecurityChangeSet changes, SecuritySnapshot restored, IReadOnlyList<Device>? archived, string actor,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        ArgumentNullException.ThrowIfNull(restored);
+        var before = ItlContent.Fingerprints(await store.LoadAsync(cancellationToken));
+        var devices = archived is null
+            ? await DevicesAsync(cancellationToken)
+            : [.. archived.Select(d => new PlannedDevice(d, TrustFileState.NeverFetched))];
+        return RequestResets(changes, before, restored, devices, actor, "backup restored");
     }
 
     private async Task<IReadOnlyList<PlannedDevice>> DevicesAsync(CancellationToken cancellationToken) =>

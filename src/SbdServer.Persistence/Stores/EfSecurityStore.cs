@@ -136,6 +136,13 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
             db.AddRange(content.Devices.Reports);
         }
 
+        // Rows the restore leaves in place but changes (devices marked for reset by an archive without devices); the
+        // archive's own rows are already added above.
+        foreach (var entity in extra.Updated.Where(e => db.Entry(e).State == EntityState.Detached))
+        {
+            db.Update(entity);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         await NotifyAsync(db, extra.Changes, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
