@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SbdServer.Core.Certificates;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Devices;
 using SbdServer.Core.PhoneServices;
@@ -40,7 +41,7 @@ public sealed class PhoneServicesService(
     private const string AuthenticatePath = "/ccmcip/authenticate.jsp";
 
     private WebApplication? _app;
-    private PhoneServicesCertificate? _certificate;
+    private ServerCertificateReloader? _certificate;
 
     /// <summary>The bound endpoint (the real port when <see cref="PhoneServicesOptions.Port"/> is 0), once started.</summary>
     public IPEndPoint? LocalEndPoint { get; private set; }
@@ -56,7 +57,11 @@ public sealed class PhoneServicesService(
             return;
         }
 
-        var certificate = new PhoneServicesCertificate(certificates, settings.AllowTls10, logger);
+        var certificate = new ServerCertificateReloader(
+            certificates,
+            context => PhoneServicesTls.ServerOptions(context, settings.AllowTls10),
+            (sha256, subject) => PhoneServicesLog.CertificateReloaded(logger, sha256, subject),
+            (ex, sha256) => PhoneServicesLog.CertificateReloadFailed(logger, ex, sha256));
         try
         {
             // Load now: a node whose tomcat certificate cannot be read should not start and fail every phone later.

@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
+using SbdServer.Core.Certificates;
 using SbdServer.Core.Tvs;
 using SbdServer.Wire.Itl;
 using SbdServer.Wire.Tvs;
@@ -18,7 +19,7 @@ internal sealed class TvsConnection(
     Socket socket,
     string remoteAddress,
     TvsOptions options,
-    TvsServerCertificate certificate,
+    ServerCertificateReloader certificate,
     TvsRequestHandler handler,
     TvsQueryLog queryLog,
     TvsCounters counters,

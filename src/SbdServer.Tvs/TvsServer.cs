@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SbdServer.Core.Certificates;
 using SbdServer.Core.Tvs;
 
 namespace SbdServer.Tvs;
@@ -20,7 +21,7 @@ public sealed class TvsServer : IAsyncDisposable
     private readonly TvsCounters _counters;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<TvsServer> _logger;
-    private readonly TvsServerCertificate _certificate;
+    private readonly ServerCertificateReloader _certificate;
     private readonly ConcurrentDictionary<IPAddress, int> _perIp = new();
     private readonly ConcurrentDictionary<long, Task> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -45,7 +46,11 @@ public sealed class TvsServer : IAsyncDisposable
         _counters = counters;
         _timeProvider = timeProvider;
         _logger = logger;
-        _certificate = new TvsServerCertificate(certificateSource, _options.AllowTls10, _options.AllowTls13, logger);
+        _certificate = new ServerCertificateReloader(
+            certificateSource,
+            context => TvsTlsPolicy.ServerOptions(context, _options.AllowTls10, _options.AllowTls13),
+            (sha256, subject) => TvsLog.CertificateReloaded(logger, sha256, subject),
+            (ex, sha256) => TvsLog.CertificateReloadFailed(logger, ex, sha256));
     }
 
     /// <summary>The bound address and port (the real port when configured with 0).</summary>

@@ -160,7 +160,8 @@ public sealed partial class PostgresClusterWriteTests(PostgresTarget target) : I
         {
             await admin.OpenAsync(Ct);
             await using var kill = new Npgsql.NpgsqlCommand(
-                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()", admin);
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid() " +
+                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", admin);
             Assert.Equal(true, await kill.ExecuteScalarAsync(Ct));
         }
 

@@ -1,3 +1,4 @@
+using SbdServer.Core.CertificateStore;
 using SbdServer.Core.PhoneServices;
 using SbdServer.PhoneServices;
 using SbdServer.Tvs;
@@ -18,7 +19,8 @@ internal static class PhoneServicesRegistration
             TvsLegacyTls.EnableForProcess();
         }
 
-        builder.Services.AddSingleton<IPhoneServicesCertificateSource, SecurityStoreTomcatCertificateSource>();
+        builder.Services.AddSingleton<IPhoneServicesCertificateSource>(sp =>
+            TvsTrustRegistration.LocalIdentity(sp, CertificateStores.Tomcat));
         builder.Services.AddSingleton<IPhoneUserAuthenticator, AdminPhoneUserAuthenticator>();
         builder.Services.AddSbdPhoneServices();
         return builder;

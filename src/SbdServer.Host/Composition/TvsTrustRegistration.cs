@@ -1,3 +1,6 @@
+using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Cluster;
+using SbdServer.Core.Events;
 using SbdServer.Core.Tvs;
 
 namespace SbdServer.Host.Composition;
@@ -11,7 +14,12 @@ internal static class TvsTrustRegistration
     public static WebApplicationBuilder AddSbdTvsFromCertificateStore(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ITvsTrustSource, SecurityStoreTvsTrustSource>();
-        builder.Services.AddSingleton<ITvsCertificateSource, SecurityStoreTvsCertificateSource>();
+        builder.Services.AddSingleton<ITvsCertificateSource>(sp => LocalIdentity(sp, CertificateStores.Tvs));
         return builder;
     }
+
+    /// <summary>This node's identity certificate <paramref name="name"/> as a listener's certificate source.</summary>
+    internal static LocalIdentityCertificateSource LocalIdentity(IServiceProvider services, string name) => new(
+        services.GetRequiredService<CertificateManager>(), services.GetRequiredService<ICertificateStoreEvents>(),
+        services.GetRequiredService<LocalNodeOptions>(), name);
 }

@@ -1,25 +1,31 @@
 using SbdServer.Core.Certificates;
-using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Events;
+using SbdServer.Core.PhoneServices;
+using SbdServer.Core.Tvs;
 
-namespace SbdServer.Core.PhoneServices;
+namespace SbdServer.Core.CertificateStore;
 
 /// <summary>
-/// This node's tomcat certificate from the certificate store, its key unsealed on demand. CUCM's Tomcat presents it on
-/// 8443; scenario 26 (a CA-signed tomcat replacing the self-signed one) must reach new connections without a restart.
+/// One identity certificate of this node from the certificate store (TVS for the TVS listener, tomcat for the phone
+/// services on 8443), its key unsealed on demand. A regeneration, CA-signed upload or restore of it raises
+/// <see cref="Changed"/>, so the listener presents the new pair to new connections without a restart (scenario 26).
 /// </summary>
-public sealed class SecurityStoreTomcatCertificateSource : IPhoneServicesCertificateSource, IDisposable
+public sealed class LocalIdentityCertificateSource : ITvsCertificateSource, IPhoneServicesCertificateSource, IDisposable
 {
     private readonly CertificateManager _certificates;
     private readonly LocalNodeOptions _node;
+    private readonly string _name;
     private readonly IDisposable _subscription;
 
-    public SecurityStoreTomcatCertificateSource(
-        CertificateManager certificates, ICertificateStoreEvents events, LocalNodeOptions node)
+    /// <param name="name">The identity store name, e.g. <see cref="CertificateStores.Tvs"/>.</param>
+    public LocalIdentityCertificateSource(
+        CertificateManager certificates, ICertificateStoreEvents events, LocalNodeOptions node, string name)
     {
+        ArgumentNullException.ThrowIfNull(events);
         _certificates = certificates;
         _node = node;
+        _name = name;
         _subscription = events.Subscribe(change =>
         {
             if (Affects(change))
@@ -32,7 +38,7 @@ public sealed class SecurityStoreTomcatCertificateSource : IPhoneServicesCertifi
     public event EventHandler? Changed;
 
     public async ValueTask<CertificateWithKey> GetCurrentAsync(CancellationToken cancellationToken) =>
-        await _certificates.GetIdentityWithKeyAsync(_node.Name, CertificateStores.Tomcat, cancellationToken);
+        await _certificates.GetIdentityWithKeyAsync(_node.Name, _name, cancellationToken);
 
     public void Dispose() => _subscription.Dispose();
 
@@ -40,7 +46,7 @@ public sealed class SecurityStoreTomcatCertificateSource : IPhoneServicesCertifi
     {
         CertificateStoreChangeKind.IdentityCertificateChanged =>
             string.Equals(change.Node, _node.Name, StringComparison.OrdinalIgnoreCase)
-            && string.Equals(change.Name, CertificateStores.Tomcat, StringComparison.OrdinalIgnoreCase),
+            && string.Equals(change.Name, _name, StringComparison.OrdinalIgnoreCase),
         CertificateStoreChangeKind.Restored or CertificateStoreChangeKind.ClusterCreated
             or CertificateStoreChangeKind.NodeChanged => true,
         _ => false,

@@ -1,41 +1,46 @@
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.Extensions.Logging;
-using SbdServer.Core.Certificates;
-using SbdServer.Core.Tvs;
 
-namespace SbdServer.Tvs;
+namespace SbdServer.Core.Certificates;
 
 /// <summary>
-/// Holds the TLS certificate context the listener presents. After the source signals a change, the next
-/// connection waits for the reload (once, shared by all connections arriving meanwhile) and gets the new
-/// certificate; connections already open keep theirs. A failed reload keeps the previous certificate.
+/// The TLS server options a listener gives new connections (TVS on 2445, phone services on 8443). After the source
+/// signals a change, the next handshake reloads the pair (once, shared by the handshakes arriving meanwhile) and
+/// presents it; connections already open keep theirs, because TLS fixes the certificate at the handshake. A failed
+/// reload keeps the previous certificate and is not retried until the next change.
 /// </summary>
-internal sealed class TvsServerCertificate : IDisposable
+public sealed class ServerCertificateReloader : IDisposable
 {
-    private readonly ITvsCertificateSource _source;
-    private readonly ILogger _logger;
+    private readonly IServerCertificateSource _source;
+    private readonly Func<SslStreamCertificateContext, SslServerAuthenticationOptions> _options;
+    private readonly Action<string, string> _reloaded;
+    private readonly Action<Exception, string> _reloadFailed;
     private readonly SemaphoreSlim _reloadLock = new(1, 1);
     private int _version;
     private Loaded? _loaded;
 
-    private readonly bool _allowTls10;
-    private readonly bool _allowTls13;
-
-    public TvsServerCertificate(ITvsCertificateSource source, bool allowTls10, bool allowTls13, ILogger logger)
+    /// <param name="options">The listener's TLS policy around the loaded certificate.</param>
+    /// <param name="reloaded">Told the SHA-256 and subject of each certificate loaded (the listener's log line).</param>
+    /// <param name="reloadFailed">Told why a reload failed and which certificate stays in use.</param>
+    public ServerCertificateReloader(
+        IServerCertificateSource source,
+        Func<SslStreamCertificateContext, SslServerAuthenticationOptions> options,
+        Action<string, string> reloaded,
+        Action<Exception, string> reloadFailed)
     {
+        ArgumentNullException.ThrowIfNull(source);
         _source = source;
-        _allowTls10 = allowTls10;
-        _allowTls13 = allowTls13;
-        _logger = logger;
+        _options = options;
+        _reloaded = reloaded;
+        _reloadFailed = reloadFailed;
         _source.Changed += OnChanged;
     }
 
-    /// <summary>SHA-256 (lower-case hex) of the certificate new connections get.</summary>
+    /// <summary>SHA-256 (lower-case hex) of the certificate new connections get, once loaded.</summary>
     public string? CurrentSha256 => Volatile.Read(ref _loaded)?.Sha256;
 
-    /// <summary>TLS server options presenting the current certificate (shared by all connections until a change).</summary>
+    /// <summary>Server options presenting the current certificate, shared by all handshakes until a change.</summary>
     public ValueTask<SslServerAuthenticationOptions> GetAsync(CancellationToken cancellationToken)
     {
         var loaded = Volatile.Read(ref _loaded);
@@ -51,8 +56,9 @@ internal sealed class TvsServerCertificate : IDisposable
     }
 
     /// <summary>An X509Certificate2 with its private key from DER + PKCS#8 (RSA or EC).</summary>
-    internal static X509Certificate2 Combine(CertificateWithKey pair)
+    public static X509Certificate2 Combine(CertificateWithKey pair)
     {
+        ArgumentNullException.ThrowIfNull(pair);
         using var certificate = X509CertificateLoader.LoadCertificate(pair.CertificateDer);
         switch (certificate.GetKeyAlgorithm())
         {
@@ -71,7 +77,7 @@ internal sealed class TvsServerCertificate : IDisposable
                 }
 
             default:
-                throw new CryptographicException("The TVS certificate's key is neither RSA nor EC.");
+                throw new CryptographicException($"The key of {certificate.Subject} is neither RSA nor EC.");
         }
     }
 
@@ -104,15 +110,15 @@ internal sealed class TvsServerCertificate : IDisposable
 
                 var context = SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true);
                 var sha256 = Convert.ToHexStringLower(SHA256.HashData(pair.CertificateDer));
-                var loaded = new Loaded(version, TvsTlsPolicy.ServerOptions(context, _allowTls10, _allowTls13), sha256);
+                var loaded = new Loaded(version, _options(context), sha256);
                 Volatile.Write(ref _loaded, loaded);
-                TvsLog.CertificateReloaded(_logger, sha256, certificate.Subject);
+                _reloaded(sha256, certificate.Subject);
                 return loaded.Options;
             }
             catch (Exception ex) when (current is not null && ex is not OperationCanceledException)
             {
-                // Keep serving with the certificate phones already know, and do not retry on every connection.
-                TvsLog.CertificateReloadFailed(_logger, ex, current.Sha256);
+                // Keep serving with the certificate phones already accepted, and do not retry on every handshake.
+                _reloadFailed(ex, current.Sha256);
                 Volatile.Write(ref _loaded, current with { Version = version });
                 return current.Options;
             }
