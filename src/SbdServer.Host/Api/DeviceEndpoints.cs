@@ -1,7 +1,5 @@
 using System.Security.Claims;
 using System.Text;
-using System.Text.Json;
-using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Devices;
 using SbdServer.Core.Provisioning;
 
@@ -23,7 +21,7 @@ internal static class DeviceEndpoints
 
         devices.MapPost("/", async (HttpRequest request, ClaimsPrincipal user, DeviceManager manager, CancellationToken ct) =>
         {
-            var body = await ReadBodyAsync<DeviceBody>(request, "device", ct);
+            var body = await RequestBody.ReadJsonAsync<DeviceBody>(request, MaxJsonBytes, "device", ct);
             var created = await manager.CreateAsync(body.ToSpec(), Actor.Of(user), ct);
             return Results.Created($"/api/devices/{created.Name}", created);
         });
@@ -39,7 +37,7 @@ internal static class DeviceEndpoints
         // What the phone says about itself (emulated phone, or a QA script reading a real phone's Trust List menu).
         devices.MapPost("/{name}/report", async (string name, HttpRequest request, DeviceReports reports, CancellationToken ct) =>
         {
-            var body = await ReadBodyAsync<DeviceReportBody>(request, "device report", ct);
+            var body = await RequestBody.ReadJsonAsync<DeviceReportBody>(request, MaxJsonBytes, "device report", ct);
             return Results.Ok(await reports.SubmitAsync(name, body.ToSpec(), ct));
         });
 
@@ -57,7 +55,7 @@ internal static class DeviceEndpoints
         devices.MapPut("/{name}", async (
             string name, HttpRequest request, ClaimsPrincipal user, DeviceManager manager, CancellationToken ct) =>
         {
-            var body = await ReadBodyAsync<DeviceBody>(request, "device", ct);
+            var body = await RequestBody.ReadJsonAsync<DeviceBody>(request, MaxJsonBytes, "device", ct);
             return Results.Ok(await manager.UpdateAsync(name, body.ToSpec(), Actor.Of(user), ct));
         });
 
@@ -85,35 +83,5 @@ internal static class DeviceEndpoints
             Results.Ok(await manager.AcknowledgeResetAsync(name, Actor.Of(user), ct)));
 
         return api;
-    }
-
-    private static async Task<T> ReadBodyAsync<T>(HttpRequest request, string what, CancellationToken ct)
-    {
-        if (!RequestBody.HasMediaType(request, "application/json"))
-        {
-            throw new CertificateStoreException($"Send the {what} as JSON (Content-Type application/json).");
-        }
-
-        var bytes = await RequestBody.ReadAsync(request, MaxJsonBytes, ct);
-        try
-        {
-            var options = request.HttpContext.RequestServices
-                .GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
-            return JsonSerializer.Deserialize<T>(bytes, options)
-                ?? throw new CertificateStoreException("The body must be a JSON object.");
-        }
-        catch (JsonException ex)
-        {
-            // The serializer's message names the offending field (unknown member or wrong type) without echoing values.
-            var at = ex.Path is { Length: > 1 } path ? $" (at {path})" : "";
-            throw new CertificateStoreException($"The body is not a valid {what}{at}: " + FirstSentence(ex.Message));
-        }
-    }
-
-    private static string FirstSentence(string message)
-    {
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        var text = end < 0 ? message : message[..(end + 1)];
-        return text.Length <= 300 ? text : text[..300] + "...";
     }
 }

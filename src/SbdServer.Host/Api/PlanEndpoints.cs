@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Microsoft.Extensions.Options;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Impact;
 
@@ -14,7 +12,7 @@ internal static class PlanEndpoints
     {
         api.MapPost("/plan", async (HttpRequest request, ChangePlanService planner, CancellationToken ct) =>
         {
-            var body = await ReadBodyAsync(request, ct);
+            var body = await RequestBody.ReadJsonAsync<PlanBody>(request, MaxBodyBytes, "plan", ct);
             var entries = body.Changes ?? throw new CertificateStoreException("Field 'changes' is required: {\"changes\":[...]}.");
             if (entries.Count > ChangePlanner.MaxChanges)
             {
@@ -28,28 +26,5 @@ internal static class PlanEndpoints
         }).WithTags("Plan");
 
         return api;
-    }
-
-    private static async Task<PlanBody> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        if (!RequestBody.HasMediaType(request, "application/json"))
-        {
-            throw new CertificateStoreException("Send the plan as JSON (Content-Type application/json).");
-        }
-
-        var bytes = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
-        try
-        {
-            var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
-            return JsonSerializer.Deserialize<PlanBody>(bytes, options)
-                ?? throw new CertificateStoreException("The body must be a JSON object {\"changes\":[...]}.");
-        }
-        catch (JsonException ex)
-        {
-            // The serializer's message names the offending field without echoing values.
-            var at = ex.Path is { Length: > 1 } path ? $" (at {path})" : "";
-            var message = ex.Message.Split(". ", 2)[0];
-            throw new CertificateStoreException("The body is not a valid plan" + at + ": " + (message.Length <= 300 ? message : message[..300] + "..."));
-        }
     }
 }
