@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.PhoneServices;
 using SbdServer.Phone.Tvs;
+using SbdServer.Testing;
 using SbdServer.PhoneServices;
 using SbdServer.Tvs;
 using SbdServer.Wire.Tvs;
@@ -211,70 +212,7 @@ public sealed class PhoneServicesIntegrationTests(ApiFactory factory) : IClassFi
     })
     { BaseAddress = new Uri($"https://127.0.0.1:{port}") };
 
-    private static Task<TlsConnection> ConnectAsync(int port) => TlsConnection.ConnectAsync(port);
-
-    /// <summary>One TLS connection with HTTP/1.1 written by hand, so the test decides when a new connection is made.</summary>
-    private sealed class TlsConnection : IAsyncDisposable
-    {
-        private readonly TcpClient _tcp;
-        private readonly SslStream _tls;
-
-        private TlsConnection(TcpClient tcp, SslStream tls, byte[] certificate)
-        {
-            _tcp = tcp;
-            _tls = tls;
-            Certificate = certificate;
-        }
-
-        public byte[] Certificate { get; }
-
-        public static async Task<TlsConnection> ConnectAsync(int port)
-        {
-            var tcp = new TcpClient();
-            await tcp.ConnectAsync(IPAddress.Loopback, port, Ct);
-            var tls = new SslStream(tcp.GetStream());
-            byte[]? presented = null;
-            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                TargetHost = "cucm-pub.lab.example",
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                {
-                    presented = certificate?.GetRawCertData();
-                    return presented is not null;
-                },
-            }, Ct);
-            return new TlsConnection(tcp, tls, presented!);
-        }
-
-        public async Task<(int Status, string Body)> GetAsync(string path)
-        {
-            await _tls.WriteAsync(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: cucm-pub.lab.example\r\n\r\n"), Ct);
-            var head = new List<byte>();
-            var one = new byte[1];
-            while (head.Count < 4 || head[^4] != '\r' || head[^3] != '\n' || head[^2] != '\r' || head[^1] != '\n')
-            {
-                if (await _tls.ReadAsync(one, Ct) == 0)
-                {
-                    throw new IOException("Connection closed inside the response headers.");
-                }
-
-                head.Add(one[0]);
-            }
-
-            var text = Encoding.ASCII.GetString([.. head]);
-            var status = int.Parse(text.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-            var lengthLine = text.Split("\r\n").First(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
-            var body = new byte[int.Parse(lengthLine["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture)];
-            await _tls.ReadExactlyAsync(body, Ct);
-            return (status, Encoding.UTF8.GetString(body));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _tls.DisposeAsync();
-            _tcp.Dispose();
-        }
-    }
+    private static Task<RawHttpsConnection> ConnectAsync(int port) => RawHttpsConnection.ConnectAsync(port);
 
     /// <summary>A self-signed certificate no store of the cluster holds.</summary>
     private sealed class ForeignCertificateSource : IPhoneServicesCertificateSource

@@ -2,11 +2,15 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
+using Xunit;
 
-namespace SbdServer.PhoneServices.Tests.Support;
+namespace SbdServer.Testing;
 
-/// <summary>One TLS connection sending HTTP/1.1 requests by hand, so a test controls connection reuse and versions.</summary>
-internal sealed class RawHttpsConnection : IAsyncDisposable
+/// <summary>
+/// One TLS connection sending HTTP/1.1 requests by hand, so a test controls connection reuse and versions and sees the
+/// certificate presented (accepted whatever it is: like a phone, trust is TVS's decision).
+/// </summary>
+public sealed class RawHttpsConnection : IAsyncDisposable
 {
     private readonly TcpClient _tcp;
     private readonly SslStream _tls;
@@ -24,8 +28,9 @@ internal sealed class RawHttpsConnection : IAsyncDisposable
 
     public static async Task<RawHttpsConnection> ConnectAsync(int port, SslProtocols protocols = SslProtocols.None)
     {
+        var cancellationToken = TestContext.Current.CancellationToken;
         var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", port);
+        await tcp.ConnectAsync("127.0.0.1", port, cancellationToken);
         var tls = new SslStream(tcp.GetStream());
         byte[]? presented = null;
         try
@@ -39,7 +44,7 @@ internal sealed class RawHttpsConnection : IAsyncDisposable
                     presented = certificate?.GetRawCertData();
                     return presented is not null;
                 },
-            });
+            }, cancellationToken);
         }
         catch
         {
@@ -54,13 +59,14 @@ internal sealed class RawHttpsConnection : IAsyncDisposable
     /// <summary>Sends a GET and returns status code and body (reads exactly Content-Length bytes).</summary>
     public async Task<(int Status, string Body)> GetAsync(string pathAndQuery)
     {
+        var cancellationToken = TestContext.Current.CancellationToken;
         var request = $"GET {pathAndQuery} HTTP/1.1\r\nHost: cucm-pub.lab.example\r\n\r\n";
-        await _tls.WriteAsync(Encoding.ASCII.GetBytes(request));
+        await _tls.WriteAsync(Encoding.ASCII.GetBytes(request), cancellationToken);
         var buffer = new List<byte>();
         var one = new byte[1];
         while (!EndsWithBlankLine(buffer))
         {
-            if (await _tls.ReadAsync(one) == 0)
+            if (await _tls.ReadAsync(one, cancellationToken) == 0)
             {
                 throw new IOException("Connection closed inside the response headers.");
             }
@@ -73,7 +79,7 @@ internal sealed class RawHttpsConnection : IAsyncDisposable
         var lengthLine = head.Split("\r\n").First(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
         var length = int.Parse(lengthLine["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
         var body = new byte[length];
-        await _tls.ReadExactlyAsync(body);
+        await _tls.ReadExactlyAsync(body, cancellationToken);
         return (status, Encoding.UTF8.GetString(body));
     }
 
