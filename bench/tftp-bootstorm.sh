@@ -4,17 +4,19 @@
 # so the ratios are fair on a shared machine. dnsmasq, tftpd-hpa and the static root serve the very bytes SbdServer
 # generated (exported over HTTP 6970), and every transfer is verified by SHA-256 against them.
 #
-#   bench/tftp-bootstorm.sh [PHONES] [CONCURRENCY] [REPEATS] [BIG_PHONES]
+#   bench/tftp-bootstorm.sh [PHONES] [CONCURRENCY] [REPEATS] [BIG_PHONES] [WARMUPS]
 #
-# Defaults: 1000 phones, concurrency 200, 2 repeats, and a 10 000-device cold storm for SbdServer's peak RSS.
+# Defaults: 1000 phones, concurrency 200, 5 interleaved repeats, a 10 000-device cold storm for SbdServer's peak RSS,
+# and 3 unmeasured warm-up runs per server.
 # Needs: python3, dotnet, dnsmasq (binds UDP 69: run as root), in.tftpd (tftpd-hpa), ../shared/bench/tftp_load.py.
 # Results: a table on stdout and the JSON summaries under $OUT (default /tmp/sbd-tftp-bench).
 set -euo pipefail
 
 PHONES=${1:-1000}
 CONC=${2:-200}
-REPEATS=${3:-2}
+REPEATS=${3:-5}
 BIG_PHONES=${4:-10000}
+WARMUPS=${5:-3}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 LOAD=${TFTP_LOAD:-$HERE/../shared/bench/tftp_load.py}
 DEVICES="$HERE/bench/sbd_devices.py"
@@ -59,27 +61,24 @@ start_sbd_host() { # datadir -> sets SBD_PID
   echo "SbdServer did not become healthy" >&2; exit 1
 }
 
-start_server() { # name -> sets PID PORT
+start_server() { # name -> sets PID_<name> PORT_<name>
+  local pid port
   case $1 in
     sbd-generated)
-      PID=$SBD_PID; PORT=$SBD_PORT ;;
+      pid=$SBD_PID; port=$SBD_PORT ;;
     sbd-static)
       dotnet "$BENCHDLL" --dir "$TREE" --Tftp:Port=$STATIC_PORT >"$OUT/$1.log" 2>&1 &
-      PID=$!; PORT=$STATIC_PORT; PIDS+=("$PID") ;;
+      pid=$!; port=$STATIC_PORT; PIDS+=("$pid") ;;
     dnsmasq)
       dnsmasq --keep-in-foreground --port=0 --enable-tftp --tftp-root="$TREE" --tftp-max=1000 \
         --listen-address=127.0.0.1 --bind-interfaces >"$OUT/$1.log" 2>&1 &
-      PID=$!; PORT=69; PIDS+=("$PID") ;;
+      pid=$!; port=69; PIDS+=("$pid") ;;
     tftpd-hpa)
       in.tftpd --foreground --address 127.0.0.1:$HPA_PORT --secure "$TREE" >"$OUT/$1.log" 2>&1 &
-      PID=$!; PORT=$HPA_PORT; PIDS+=("$PID") ;;
+      pid=$!; port=$HPA_PORT; PIDS+=("$pid") ;;
   esac
-  wait_udp "$PORT"
-}
-
-stop_server() { # name
-  [ "$1" = sbd-generated ] && return 0   # stays up (warm catalogue) for the next repeat
-  kill "$PID"; wait "$PID" 2>/dev/null || true
+  wait_udp "$port"
+  SERVER_PID[$1]=$pid; SERVER_PORT[$1]=$port
 }
 
 peak_rss_kb() { # pid (tftpd-hpa forks a child per request: the parent is reported)
@@ -105,24 +104,39 @@ python3 "$DEVICES" create --api "http://127.0.0.1:$((SBD_PORT + 2))" --password 
 python3 "$DEVICES" export --http "127.0.0.1:$((SBD_PORT + 1))" --phones "$PHONES" --dir "$TREE"
 chmod 755 "$TREE"
 
-for r in $(seq "$REPEATS"); do
-  for server in sbd-generated sbd-static dnsmasq tftpd-hpa; do
-    start_server "$server"
-    # One run before the measured ones after every start: .NET tiers its JIT code up during the first thousands of
-    # transfers (the C servers gain nothing from it). The table reports that first run separately.
-    if [ "$server" != sbd-generated ] || [ "$r" = 1 ]; then
-      run_load "$server-warmup" "$PORT" "$PHONES" "$OUT/warmup-$r-$server.json" --root "$TREE" --blksize 1428 --tsize
-    fi
-    c0=$(cpu_s "$PID")
-    run_load "$server" "$PORT" "$PHONES" "$OUT/r$r-$server-plain.json" --root "$TREE"
-    c1=$(cpu_s "$PID")
-    run_load "$server" "$PORT" "$PHONES" "$OUT/r$r-$server-1428.json" --root "$TREE" --blksize 1428 --tsize
-    c2=$(cpu_s "$PID")
-    echo "$c0 $c1" | awk '{ printf "%.2f", $2 - $1 }' >"$OUT/r$r-$server-plain.cpu"
-    echo "$c1 $c2" | awk '{ printf "%.2f", $2 - $1 }' >"$OUT/r$r-$server-1428.cpu"
-    peak_rss_kb "$PID" >"$OUT/r$r-$server.rss"
-    stop_server "$server"
+# Every server runs for the whole measurement (an idle server costs nothing), so the runs can be interleaved: each
+# repeat runs every server once per option, in an order that rotates from repeat to repeat, and the report takes the
+# median over the repeats. On a shared VM the machine's speed drifts by tens of per cent within minutes; back-to-back
+# blocks per server would measure the drift, interleaving cancels it.
+declare -A SERVER_PID SERVER_PORT
+SERVERS=(sbd-generated sbd-static dnsmasq tftpd-hpa)
+for server in "${SERVERS[@]}"; do start_server "$server"; done
+
+# Warm-up, unmeasured, the same for every server: .NET tiers its JIT code up during the first thousands of transfers
+# (and the export above left the file builders hot, to be recompiled in the background); the C servers gain nothing.
+# tftpd-hpa (one fork per request, ~40 s a run) is not warmed up. The first warm-up run is reported separately.
+for server in sbd-generated sbd-static dnsmasq; do
+  for w in $(seq "$WARMUPS"); do
+    run_load "$server-warmup" "${SERVER_PORT[$server]}" "$PHONES" "$OUT/warmup-$w-$server.json" --root "$TREE" --blksize 1428 --tsize
   done
+done
+
+for r in $(seq "$REPEATS"); do
+  order=("${SERVERS[@]:$(( (r - 1) % ${#SERVERS[@]} ))}" "${SERVERS[@]:0:$(( (r - 1) % ${#SERVERS[@]} ))}")
+  for opt in plain 1428; do
+    extra=(); [ "$opt" = 1428 ] && extra=(--blksize 1428 --tsize)
+    for server in "${order[@]}"; do
+      pid=${SERVER_PID[$server]}
+      c0=$(cpu_s "$pid")
+      run_load "$server" "${SERVER_PORT[$server]}" "$PHONES" "$OUT/r$r-$server-$opt.json" --root "$TREE" "${extra[@]}"
+      c1=$(cpu_s "$pid")
+      echo "$c0 $c1" | awk '{ printf "%.2f", $2 - $1 }' >"$OUT/r$r-$server-$opt.cpu"
+    done
+  done
+done
+for server in "${SERVERS[@]}"; do
+  peak_rss_kb "${SERVER_PID[$server]}" >"$OUT/$server.rss"
+  [ "$server" = sbd-generated ] || { kill "${SERVER_PID[$server]}"; wait "${SERVER_PID[$server]}" 2>/dev/null || true; }
 done
 
 # Cold storm: a TVS regeneration changes the ITL, so every file is rebuilt (and configs re-signed) while phones ask.
@@ -140,9 +154,9 @@ if [ "$BIG_PHONES" -gt 0 ]; then
   kill "$SBD_PID"; wait "$SBD_PID" 2>/dev/null || true
 fi
 
-python3 - "$OUT" "$REPEATS" <<'PY'
-import json, os, sys
-out, repeats = sys.argv[1], int(sys.argv[2])
+python3 - "$OUT" "$REPEATS" "$WARMUPS" <<'PY'
+import json, os, statistics, sys
+out, repeats, warmups = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 servers = ("sbd-generated", "sbd-static", "dnsmasq", "tftpd-hpa")
 def load(p):
     return json.loads(open(p).read().replace(": NaN", ": null"))
@@ -150,22 +164,38 @@ def cpu(p):
     return float(open(p).read().strip() or 0) if os.path.exists(p) else float("nan")
 def p99(s):
     return s["latency_ok"]["p99_ms"] or 0
-print("\n%-4s %-13s %-14s %9s %9s %9s %7s %7s %9s %9s" % ("run", "server", "options", "files/s", "p99 ok", "p99 nf",
-      "failed", "c-rtx", "srv CPU", "peakRSS"))
-for r in range(1, repeats + 1):
-    for opt in ("plain", "1428"):
-        b = {}
+rss = {sv: int(open(f"{out}/{sv}.rss").read().strip() or 0) / 1024 for sv in servers}
+print("\n%-4s %-13s %-14s %9s %9s %9s %7s %7s %9s" % ("run", "server", "options", "files/s", "p99 ok", "p99 nf",
+      "failed", "c-rtx", "srv CPU"))
+runs = {}
+for opt in ("plain", "1428"):
+    for r in range(1, repeats + 1):
         for server in servers:
-            s = b[server] = load(f"{out}/r{r}-{server}-{opt}.json")
-            rss = int(open(f"{out}/r{r}-{server}.rss").read().strip() or 0) / 1024
-            print("%-4d %-13s %-14s %9.1f %7.1fms %7.1fms %7d %7d %8.2fs %7.1fMB" % (
+            s = runs[(opt, r, server)] = load(f"{out}/r{r}-{server}-{opt}.json")
+            print("%-4d %-13s %-14s %9.1f %7.1fms %7.1fms %7d %7d %8.2fs" % (
                 r, server, "none" if opt == "plain" else "blksize+tsize", s["files_per_s"], p99(s),
                 s["latency_notfound"]["p99_ms"] or 0, s["files_failed"], s["client_retransmits"],
-                cpu(f"{out}/r{r}-{server}-{opt}.cpu"), rss))
-        for sbd in ("sbd-generated", "sbd-static"):
-            print("     %s/%s: files/s x%.2f vs dnsmasq, x%.2f vs tftpd-hpa; p99 %.1f vs dnsmasq %.1f ms" % (
-                sbd, opt, b[sbd]["files_per_s"] / b["dnsmasq"]["files_per_s"],
-                b[sbd]["files_per_s"] / b["tftpd-hpa"]["files_per_s"], p99(b[sbd]), p99(b["dnsmasq"])))
+                cpu(f"{out}/r{r}-{server}-{opt}.cpu")))
+print("\npeak RSS: " + ", ".join("%s %.1f MB" % (sv, rss[sv]) for sv in servers))
+print("\nmedians over %d interleaved repeats (ratios are medians of the per-repeat ratios):" % repeats)
+for opt in ("plain", "1428"):
+    med = {sv: (statistics.median(runs[(opt, r, sv)]["files_per_s"] for r in range(1, repeats + 1)),
+                statistics.median(p99(runs[(opt, r, sv)]) for r in range(1, repeats + 1)),
+                statistics.median(cpu(f"{out}/r{r}-{sv}-{opt}.cpu") for r in range(1, repeats + 1)))
+           for sv in servers}
+    for sv in servers:
+        print("  %-14s %-13s files/s %7.1f  p99 ok %6.1f ms  srv CPU %5.2f s" % (
+            "none" if opt == "plain" else "blksize+tsize", sv, *med[sv]))
+    for sbd in ("sbd-generated", "sbd-static"):
+        fd = statistics.median(runs[(opt, r, sbd)]["files_per_s"] / runs[(opt, r, "dnsmasq")]["files_per_s"]
+                               for r in range(1, repeats + 1))
+        fh = statistics.median(runs[(opt, r, sbd)]["files_per_s"] / runs[(opt, r, "tftpd-hpa")]["files_per_s"]
+                               for r in range(1, repeats + 1))
+        pd = statistics.median(p99(runs[(opt, r, sbd)]) / p99(runs[(opt, r, "dnsmasq")]) for r in range(1, repeats + 1))
+        wins = sum(runs[(opt, r, sbd)]["files_per_s"] >= runs[(opt, r, "dnsmasq")]["files_per_s"]
+                   for r in range(1, repeats + 1))
+        print("     %s/%s: files/s x%.2f vs dnsmasq (ahead in %d of %d repeats), x%.1f vs tftpd-hpa; "
+              "p99 x%.2f of dnsmasq's" % (sbd, opt, fd, wins, repeats, fh, pd))
 for server in servers:
     p = f"{out}/warmup-1-{server}.json"
     if os.path.exists(p):

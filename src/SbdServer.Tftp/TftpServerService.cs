@@ -7,14 +7,15 @@ using Microsoft.Extensions.Options;
 using SbdServer.Core.Tftp;
 using SbdServer.Tftp.Diagnostics;
 using SbdServer.Tftp.Sessions;
+using SbdServer.Tftp.Transport;
 using SbdServer.Wire.Tftp;
 
 namespace SbdServer.Tftp;
 
 /// <summary>
 /// The TFTP server (docs/protocols/tftp.md): one listening UDP socket, one session per client TID with its own
-/// socket (or the listener in single-port mode), one timer driving every retransmission, limits checked before any
-/// work is done for a request.
+/// socket (or the listener in single-port mode), all of them read on one I/O thread (<see cref="TftpSocketLoop"/>)
+/// whose tick drives every retransmission, limits checked before any work is done for a request.
 /// </summary>
 public sealed class TftpServerService(
     IOptions<TftpOptions> options,
@@ -37,7 +38,14 @@ public sealed class TftpServerService(
     private readonly LogRateLimiter _transferLog = new(time, options.Value.MaxTransferLogLinesPerSecond, TimeSpan.FromSeconds(1));
     private readonly LogRateLimiter _warningLog = new(time, 10, TimeSpan.FromMinutes(1));
     private readonly CancellationTokenSource _stopping = new();
+    private readonly byte[] _listenerBuffer = GC.AllocateUninitializedArray<byte>(ListenerBufferSize);
+    private readonly byte[] _sessionBuffer = new byte[SessionBufferSize];
+    private readonly SocketAddress _from4 = new(AddressFamily.InterNetwork);
+    private readonly SocketAddress _from6 = new(AddressFamily.InterNetworkV6);
     private Socket? _listener;
+    private EndPoint _listenerAny = new IPEndPoint(IPAddress.Any, 0);
+    private TftpSocketLoop? _loop;
+    private int _ticks;
     private bool _listenerIsWildcard;
     private int _sessionCount;
     private int _nextDataPort;
@@ -64,6 +72,7 @@ public sealed class TftpServerService(
 
             socket.ReceiveBufferSize = 4 * 1024 * 1024;
             socket.Bind(endPoint);
+            socket.Blocking = false; // read only when poll(2) says so; a spurious wake-up must not block the I/O thread
         }
         catch (SocketException ex)
         {
@@ -72,13 +81,17 @@ public sealed class TftpServerService(
         }
 
         _listener = socket;
+        _listenerAny = new IPEndPoint(address.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        _loop = new TftpSocketLoop(socket, OnListenerReadable, OnSessionReadable, OnTick, TickInterval, time,
+            SocketReadiness.Create());
         _listenerIsWildcard = address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         _nextDataPort = _options.DataPortMin;
         if (logger.IsEnabled(LogLevel.Information))
         {
             var sources = string.Join(", ", catalogue.Sources.Select(s => s.Name));
-            TftpLog.Listening(logger, LocalEndPoint, _options.SinglePort ? "single-port" : "port per transfer",
+            TftpLog.Listening(logger, LocalEndPoint,
+                (_options.SinglePort ? "single-port, " : "port per transfer, ") + _loop.Mechanism,
                 string.IsNullOrEmpty(_options.Root) ? "(none)" : _options.Root, sources);
         }
 
@@ -96,6 +109,12 @@ public sealed class TftpServerService(
             return; // a host torn down by a test fixture may dispose the service before stopping it
         }
 
+        if (_loop is { } loop)
+        {
+            loop.Stop();
+            await loop.Completion.WaitAsync(cancellationToken);
+        }
+
         _listener?.Dispose();
         await base.StopAsync(cancellationToken);
         foreach (var session in _sessions.Values)
@@ -109,6 +128,7 @@ public sealed class TftpServerService(
 
     public override void Dispose()
     {
+        _loop?.Dispose();
         _listener?.Dispose();
         _stopping.Dispose();
         base.Dispose();
@@ -134,51 +154,43 @@ public sealed class TftpServerService(
         return $"TFTP cannot listen on {protocol} {endPoint} (port {endPoint.Port}): {cause}. Fix: {fix}.";
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _stopping.Token);
-        var timer = RunTimerAsync(linked.Token);
-        await ReceiveLoopAsync(linked.Token);
-        await timer;
+        var loop = _loop!;
+        stoppingToken.Register(loop.Stop);
+        loop.Start();
+        return loop.Completion;
     }
 
-    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    /// <summary>The listener has a datagram (I/O thread).</summary>
+    private void OnListenerReadable()
     {
         var socket = _listener!;
-        var buffer = GC.AllocateUninitializedArray<byte>(ListenerBufferSize, pinned: true);
-        EndPoint any = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6
-            ? IPAddress.IPv6Any : IPAddress.Any, 0);
-        while (!cancellationToken.IsCancellationRequested)
+        var flags = SocketFlags.None;
+        var from = _listenerAny;
+        int length;
+        IPPacketInformation packetInformation;
+        try
         {
-            SocketReceiveMessageFromResult received;
-            try
-            {
-                received = await socket.ReceiveMessageFromAsync(buffer, SocketFlags.None, any, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-            catch (ObjectDisposedException)
-            {
-                break;
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset
-                                                 or SocketError.MessageSize or SocketError.ConnectionRefused)
-            {
-                continue; // ICMP echo of an earlier send, or an oversized datagram: drop it, keep serving
-            }
+            length = socket.ReceiveMessageFrom(_listenerBuffer, ref flags, ref from, out packetInformation);
+        }
+        catch (SocketException)
+        {
+            return; // ICMP echo of an earlier send, an oversized datagram, or nothing left to read: keep serving
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
 
-            var remote = Normalize((IPEndPoint)received.RemoteEndPoint);
-            try
-            {
-                OnListenerDatagram(buffer.AsSpan(0, received.ReceivedBytes), remote,
-                    NormalizeAddress(received.PacketInformation.Address));
-            }
-            catch (Exception ex)
-            {
-                TftpLog.DatagramFailed(logger, ex, remote); // one bad datagram never stops the loop
-            }
+        var remote = Normalize((IPEndPoint)from);
+        try
+        {
+            OnListenerDatagram(_listenerBuffer.AsSpan(0, length), remote, NormalizeAddress(packetInformation.Address));
+        }
+        catch (Exception ex)
+        {
+            TftpLog.DatagramFailed(logger, ex, remote); // one bad datagram never stops the loop
         }
     }
 
@@ -408,11 +420,11 @@ public sealed class TftpServerService(
                 TimeSpan.FromMilliseconds(_options.MaxRetransmitTimeoutMs), _options.MaxRetransmits);
             metrics.TransferStarted();
             session.Transfer.Start();
-        }
-
-        if (session.Socket is { } socket)
-        {
-            await SessionReceiveLoopAsync(session, socket);
+            if (session.Socket is not null && !session.IsFinished)
+            {
+                session.LoopOwnsSocket = true;
+                _loop!.Register(session);
+            }
         }
     }
 
@@ -441,7 +453,7 @@ public sealed class TftpServerService(
         var bindAddress = local is not null && local.AddressFamily == family && !IsBroadcastOrMulticast(local)
             ? local
             : family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
-        var socket = new Socket(family, SocketType.Dgram, ProtocolType.Udp);
+        var socket = new Socket(family, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
         if (TryBindDataPort(socket, bindAddress))
         {
             session.Socket = socket;
@@ -491,44 +503,38 @@ public sealed class TftpServerService(
         return false;
     }
 
-    private async Task SessionReceiveLoopAsync(TftpSession session, Socket socket)
+    /// <summary>A transfer socket has a datagram (I/O thread).</summary>
+    private void OnSessionReadable(TftpSession session)
     {
-        var buffer = new byte[SessionBufferSize];
-        var from = new SocketAddress(socket.AddressFamily);
-        while (!session.IsFinished)
+        var socket = session.Socket!;
+        var from = socket.AddressFamily == AddressFamily.InterNetworkV6 ? _from6 : _from4;
+        int length;
+        try
         {
-            int length;
-            try
-            {
-                length = await socket.ReceiveFromAsync(buffer, SocketFlags.None, from, CancellationToken.None);
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException) when (session.IsFinished)
-            {
-                return;
-            }
-            catch (SocketException)
-            {
-                continue; // ICMP unreachable or a truncated datagram: the retransmit timer decides
-            }
+            length = socket.ReceiveFrom(_sessionBuffer, SocketFlags.None, from);
+        }
+        catch (SocketException)
+        {
+            return; // ICMP unreachable, a truncated datagram, or nothing left to read: the retransmit timer decides
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
 
-            if (!from.Equals(session.ClientAddress))
-            {
-                OnStranger(socket, from, length);
-                continue;
-            }
+        if (!from.Equals(session.ClientAddress))
+        {
+            OnStranger(socket, from, length);
+            return;
+        }
 
-            try
-            {
-                OnSessionDatagram(session, buffer.AsSpan(0, length));
-            }
-            catch (Exception ex)
-            {
-                TftpLog.DatagramFailed(logger, ex, session.Client);
-            }
+        try
+        {
+            OnSessionDatagram(session, _sessionBuffer.AsSpan(0, length));
+        }
+        catch (Exception ex)
+        {
+            TftpLog.DatagramFailed(logger, ex, session.Client);
         }
     }
 
@@ -591,48 +597,45 @@ public sealed class TftpServerService(
         }
     }
 
-    private async Task RunTimerAsync(CancellationToken cancellationToken)
+    /// <summary>Every <see cref="TickInterval"/> on the I/O thread: retransmissions, timeouts, log summaries.</summary>
+    private void OnTick()
     {
-        using var timer = new PeriodicTimer(TickInterval, time);
-        var ticks = 0;
-        try
+        // Enumerating the dictionary itself takes no snapshot (Values would copy it every tick).
+        foreach (var (_, session) in _sessions)
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
+            try
             {
-                // Enumerating the dictionary itself takes no snapshot (Values would copy it every tick).
-                foreach (var (_, session) in _sessions)
+                lock (session.Gate)
                 {
-                    lock (session.Gate)
+                    var transfer = session.Transfer;
+                    if (transfer is null || session.IsFinished)
                     {
-                        var transfer = session.Transfer;
-                        if (transfer is null || session.IsFinished)
-                        {
-                            continue;
-                        }
-
-                        transfer.OnTick();
-                        if (transfer.State != TftpTransferState.Running)
-                        {
-                            Finish(session, Outcome(transfer));
-                        }
-                    }
-                }
-
-                if (++ticks % 20 == 0)
-                {
-                    var suppressed = _transferLog.TakeSuppressed();
-                    if (suppressed > 0)
-                    {
-                        metrics.LogLinesSuppressed(suppressed);
-                        TftpLog.TransferLinesSuppressed(logger, suppressed, _transferLog.Limit);
+                        continue;
                     }
 
-                    _clients.Sweep();
+                    transfer.OnTick();
+                    if (transfer.State != TftpTransferState.Running)
+                    {
+                        Finish(session, Outcome(transfer));
+                    }
                 }
             }
+            catch (Exception ex)
+            {
+                TftpLog.TickFailed(logger, ex, session.Client); // one broken session never stops the I/O thread
+            }
         }
-        catch (OperationCanceledException)
+
+        if (++_ticks % 20 == 0)
         {
+            var suppressed = _transferLog.TakeSuppressed();
+            if (suppressed > 0)
+            {
+                metrics.LogLinesSuppressed(suppressed);
+                TftpLog.TransferLinesSuppressed(logger, suppressed, _transferLog.Limit);
+            }
+
+            _clients.Sweep();
         }
     }
 
@@ -647,7 +650,10 @@ public sealed class TftpServerService(
         _sessions.TryRemove(new KeyValuePair<IPEndPoint, TftpSession>(session.Client, session));
         Release(session.Client);
         metrics.SessionClosed();
-        session.Socket?.Dispose();
+        if (!session.LoopOwnsSocket)
+        {
+            session.Socket?.Dispose(); // a registered socket is closed by the I/O thread, never under its poll(2)
+        }
 
         var transfer = session.Transfer;
         if (transfer is not null)

@@ -111,6 +111,32 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
     }
 
     [Fact]
+    public async Task ACacheMiss_IsBuiltOffTheCallersThread_AndAHitAnswersAtOnce()
+    {
+        // The TFTP I/O thread looks files up itself; a miss must hand the RSA signing to another thread, or every
+        // transfer in flight would wait for it.
+        var services = factory.Services;
+        using var catalogue = new GeneratedFileCatalogue(
+            services.GetRequiredService<ISecurityStore>(), services.GetRequiredService<IDeviceStore>(),
+            services.GetRequiredService<GeneratedFileBuilder>(), services.GetRequiredService<ICertificateStoreEvents>(),
+            services.GetRequiredService<LocalNodeOptions>(), TimeProvider.System);
+        Assert.NotNull(await catalogue.GetAsync("ITLFile.tlv", Pub, Ct)); // inputs loaded, one file built
+
+        var context = new QueueingContext();
+        var miss = context.Call(() => catalogue.GetAsync("ITLFile.tlv", "cucm-sub1", Ct));
+        Assert.False(miss.IsCompleted, "the miss was built on the calling thread");
+        Assert.Equal(1, context.Pending);
+        context.RunPending();
+        var built = await miss;
+        Assert.NotNull(built);
+
+        var hit = context.Call(() => catalogue.GetAsync("ITLFile.tlv", "cucm-sub1", Ct));
+        Assert.True(hit.IsCompletedSuccessfully, "a cached file must not leave the calling thread");
+        Assert.Equal(0, context.Pending);
+        Assert.Same(built, await hit);
+    }
+
+    [Fact]
     public async Task Rollback_ServesTheSignedBlankItl()
     {
         using var admin = factory.Admin();
@@ -342,6 +368,40 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
     {
         var trust = (await admin.GetFromJsonAsync<JsonElement>($"/api/devices/{device}", Ct)).GetProperty("trust");
         return trust.EnumerateArray().Single(t => t.GetProperty("file").GetString() == file).GetProperty("state").GetString();
+    }
+
+    /// <summary>Holds every continuation posted to it until <see cref="RunPending"/>: shows what left the caller's thread.</summary>
+    private sealed class QueueingContext : SynchronizationContext
+    {
+        private readonly Queue<(SendOrPostCallback Callback, object? State)> _posted = new();
+
+        public int Pending => _posted.Count;
+
+        public override void Post(SendOrPostCallback d, object? state) => _posted.Enqueue((d, state));
+
+        public T Call<T>(Func<T> action)
+        {
+            var previous = Current;
+            SetSynchronizationContext(this);
+            try
+            {
+                return action();
+            }
+            finally
+            {
+                SetSynchronizationContext(previous);
+            }
+        }
+
+        public void RunPending() => Call(() =>
+        {
+            while (_posted.TryDequeue(out var posted))
+            {
+                posted.Callback(posted.State);
+            }
+
+            return 0;
+        });
     }
 
     private sealed class ShiftedTime(TimeSpan shift) : TimeProvider

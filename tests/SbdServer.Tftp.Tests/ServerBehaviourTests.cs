@@ -97,6 +97,36 @@ public sealed class ServerBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FinishedTransfers_CloseTheirPorts_CompletedOrEndedByTheClient()
+    {
+        // Only the I/O thread closes a transfer's socket; one it forgot would leak a port per transfer in a storm.
+        using var socket = RawTftp.Socket(_server.V4);
+        await socket.SendToAsync(RawTftp.Rrq("ITLFile.tlv"), _server.V4);
+        IPEndPoint? completedTid = null;
+        for (ushort block = 1; ; block++)
+        {
+            var data = await RawTftp.ReceiveAsync(socket, 2000);
+            Assert.NotNull(data);
+            completedTid ??= data.Value.From;
+            await socket.SendToAsync(RawTftp.Ack(block), completedTid);
+            if (data.Value.Packet.Length < 4 + 512)
+            {
+                break;
+            }
+        }
+
+        await socket.SendToAsync(RawTftp.Rrq("big.bin"), _server.V4);
+        var first = await RawTftp.ReceiveAsync(socket, 2000);
+        Assert.NotNull(first);
+        var abortedTid = first.Value.From;
+        await socket.SendToAsync(new byte[] { 0, 5, 0, 0, 0 }, abortedTid); // ERROR 0 from the client
+
+        await WaitForAsync(() => PortIsFree(completedTid.Port) && PortIsFree(abortedTid.Port), 5000);
+        Assert.True(PortIsFree(completedTid.Port), $"port {completedTid.Port} of the completed transfer is still bound");
+        Assert.True(PortIsFree(abortedTid.Port), $"port {abortedTid.Port} of the ended transfer is still bound");
+    }
+
+    [Fact]
     public async Task CompletedTransfer_IsRecordedWithHashes_AndLoggedOnce()
     {
         var client = RawTftp.Socket(_server.V4);
@@ -162,6 +192,20 @@ public sealed class ServerBehaviourTests : IAsyncLifetime
         Assert.Equal([1, 2, 3], await RawTftp.DownloadAsync(server.V4, "ITLSEP0011AA000001.tlv"));
         generated.Set("ITLFile.tlv", [4, 5]);
         Assert.Equal([4, 5], await RawTftp.DownloadAsync(server.V4, "itlfile.tlv"));
+    }
+
+    private static bool PortIsFree(int port)
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     internal static async Task WaitForAsync(Func<bool> condition, int timeoutMs = 5000)

@@ -102,6 +102,9 @@ public sealed class GeneratedFileCatalogue : ITftpFileSource, IDisposable
             return cached.Bytes.Length == 0 ? null : cached;
         }
 
+        // Building signs with RSA (milliseconds); the caller may be the TFTP I/O thread, which serves every transfer in
+        // flight and must not stall on one cache miss.
+        await Task.Yield();
         var built = BuildStable(key, file, inputs, node);
 
         // A change that arrived while building must not leave the old state cached.
@@ -192,6 +195,7 @@ public sealed class GeneratedFileCatalogue : ITftpFileSource, IDisposable
             return cached;
         }
 
+        await Task.Yield(); // signing off the caller's thread, as in GetAsync
         var bytes = new byte[original.Length];
         original.Read(0, bytes);
         var signed = _builder.SignStatic(bytes, name, inputs, node, (uint)_time.GetUtcNow().ToUnixTimeSeconds());

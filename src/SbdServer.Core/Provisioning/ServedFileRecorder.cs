@@ -8,8 +8,14 @@ namespace SbdServer.Core.Provisioning;
 /// Takes the TFTP/HTTP served-file reports of per-device trust lists (<c>ITLSEP&lt;MAC&gt;.tlv</c>,
 /// <c>CTLSEP&lt;MAC&gt;.tlv</c>) off the I/O path and stores them in batches (<see cref="RunAsync"/>).
 /// </summary>
-public sealed class ServedFileRecorder(IServedFileStore store) : ITftpServedFileObserver
+public sealed class ServedFileRecorder(IServedFileStore store, TimeProvider time) : ITftpServedFileObserver
 {
+    /// <summary>
+    /// How long the first report of a burst waits for the rest: a boot storm reports hundreds of fetches a second, and
+    /// one transaction per phone cost the TFTP service a busy database writer (docs/benchmarks.md).
+    /// </summary>
+    public static readonly TimeSpan BatchDelay = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Reports beyond this many unsaved ones are dropped (oldest first) rather than growing memory.</summary>
     public const int Capacity = 20_000;
 
@@ -45,21 +51,25 @@ public sealed class ServedFileRecorder(IServedFileStore store) : ITftpServedFile
         var batch = new List<DeviceServedFile>(BatchSize);
         while (await _queue.Reader.WaitToReadAsync(cancellationToken))
         {
-            while (batch.Count < BatchSize && _queue.Reader.TryRead(out var item))
+            await Task.Delay(BatchDelay, time, cancellationToken);
+            while (_queue.Reader.TryPeek(out _))
             {
-                batch.Add(item);
-            }
+                while (batch.Count < BatchSize && _queue.Reader.TryRead(out var item))
+                {
+                    batch.Add(item);
+                }
 
-            try
-            {
-                await store.RecordAsync(batch, cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                onError(ex);
-            }
+                try
+                {
+                    await store.RecordAsync(batch, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    onError(ex);
+                }
 
-            batch.Clear();
+                batch.Clear();
+            }
         }
     }
 }

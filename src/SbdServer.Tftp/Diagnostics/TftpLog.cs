@@ -51,4 +51,7 @@ internal static partial class TftpLog
         Message = "TFTP HTTP {Status}: peer {Peer} file {File} served {ServedName} from {Source} bytes {Bytes}")]
     public static partial void HttpTransfer(
         ILogger logger, int status, string peer, string file, string servedName, string source, long bytes);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Error, Message = "TFTP retransmission check for {Peer} failed")]
+    public static partial void TickFailed(ILogger logger, Exception exception, EndPoint peer);
 }

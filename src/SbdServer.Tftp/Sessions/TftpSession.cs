@@ -38,6 +38,9 @@ internal sealed class TftpSession(IPEndPoint client, string requestedName, TftpM
 
     public TftpTransfer? Transfer { get; set; }
 
+    /// <summary>True once <see cref="Socket"/> is handed to the I/O thread, which then closes it (see TftpSocketLoop).</summary>
+    public bool LoopOwnsSocket { get; set; }
+
     public TftpFileContent? Content { get; set; }
 
     public string ServedName { get; set; } = "-";
