@@ -7,7 +7,7 @@
 #   bench/tftp-bootstorm.sh [PHONES] [CONCURRENCY] [REPEATS] [BIG_PHONES] [WARMUPS]
 #
 # Defaults: 1000 phones, concurrency 200, 5 interleaved repeats, a 10 000-device cold storm for SbdServer's peak RSS,
-# and 3 unmeasured warm-up runs per server.
+# and 6 unmeasured warm-up runs per server.
 # Needs: python3, dotnet, dnsmasq (binds UDP 69: run as root), in.tftpd (tftpd-hpa), ../shared/bench/tftp_load.py.
 # Results: a table on stdout and the JSON summaries under $OUT (default /tmp/sbd-tftp-bench).
 set -euo pipefail
@@ -16,7 +16,7 @@ PHONES=${1:-1000}
 CONC=${2:-200}
 REPEATS=${3:-5}
 BIG_PHONES=${4:-10000}
-WARMUPS=${5:-3}
+WARMUPS=${5:-6}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 LOAD=${TFTP_LOAD:-$HERE/../shared/bench/tftp_load.py}
 DEVICES="$HERE/bench/sbd_devices.py"

@@ -24,5 +24,10 @@ public interface ITftpFileSource
     /// The file's content, or null when this source does not hold it. The caller disposes the content. Failures of
     /// the source's own infrastructure (database down) propagate; the server answers them as a failed transfer.
     /// </summary>
+    /// <remarks>
+    /// The TFTP server calls this on its one I/O thread, which serves every transfer in flight: complete synchronously
+    /// only for cheap work (a cached file, a small local file), and go asynchronous (a real await, or
+    /// <see cref="Task.Yield"/>) before anything slow such as signing or the network (ADR 0004).
+    /// </remarks>
     ValueTask<TftpFileContent?> TryOpenAsync(TftpFileRequest request, CancellationToken cancellationToken);
 }

@@ -8,13 +8,18 @@ internal static class DefaultsRegistration
     public static WebApplicationBuilder AddSbdDefaults(this WebApplicationBuilder builder)
     {
         // Serilog reads its levels and sinks from the "Serilog" section; the console sink is the default so
-        // `dotnet run` and docker logs show the service without any setup.
+        // `dotnet run` and docker logs show the service without any setup. It writes from a background queue: the
+        // TFTP I/O thread logs transfers, and a slow or stalled stdout (a full pipe, a paused terminal) must never
+        // hold up the transfers in flight. A full queue drops lines rather than blocking.
         builder.Services.AddSerilog((services, configuration) => configuration
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
-            .WriteTo.Console(
-                outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"));
+            .WriteTo.Async(
+                sink => sink.Console(
+                    outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"),
+                bufferSize: 10_000,
+                blockWhenFull: false));
 
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks();
