@@ -112,7 +112,14 @@ public sealed class TftpServerService(
         if (_loop is { } loop)
         {
             loop.Stop();
-            await loop.Completion.WaitAsync(cancellationToken);
+            try
+            {
+                await loop.Completion.WaitAsync(cancellationToken);
+            }
+            catch (Exception) when (loop.Completion.IsFaulted)
+            {
+                // The loop's failure already ended ExecuteAsync, which the host reported; stopping goes on.
+            }
         }
 
         _listener?.Dispose();
