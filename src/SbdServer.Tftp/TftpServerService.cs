@@ -72,7 +72,7 @@ public sealed class TftpServerService(
 
             socket.ReceiveBufferSize = 4 * 1024 * 1024;
             socket.Bind(endPoint);
-            socket.Blocking = false; // read only when poll(2) says so; a spurious wake-up must not block the I/O thread
+            socket.Blocking = false; // a readiness report without a datagram must not block the I/O thread
         }
         catch (SocketException ex)
         {
@@ -163,10 +163,9 @@ public sealed class TftpServerService(
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var loop = _loop!;
-        stoppingToken.Register(loop.Stop);
-        loop.Start();
-        return loop.Completion;
+        // StopAsync stops the loop (before the base class cancels stoppingToken).
+        _loop!.Start();
+        return _loop.Completion;
     }
 
     /// <summary>The listener has a datagram (I/O thread).</summary>

@@ -31,11 +31,11 @@ internal sealed class TftpSocketLoop : IDisposable
     private readonly long _tickTimestampTicks;
     private readonly TimeProvider _time;
     private readonly Socket _wake;
-    private readonly byte[] _wakeBuffer = new byte[8];
+    private static readonly byte[] WakeDatagram = [0];
+    private readonly byte[] _drainBuffer = new byte[8];
     private readonly SocketReadiness _readiness;
     private readonly ConcurrentQueue<TftpSession> _added = new();
-    private readonly List<TftpSession> _sessions = [];
-    private readonly Dictionary<Socket, TftpSession> _bySocket = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Socket, TftpSession> _sessions = new(ReferenceEqualityComparer.Instance);
     private readonly List<Socket> _ready = [];
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Thread? _thread;
@@ -65,7 +65,7 @@ internal sealed class TftpSocketLoop : IDisposable
     public Task Completion => _completion.Task;
 
     /// <summary>True on the loop thread itself (no wake-up needed to reach it).</summary>
-    public bool IsLoopThread => _thread is { } thread && Environment.CurrentManagedThreadId == thread.ManagedThreadId;
+    private bool IsLoopThread => _thread is { } thread && Environment.CurrentManagedThreadId == thread.ManagedThreadId;
 
     public void Start()
     {
@@ -93,6 +93,7 @@ internal sealed class TftpSocketLoop : IDisposable
         if (_thread is null)
         {
             CloseAll();
+            _completion.TrySetResult();
             return;
         }
 
@@ -102,10 +103,10 @@ internal sealed class TftpSocketLoop : IDisposable
     public void Dispose()
     {
         Stop();
-        if (_thread is null || !_thread.IsAlive || IsLoopThread)
+        if (_thread is null)
         {
             _wake.Dispose();
-            _readiness.Dispose();
+            _readiness.Dispose(); // a started loop disposes both on its way out
         }
     }
 
@@ -118,7 +119,7 @@ internal sealed class TftpSocketLoop : IDisposable
 
         try
         {
-            _wake.Send(_wakeBuffer.AsSpan(0, 1));
+            _wake.Send(WakeDatagram);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
@@ -135,11 +136,10 @@ internal sealed class TftpSocketLoop : IDisposable
             while (!_stopping)
             {
                 Collect();
-                var wait = nextTick - _time.GetTimestamp();
-                var milliseconds = wait <= 0 ? 0 : (int)Math.Min(((wait * 1000) + _time.TimestampFrequency - 1) / _time.TimestampFrequency, int.MaxValue);
+                var untilTick = Math.Max(0, nextTick - _time.GetTimestamp());
                 try
                 {
-                    _readiness.Wait(_ready, milliseconds);
+                    _readiness.Wait(_ready, (int)Math.Ceiling(untilTick * 1000.0 / _time.TimestampFrequency));
                 }
                 catch (Exception ex) when (ex is ObjectDisposedException or SocketException
                                            && (_stopping || _listener.SafeHandle.IsClosed))
@@ -157,7 +157,7 @@ internal sealed class TftpSocketLoop : IDisposable
                     {
                         _onListenerReadable();
                     }
-                    else if (_bySocket.TryGetValue(socket, out var session) && !session.IsFinished)
+                    else if (_sessions.TryGetValue(socket, out var session) && !session.IsFinished)
                     {
                         _onSessionReadable(session);
                     }
@@ -203,25 +203,19 @@ internal sealed class TftpSocketLoop : IDisposable
             }
 
             _readiness.Add(socket);
-            _sessions.Add(added);
-            _bySocket[socket] = added;
+            _sessions[socket] = added;
         }
 
         // Finished sessions are few per pass; a scan of a few hundred references is cheaper than a second queue.
-        for (var i = _sessions.Count - 1; i >= 0; i--)
+        // (Removing the current entry while enumerating a Dictionary is allowed.)
+        foreach (var (socket, session) in _sessions)
         {
-            var session = _sessions[i];
-            if (!session.IsFinished)
+            if (session.IsFinished)
             {
-                continue;
+                _readiness.Remove(socket);
+                _sessions.Remove(socket);
+                socket.Dispose();
             }
-
-            var socket = session.Socket!;
-            _readiness.Remove(socket);
-            _bySocket.Remove(socket);
-            socket.Dispose();
-            _sessions[i] = _sessions[^1];
-            _sessions.RemoveAt(_sessions.Count - 1);
         }
     }
 
@@ -230,7 +224,7 @@ internal sealed class TftpSocketLoop : IDisposable
         Volatile.Write(ref _wakePending, 0);
         try
         {
-            _wake.Receive(_wakeBuffer);
+            _wake.Receive(_drainBuffer);
         }
         catch (SocketException)
         {
@@ -242,16 +236,15 @@ internal sealed class TftpSocketLoop : IDisposable
     {
         while (_added.TryDequeue(out var added))
         {
-            _sessions.Add(added);
+            added.Socket?.Dispose();
         }
 
-        foreach (var session in _sessions)
+        foreach (var socket in _sessions.Keys)
         {
-            session.Socket?.Dispose();
+            socket.Dispose();
         }
 
         _sessions.Clear();
-        _bySocket.Clear();
     }
 
     /// <summary>A UDP socket connected to itself on loopback: one datagram makes poll(2) return.</summary>
