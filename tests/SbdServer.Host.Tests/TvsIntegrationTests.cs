@@ -94,7 +94,16 @@ public sealed class TvsIntegrationTests(ApiFactory factory) : IClassFixture<ApiF
             Assert.Equal(TvsStatus.Valid, (await client.VerifyAsync(device, tomcat, TestContext.Current.CancellationToken)).Status);
         }
 
+        // The server records an answer after writing it (the duration includes the write): the client can read first.
         var log = await admin.GetStringAsync($"/api/tvs/queries?device={device}", TestContext.Current.CancellationToken);
+        var started = TimeProvider.System.GetTimestamp();
+        while (!log.Contains(device, StringComparison.Ordinal)
+               && TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+            log = await admin.GetStringAsync($"/api/tvs/queries?device={device}", TestContext.Current.CancellationToken);
+        }
+
         Assert.Contains(device, log, StringComparison.Ordinal);
         Assert.Contains(Convert.ToHexStringLower(SHA256.HashData(tomcat)), log, StringComparison.Ordinal);
         Assert.Contains("APP-SERVER", log, StringComparison.Ordinal);
