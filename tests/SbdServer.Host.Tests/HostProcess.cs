@@ -2,11 +2,16 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace SbdServer.Host.Tests;
 
-/// <summary>A real <c>SbdServer.Host</c> process on a loopback port, started with <c>dotnet SbdServer.Host.dll</c>.</summary>
-internal sealed class HostProcess : IAsyncDisposable
+/// <summary>
+/// A real <c>SbdServer.Host</c> process, started with <c>dotnet SbdServer.Host.dll</c>. Every listener binds port 0
+/// unless the caller names one, and the bound ports are read from the host's own "listening" log lines: a port picked
+/// free by the test and bound later by the host can be taken in between (seen in CI as "address already in use").
+/// </summary>
+internal sealed partial class HostProcess : IAsyncDisposable
 {
     public const string SecurityPassword = "process cluster secret";
     public const string AdminPassword = "process admin secret";
@@ -14,13 +19,24 @@ internal sealed class HostProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private HostProcess(Process process, Uri baseAddress)
+    private HostProcess(Process process)
     {
         _process = process;
-        BaseAddress = baseAddress;
     }
 
-    public Uri BaseAddress { get; }
+    /// <summary>The admin HTTP address; known once <see cref="WaitHealthyAsync"/> returned true.</summary>
+    public Uri BaseAddress => _baseAddress ?? throw new InvalidOperationException("The host has not reported its address yet.");
+
+    /// <summary>The TFTP UDP port the host reported; known once <see cref="WaitHealthyAsync"/> returned true.</summary>
+    public int TftpPort => ListeningPort(TftpListening(), "TFTP");
+
+    /// <summary>The TFTP HTTP (6970) port the host reported.</summary>
+    public int TftpHttpPort => ListeningPort(TftpHttpListening(), "TFTP HTTP");
+
+    /// <summary>The phone services (HTTPS) port the host reported.</summary>
+    public int PhoneServicesPort => ListeningPort(PhoneServicesListening(), "phone services");
+
+    private Uri? _baseAddress;
 
     public string Output
     {
@@ -39,7 +55,6 @@ internal sealed class HostProcess : IAsyncDisposable
 
     public static HostProcess Start(string dataDir, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var port = FreePort();
         var binDir = AppContext.BaseDirectory;
         var start = new ProcessStartInfo("dotnet")
         {
@@ -50,12 +65,18 @@ internal sealed class HostProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(Path.Combine(binDir, "SbdServer.Host.dll"));
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        start.ArgumentList.Add("http://127.0.0.1:0");
         start.Environment["Sbd__DataDir"] = dataDir;
         start.Environment["Sbd__Cluster__SecurityPassword"] = SecurityPassword;
         start.Environment["Sbd__Admin__Password"] = AdminPassword;
         start.Environment["Sbd__Security__Pbkdf2Iterations"] = "1000";
         start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
+
+        // The "listening" lines carry the bound ports.
+        start.Environment["Serilog__MinimumLevel__Override__Microsoft.Hosting.Lifetime"] = "Information";
+        start.Environment["Serilog__MinimumLevel__Override__SbdServer.Tftp.TftpServerService"] = "Information";
+        start.Environment["Serilog__MinimumLevel__Override__SbdServer.Tftp.Http.TftpHttpService"] = "Information";
+        start.Environment["Serilog__MinimumLevel__Override__SbdServer.PhoneServices.PhoneServicesService"] = "Information";
         start.Environment["Tftp__Port"] = "0"; // TFTP and HTTP 6970 on free ports: hosts run in parallel
         start.Environment["Tftp__HttpPort"] = "0";
         start.Environment["Tvs__Address"] = "127.0.0.1";
@@ -76,7 +97,7 @@ internal sealed class HostProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start };
-        var host = new HostProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        var host = new HostProcess(process);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         process.Start();
@@ -92,11 +113,27 @@ internal sealed class HostProcess : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Waits until <c>/health</c> answers; false when the process exits first.</summary>
+    /// <summary>Waits until the host reports its address and <c>/health</c> answers; false when the process exits first.</summary>
     public async Task<bool> WaitHealthyAsync(CancellationToken cancellationToken)
     {
-        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (_baseAddress is null)
+        {
+            if (_process.HasExited || DateTime.UtcNow >= deadline)
+            {
+                return _process.HasExited ? false : throw new TimeoutException("SbdServer.Host reported no address in 3 minutes:\n" + Output);
+            }
+
+            if (AdminListening().Match(Output) is { Success: true } match)
+            {
+                _baseAddress = new Uri(match.Groups["url"].Value);
+                break;
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
@@ -162,10 +199,20 @@ internal sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private int ListeningPort(Regex line, string what) =>
+        line.Match(Output) is { Success: true } match
+            ? int.Parse(match.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"The host has not reported its {what} port:\n{Output}");
+
+    [GeneratedRegex(@"Now listening on: (?<url>http://127\.0\.0\.1:\d+)")]
+    private static partial Regex AdminListening();
+
+    [GeneratedRegex(@"TFTP listening on UDP \S+:(?<port>\d+) ")]
+    private static partial Regex TftpListening();
+
+    [GeneratedRegex(@"TFTP HTTP endpoint listening on \S+:(?<port>\d+)/?\s")]
+    private static partial Regex TftpHttpListening();
+
+    [GeneratedRegex(@"Phone services \(HTTPS\) listening on \S+:(?<port>\d+)/?,")]
+    private static partial Regex PhoneServicesListening();
 }

@@ -34,15 +34,11 @@ public sealed class PhoneServicesProcessTests
     public async Task AllowTls10_OldPhoneNegotiatesLegacyTlsWithAes256Sha(string flag, string protocol)
     {
         var openssl = Requirements.Tool("openssl");
-        var port = FreePort();
         var dataDir = DataDirInspector.NewDataDir();
-        await using (var host = HostProcess.Start(dataDir, new Dictionary<string, string?>
-        {
-            ["PhoneServices__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["PhoneServices__AllowTls10"] = "true",
-        }))
+        await using (var host = HostProcess.Start(dataDir, new Dictionary<string, string?> { ["PhoneServices__AllowTls10"] = "true" }))
         {
             Assert.True(await host.WaitHealthyAsync(Ct), host.Output);
+            var port = host.PhoneServicesPort;
 
             var (exitCode, output) = await Tool.RunAsync(openssl,
                 ["s_client", "-connect", $"127.0.0.1:{port}", flag, "-cipher", "AES256-SHA:@SECLEVEL=0", "-brief"], 20_000);
@@ -54,12 +50,5 @@ public sealed class PhoneServicesProcessTests
         }
 
         DataDirInspector.Delete(dataDir);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -171,8 +171,6 @@ public sealed class TwoNodeItlTests : IAsyncLifetime
     {
         var dataDir = Directory.CreateTempSubdirectory("sbd-2node-").FullName;
         _dataDirs.Add(dataDir);
-        var tftpPort = FreeUdpPort();
-        var httpPort = FreeTcpPort();
         var host = HostProcess.Start(dataDir, new Dictionary<string, string?>
         {
             ["Sbd__Database__Provider"] = "Postgres",
@@ -181,12 +179,10 @@ public sealed class TwoNodeItlTests : IAsyncLifetime
             ["Sbd__Node__Fqdn"] = name + ".lab.example",
             ["Sbd__Node__Address"] = "127.0.0.1",
             ["Tftp__Address"] = "127.0.0.1",
-            ["Tftp__Port"] = tftpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Tftp__HttpPort"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         _hosts.Add(host);
         Assert.True(await host.WaitHealthyAsync(Ct), $"{name} exited with {(host.HasExited ? host.ExitCode : 0)}:\n{host.Output}");
-        return new Node(host, tftpPort, httpPort);
+        return new Node(host, host.TftpPort, host.TftpHttpPort);
     }
 
     /// <summary>
@@ -247,20 +243,6 @@ public sealed class TwoNodeItlTests : IAsyncLifetime
 
     private static async Task<byte[]> DerAsync(HttpClient admin, string node, string name) =>
         X509Certificate2.CreateFromPem(await admin.GetStringAsync($"/api/nodes/{node}/certificates/{name}/pem", Ct)).RawData;
-
-    private static int FreeUdpPort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed record Node(HostProcess Host, int TftpPort, int HttpPort);
 

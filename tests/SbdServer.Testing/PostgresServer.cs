@@ -101,13 +101,8 @@ public sealed class PostgresServer
             await RunAsync("chown", ["postgres:postgres", dir], asPostgres: false);
         }
 
-        var port = FreePort();
         await RunAsync(Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"], root);
-        await RunAsync(
-            Path.Combine(bin, "pg_ctl"),
-            ["-D", data, "-l", Path.Combine(dir, "log"), "-w", "-t", "60", "-o",
-                $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", "start"],
-            root);
+        var port = await StartOnAFreePortAsync(bin, data, dir, root);
 
         var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false");
         server._stop = async () =>
@@ -176,10 +171,30 @@ public sealed class PostgresServer
         }
     }
 
-    private static int FreePort()
+    /// <summary>
+    /// PostgreSQL cannot be told to bind port 0, so a free port is picked first; another process can take it before
+    /// the postmaster binds, which then fails with "Address already in use". A few fresh ports settle that race.
+    /// </summary>
+    private static async Task<int> StartOnAFreePortAsync(string bin, string data, string dir, bool root)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var log = Path.Combine(dir, "log");
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePorts.Tcp();
+            try
+            {
+                await RunAsync(
+                    Path.Combine(bin, "pg_ctl"),
+                    ["-D", data, "-l", log, "-w", "-t", "60", "-o",
+                        $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", "start"],
+                    root);
+                return port;
+            }
+            catch (InvalidOperationException) when (attempt < 5 && File.Exists(log)
+                && File.ReadAllText(log).Contains("Address already in use", StringComparison.Ordinal))
+            {
+                File.Delete(log);
+            }
+        }
     }
 }

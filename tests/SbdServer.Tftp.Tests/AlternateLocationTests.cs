@@ -33,7 +33,7 @@ public sealed class AlternateLocationTests : IDisposable
         var thirdOnly = _third.Write("Ringlist.xml", 3000, 3);
         await using var remote = await TftpTestServer.StartAsync(s => s["Tftp:Root"] = _remote.Path);
         await using var third = await TftpTestServer.StartAsync(s => s["Tftp:Root"] = _third.Path);
-        var dead = DeadUdpPort();
+        var dead = FreePorts.Udp();
         await using var central = await TftpTestServer.StartAsync(s =>
         {
             s["Tftp:Root"] = _central.Path;
@@ -64,7 +64,7 @@ public sealed class AlternateLocationTests : IDisposable
         await using var remote = await TftpTestServer.StartAsync(s => s["Tftp:Root"] = _remote.Path);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var source = new AlternateLocationsFileSource(
-            [$"127.0.0.1:{DeadUdpPort()}", $"127.0.0.1:{remote.Port}"], TimeSpan.FromMilliseconds(300), 1 << 20,
+            [$"127.0.0.1:{FreePorts.Udp()}", $"127.0.0.1:{remote.Port}"], TimeSpan.FromMilliseconds(300), 1 << 20,
             clock, NullLogger.Instance);
 
         var watch = Stopwatch.StartNew();
@@ -105,7 +105,7 @@ public sealed class AlternateLocationTests : IDisposable
             File.SetUnixFileMode(Path.Combine(_remote.Path, "firmware.loads"),
                 UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         }
-        var port = DeadUdpPort();
+        var port = FreePorts.Udp();
         using var process = Process.Start(new ProcessStartInfo(tftpd,
             ["--foreground", "--address", $"127.0.0.1:{port}", "--secure", _remote.Path])
         {
@@ -131,11 +131,4 @@ public sealed class AlternateLocationTests : IDisposable
     }
 
     private static TftpFileRequest Request(string name) => new(name, IPAddress.Loopback, TftpChannel.Tftp);
-
-    private static int DeadUdpPort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
 }

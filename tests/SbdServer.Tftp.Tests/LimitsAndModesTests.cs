@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using SbdServer.Testing;
 using SbdServer.Tftp.Tests.Infrastructure;
 using Xunit;
 
@@ -100,7 +101,7 @@ public sealed class LimitsAndModesTests : IDisposable
     [Fact]
     public async Task DataPortRange_IsUsedForTransfers()
     {
-        var low = FreeUdpPortBlock(4);
+        var low = FreePorts.UdpBlock(4);
         await using var server = await TftpTestServer.StartAsync(s =>
         {
             s["Tftp:Root"] = _tree.Path;
@@ -119,7 +120,12 @@ public sealed class LimitsAndModesTests : IDisposable
     [Fact]
     public async Task Shutdown_WithTransfersInFlight_IsPromptAndFreesThePort()
     {
-        var server = await TftpTestServer.StartAsync(s => s["Tftp:Root"] = _tree.Path);
+        // A port outside the ephemeral range: nothing else can take it between the stop and the restart.
+        var server = await TftpTestServer.StartAsync(s =>
+        {
+            s["Tftp:Root"] = _tree.Path;
+            s["Tftp:Port"] = FreePorts.Udp().ToString();
+        });
         var port = server.Port;
         using var held = await HoldTransferAsync(server.V4);
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -193,33 +199,4 @@ public sealed class LimitsAndModesTests : IDisposable
 
     private static async Task SendErrorAsync(Socket socket) =>
         await socket.SendAsync(new byte[] { 0, 5, 0, 0, (byte)'x', 0 });
-
-    private static int FreeUdpPortBlock(int count)
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var start = Random.Shared.Next(20_000, 30_000);
-            var sockets = new List<Socket>();
-            try
-            {
-                for (var p = start; p < start + count; p++)
-                {
-                    var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-                    sockets.Add(s);
-                    s.Bind(new IPEndPoint(IPAddress.Any, p));
-                }
-
-                return start;
-            }
-            catch (SocketException)
-            {
-            }
-            finally
-            {
-                sockets.ForEach(s => s.Dispose());
-            }
-        }
-
-        throw new InvalidOperationException("no free port block");
-    }
 }
