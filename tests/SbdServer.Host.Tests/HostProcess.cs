@@ -119,9 +119,14 @@ internal sealed partial class HostProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (_baseAddress is null)
         {
-            if (_process.HasExited || DateTime.UtcNow >= deadline)
+            if (_process.HasExited)
             {
-                return _process.HasExited ? false : throw new TimeoutException("SbdServer.Host reported no address in 3 minutes:\n" + Output);
+                return false;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException("SbdServer.Host reported no address in 3 minutes:\n" + Output);
             }
 
             if (AdminListening().Match(Output) is { Success: true } match)
