@@ -1,6 +1,8 @@
 using SbdServer.Host.Composition;
 
-var builder = WebApplication.CreateBuilder(args);
+// The content root is where appsettings.json ships, not the working directory: started from elsewhere (a systemd unit
+// runs in /) the host would miss its settings and watch the whole working directory tree for changes.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.AddSbdDefaults();
 builder.AddSbdPersistence();

@@ -75,7 +75,13 @@ public sealed class PhoneServicesService(
 
         var address = IPAddress.Parse(settings.Address);
         var endPoint = new IPEndPoint(address, settings.Port);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // Configured in code, not from files: no appsettings watcher, which would watch the working directory
+        // recursively (all of / under a systemd unit without WorkingDirectory).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -51,14 +51,18 @@ internal sealed partial class HostProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ProcessId => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
-    public static HostProcess Start(string dataDir, IReadOnlyDictionary<string, string?>? environment = null)
+    /// <summary>Starts the host; <paramref name="workingDirectory"/> defaults to the directory of the binaries.</summary>
+    public static HostProcess Start(
+        string dataDir, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
     {
         var binDir = AppContext.BaseDirectory;
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = binDir,
+            WorkingDirectory = workingDirectory ?? binDir,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

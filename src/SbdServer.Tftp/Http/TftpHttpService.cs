@@ -44,7 +44,13 @@ public sealed class TftpHttpService(
     {
         var address = IPAddress.Parse(options.Value.Address);
         var endPoint = new IPEndPoint(address, options.Value.HttpPort);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // Configured in code, not from files: no appsettings watcher, which would watch the working directory
+        // recursively (all of / under a systemd unit without WorkingDirectory).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
