@@ -21,4 +21,7 @@ internal static partial class HostLog
 
     [LoggerMessage(EventId = 3111, Level = LogLevel.Information, Message = "Admin {Actor}: {Action} {Target}")]
     public static partial void AdminAction(ILogger logger, string actor, string action, string target);
+
+    [LoggerMessage(EventId = 3112, Level = LogLevel.Error, Message = "Admin API {Method} {Path} failed in the database; answered 503")]
+    public static partial void DatabaseFailed(ILogger logger, string method, string path, Exception exception);
 }

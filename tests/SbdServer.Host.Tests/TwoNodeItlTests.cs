@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
 using Npgsql;
 using SbdServer.Testing;
 using SbdServer.Tftp.Client;
@@ -165,6 +166,99 @@ public sealed class TwoNodeItlTests : IAsyncLifetime
 
         Assert.Equal((2 * RaceRounds) + 1, chain.Count);
         Assert.Equal(chain[^1], Convert.ToHexStringLower(SHA256.HashData(await DerAsync(subAdmin, "cucm-pub", "TVS"))));
+    }
+
+    [Fact]
+    public async Task DatabaseOutage_NodesKeepServing_ApiSaysWhy_AndAChangeMadeWhileASubscriberWasDeafReachesIt()
+    {
+        var server = await PostgresServer.RequireAsync();
+        var database = await server.CreateDatabaseAsync();
+        var databaseName = new NpgsqlConnectionStringBuilder(database).Database!;
+        var pub = await StartNodeAsync("cucm-pub", database);
+        var sub = await StartNodeAsync("cucm-sub1", database);
+        using var admin = pub.Host.Client();
+        var created = await admin.PostAsJsonAsync("/api/devices", new { name = "SEP" + Mac, model = "8861" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        await WaitForAsync(sub.TftpPort, DeviceItl, itl => true, TimeSpan.FromSeconds(10));
+        var itlRecovery = await DerAsync(admin, "cucm-pub", "ITLRecovery");
+        var served = new Dictionary<(int, string), byte[]>();
+        foreach (var node in new[] { pub, sub })
+        {
+            foreach (var name in new[] { Itl, DeviceItl, $"SEP{Mac}.cnf.xml.sgn" })
+            {
+                served[(node.TftpPort, name)] = await FetchAsync(node.TftpPort, name);
+            }
+        }
+
+        // 1. The database goes away: no new sessions, every open one killed.
+        await AdminSqlAsync(server, $"ALTER DATABASE \"{databaseName}\" WITH ALLOW_CONNECTIONS false");
+        await AdminSqlAsync(server, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{databaseName}'");
+
+        // Phones keep booting from what each node has loaded.
+        foreach (var ((port, name), bytes) in served)
+        {
+            Assert.Equal(bytes, await FetchAsync(port, name));
+        }
+
+        // A change is refused with an answer, not a hang or a dead process.
+        var refused = await admin.PostAsync("/api/nodes/cucm-pub/certificates/TVS/regenerate?confirm=true", null, Ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync(Ct)).RootElement;
+        Assert.Equal("Database unavailable", problem.GetProperty("title").GetString());
+        Assert.DoesNotContain(databaseName, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("failed in the database; answered 503", pub.Host.Output, StringComparison.Ordinal);
+        Assert.False(pub.Host.HasExited || sub.Host.HasExited, pub.Host.Output + sub.Host.Output);
+
+        // 2. It comes back; the nodes' change listeners reconnect within a second or two.
+        await AdminSqlAsync(server, $"ALTER DATABASE \"{databaseName}\" WITH ALLOW_CONNECTIONS true");
+        var oldTvs = await RetryAsync(() => DerAsync(admin, "cucm-pub", "TVS"));
+        await WaitForAsync(sub.TftpPort, Itl, _ => CountListeners(server, databaseName) == 2, TimeSpan.FromSeconds(10));
+
+        // 3. The subscriber goes deaf (its LISTEN session dies, as in a restart) and the publisher commits a new TVS
+        //    certificate before the subscriber listens again: NOTIFY never reaches it, the reconnect must make up for it.
+        await AdminSqlAsync(server,
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity " +
+            $"WHERE datname = '{databaseName}' AND query ILIKE 'LISTEN%'");
+        var regenerated = await admin.PostAsync("/api/nodes/cucm-pub/certificates/TVS/regenerate?confirm=true", null, Ct);
+        Assert.True(regenerated.IsSuccessStatusCode, await regenerated.Content.ReadAsStringAsync(Ct));
+        var newTvs = await DerAsync(admin, "cucm-pub", "TVS");
+        Assert.False(newTvs.AsSpan().SequenceEqual(oldTvs));
+        await WaitForAsync(sub.TftpPort, Itl,
+            bytes => Parse(bytes, itlRecovery).Records.Any(r => r.Role == TrustRole.Tvs && Is(r, newTvs)),
+            TimeSpan.FromSeconds(10));
+    }
+
+    private static async Task AdminSqlAsync(PostgresServer server, string sql)
+    {
+        await using var connection = new NpgsqlConnection(server.AdminConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(Ct);
+    }
+
+    private static int CountListeners(PostgresServer server, string databaseName)
+    {
+        using var connection = new NpgsqlConnection(server.AdminConnectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(
+            $"SELECT count(*) FROM pg_stat_activity WHERE datname = '{databaseName}' AND query ILIKE 'LISTEN%'", connection);
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Pooled connections killed during the outage fail once each before the pool replaces them.</summary>
+    private static async Task<T> RetryAsync<T>(Func<Task<T>> action)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await action();
+            }
+            catch (HttpRequestException) when (attempt < 10)
+            {
+                await Task.Delay(300, Ct);
+            }
+        }
     }
 
     private async Task<Node> StartNodeAsync(string name, string database)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Events;
 using Xunit;
@@ -44,6 +45,60 @@ public sealed class PostgresSecurityStoreTests(PostgresTarget target) : Security
 
         await stop.CancelAsync();
         await listening;
+    }
+
+    [Fact]
+    public async Task ListenerConnectionCut_Reconnects_TellsSubscribersToReload_AndRelaysLaterChanges()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var database = await target.NewClusterAsync();
+        using var nodeA = SecurityHarness.Create(database, node: "pub");
+        using var nodeB = SecurityHarness.Create(database, node: "sub1");
+        await nodeB.Bootstrapper.EnsureAsync(ct);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var listening = nodeB.Listener.RunAsync(stop.Token);
+        await nodeB.Listener.Listening.WaitAsync(TimeSpan.FromSeconds(10), ct);
+        var ownCertificateReloads = 0;
+        using var ownTvs = new LocalIdentityCertificateSource(
+            nodeB.Manager, nodeB.Events, new LocalNodeOptions { Name = "sub1" }, CertificateStores.Tvs);
+        ownTvs.Changed += (_, _) => Interlocked.Increment(ref ownCertificateReloads);
+        var resynchronized = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var relayed = new TaskCompletionSource<CertificateStoreChange>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = nodeB.Events.Subscribe(c =>
+        {
+            if (c.Kind == CertificateStoreChangeKind.Resynchronized)
+            {
+                resynchronized.TrySetResult();
+            }
+            else if (c.Kind == CertificateStoreChangeKind.IdentityCertificateChanged)
+            {
+                relayed.TrySetResult(c);
+            }
+        });
+
+        // What a PostgreSQL restart does to the LISTEN session (admin_shutdown).
+        Assert.Equal(1, await TerminateListenersAsync(database.EffectiveConnectionString, ct));
+
+        await resynchronized.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
+        Assert.Equal(1, Volatile.Read(ref ownCertificateReloads)); // its TVS certificate may have been regenerated meanwhile
+        Assert.False(relayed.Task.IsCompleted);
+        await nodeA.Manager.RegenerateAsync("pub", "tomcat", null, confirm: false, "tester", ct);
+        var change = await relayed.Task.WaitAsync(TimeSpan.FromSeconds(5), ct);
+        Assert.Equal(("pub", "tomcat", nodeA.Events.InstanceId), (change.Node, change.Name, change.Origin));
+
+        await stop.CancelAsync();
+        await listening;
+    }
+
+    private static async Task<int> TerminateListenersAsync(string connectionString, CancellationToken ct)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity " +
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND query ILIKE 'LISTEN%') AS t",
+            connection);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public sealed class LocalIdentityCertificateSource : ITvsCertificateSource, IPho
             string.Equals(change.Node, _node.Name, StringComparison.OrdinalIgnoreCase)
             && string.Equals(change.Name, _name, StringComparison.OrdinalIgnoreCase),
         CertificateStoreChangeKind.Restored or CertificateStoreChangeKind.ClusterCreated
-            or CertificateStoreChangeKind.NodeChanged => true,
+            or CertificateStoreChangeKind.NodeChanged or CertificateStoreChangeKind.Resynchronized => true,
         _ => false,
     };
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Impact;
@@ -5,7 +6,10 @@ using SbdServer.Core.Storage;
 
 namespace SbdServer.Host.Api;
 
-/// <summary>Maps domain refusals to HTTP in one place: 400 with the reason, 404, 409 with the impact report, 409 when another node holds the write lock.</summary>
+/// <summary>
+/// Maps domain refusals to HTTP in one place: 400 with the reason, 404, 409 with the impact report, 409 when another node
+/// holds the write lock, 503 when the database fails.
+/// </summary>
 internal sealed class ApiErrorFilter : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -34,5 +38,31 @@ internal sealed class ApiErrorFilter : IEndpointFilter
         {
             return Results.Problem(ex.Message, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
         }
+        catch (Exception ex) when (IsDatabaseFailure(ex))
+        {
+            // The provider's message can name hosts, ports or files: it goes to the log, the caller gets what to do.
+            var http = context.HttpContext;
+            HostLog.DatabaseFailed(http.RequestServices.GetRequiredService<ILogger<ApiErrorFilter>>(), http.Request.Method, http.Request.Path, ex);
+            http.Response.Headers.RetryAfter = "5";
+            return Results.Problem(
+                "The cluster database could not be reached or failed the request, so it was not completed. TFTP keeps " +
+                "serving what each node has loaded. Retry when the database is back; the server log has the cause.",
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Database unavailable");
+        }
+    }
+
+    /// <summary>A provider exception anywhere in the chain (EF Core wraps them, e.g. in DbUpdateException).</summary>
+    private static bool IsDatabaseFailure(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is DbException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -46,6 +46,8 @@ internal static class ApiRegistration
 
     public static WebApplication MapSbdApi(this WebApplication app)
     {
+        // Anything the API's error filter does not map becomes a problem+json 500 (logged), not an empty response.
+        app.UseExceptionHandler();
         app.UseAuthentication();
         app.UseAuthorization();
 

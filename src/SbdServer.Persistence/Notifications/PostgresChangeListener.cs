@@ -11,6 +11,12 @@ namespace SbdServer.Persistence.Notifications;
 /// Relays changes other instances commit to the shared PostgreSQL database (LISTEN/NOTIFY) into this process's
 /// <see cref="CertificateStoreEventHub"/>. Reconnects after a connection loss.
 /// </summary>
+/// <remarks>
+/// NOTIFY reaches only the sessions listening at commit time: what other nodes committed while the connection was down
+/// (a PostgreSQL restart, a network cut) is never delivered. So once LISTEN is active again the listener publishes
+/// <see cref="CertificateStoreChangeKind.Resynchronized"/> and every subscriber reloads from the store; without it a
+/// node would serve the ITL from before the outage until the next change.
+/// </remarks>
 public sealed partial class PostgresChangeListener(
     DatabaseOptions options,
     CertificateStoreEventHub events,
@@ -36,6 +42,7 @@ public sealed partial class PostgresChangeListener(
             return;
         }
 
+        var lost = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -50,6 +57,14 @@ public sealed partial class PostgresChangeListener(
 
                 Log.Listening(logger, Channel);
                 _listening.TrySetResult();
+                if (lost)
+                {
+                    lost = false;
+                    Log.Resynchronizing(logger);
+                    Publish(new CertificateStoreChange(
+                        CertificateStoreChangeKind.Resynchronized, events.InstanceId, null, null, null, TimeProvider.System.GetUtcNow()));
+                }
+
                 while (!cancellationToken.IsCancellationRequested)
                 {
                     await connection.WaitAsync(cancellationToken);
@@ -61,6 +76,7 @@ public sealed partial class PostgresChangeListener(
             }
             catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException or IOException)
             {
+                lost = true;
                 Log.ConnectionLost(logger, ex);
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
             }
@@ -86,6 +102,11 @@ public sealed partial class PostgresChangeListener(
             return;
         }
 
+        Publish(change);
+    }
+
+    private void Publish(CertificateStoreChange change)
+    {
         try
         {
             events.Publish(change);
@@ -109,5 +130,8 @@ public sealed partial class PostgresChangeListener(
 
         [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "A certificate store subscriber failed on a remote change")]
         public static partial void SubscriberFailed(ILogger logger, AggregateException exception);
+
+        [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Change notifications are back after a connection loss; reloading the security state, other nodes' changes may have been missed")]
+        public static partial void Resynchronizing(ILogger logger);
     }
 }
