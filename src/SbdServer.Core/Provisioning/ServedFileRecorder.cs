@@ -16,6 +16,11 @@ public sealed class ServedFileRecorder(IServedFileStore store, TimeProvider time
     /// </summary>
     public static readonly TimeSpan BatchDelay = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>The wait before storing a batch again after a failure; it doubles up to <see cref="MaxRetryDelay"/>.</summary>
+    public static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
+
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+
     /// <summary>Reports beyond this many unsaved ones are dropped (oldest first) rather than growing memory.</summary>
     public const int Capacity = 20_000;
 
@@ -44,7 +49,11 @@ public sealed class ServedFileRecorder(IServedFileStore store, TimeProvider time
         });
     }
 
-    /// <summary>Writes queued reports until cancelled; a failed batch is dropped so the queue cannot wedge.</summary>
+    /// <summary>
+    /// Writes queued reports until cancelled. A batch the store refuses (the database is away) is retried with backoff
+    /// until it is stored; meanwhile new reports wait in the bounded queue, so an outage costs at most the oldest reports
+    /// beyond <see cref="Capacity"/>, not every fetch made while it lasted.
+    /// </summary>
     public async Task RunAsync(Action<Exception> onError, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(onError);
@@ -59,17 +68,29 @@ public sealed class ServedFileRecorder(IServedFileStore store, TimeProvider time
                     batch.Add(item);
                 }
 
-                try
-                {
-                    await store.RecordAsync(batch, cancellationToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    onError(ex);
-                }
-
+                await StoreAsync(batch, onError, cancellationToken);
                 batch.Clear();
             }
+        }
+    }
+
+    private async Task StoreAsync(List<DeviceServedFile> batch, Action<Exception> onError, CancellationToken cancellationToken)
+    {
+        var delay = FirstRetryDelay;
+        while (true)
+        {
+            try
+            {
+                await store.RecordAsync(batch, cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                onError(ex);
+            }
+
+            await Task.Delay(delay, time, cancellationToken);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
         }
     }
 }

@@ -18,6 +18,6 @@ internal sealed partial class ServedFileRecorderService(ServedFileRecorder recor
         }
     }
 
-    [LoggerMessage(EventId = 4010, Level = LogLevel.Warning, Message = "Could not store served-file records: {ErrorType}: {Error}")]
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Warning, Message = "Could not store served-file records (kept, retrying): {ErrorType}: {Error}")]
     private partial void LogWriteFailed(string errorType, string error);
 }
