@@ -13,13 +13,8 @@ public sealed class PostgresSecurityStoreTests(PostgresTarget target) : Security
     public async Task TwoInstances_RegenerationOnOne_ReachesTheOthersSubscribersWithinASecond()
     {
         var ct = TestContext.Current.CancellationToken;
-        var database = await target.NewClusterAsync();
-        using var nodeA = SecurityHarness.Create(database, node: "pub");
-        using var nodeB = SecurityHarness.Create(database, node: "sub1");
-        await nodeB.Bootstrapper.EnsureAsync(ct);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var listening = nodeB.Listener.RunAsync(stop.Token);
-        await nodeB.Listener.Listening.WaitAsync(TimeSpan.FromSeconds(10), ct);
+        await using var pair = await ListeningPair.StartAsync(target, ct);
+        var (nodeA, nodeB) = (pair.Publisher, pair.Subscriber);
         var seen = new ConcurrentQueue<(CertificateStoreChange Change, long At)>();
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var subscription = nodeB.Events.Subscribe(c =>
@@ -42,22 +37,14 @@ public sealed class PostgresSecurityStoreTests(PostgresTarget target) : Security
         Assert.Equal(nodeA.Events.InstanceId, change.Origin);
         var state = await nodeB.Store.LoadAsync(ct);
         Assert.Equal(change.Sha256, state.Identities.Single(c => c.Name == "tomcat" && c.NodeId == state.FindNode("pub")!.Id).Sha256);
-
-        await stop.CancelAsync();
-        await listening;
     }
 
     [Fact]
     public async Task ListenerConnectionCut_Reconnects_TellsSubscribersToReload_AndRelaysLaterChanges()
     {
         var ct = TestContext.Current.CancellationToken;
-        var database = await target.NewClusterAsync();
-        using var nodeA = SecurityHarness.Create(database, node: "pub");
-        using var nodeB = SecurityHarness.Create(database, node: "sub1");
-        await nodeB.Bootstrapper.EnsureAsync(ct);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var listening = nodeB.Listener.RunAsync(stop.Token);
-        await nodeB.Listener.Listening.WaitAsync(TimeSpan.FromSeconds(10), ct);
+        await using var pair = await ListeningPair.StartAsync(target, ct);
+        var (nodeA, nodeB) = (pair.Publisher, pair.Subscriber);
         var ownCertificateReloads = 0;
         using var ownTvs = new LocalIdentityCertificateSource(
             nodeB.Manager, nodeB.Events, new LocalNodeOptions { Name = "sub1" }, CertificateStores.Tvs);
@@ -77,7 +64,7 @@ public sealed class PostgresSecurityStoreTests(PostgresTarget target) : Security
         });
 
         // What a PostgreSQL restart does to the LISTEN session (admin_shutdown).
-        Assert.Equal(1, await TerminateListenersAsync(database.EffectiveConnectionString, ct));
+        Assert.Equal(1, await TerminateListenersAsync(nodeB.Database.EffectiveConnectionString, ct));
 
         await resynchronized.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
         Assert.Equal(1, Volatile.Read(ref ownCertificateReloads)); // its TVS certificate may have been regenerated meanwhile
@@ -85,9 +72,6 @@ public sealed class PostgresSecurityStoreTests(PostgresTarget target) : Security
         await nodeA.Manager.RegenerateAsync("pub", "tomcat", null, confirm: false, "tester", ct);
         var change = await relayed.Task.WaitAsync(TimeSpan.FromSeconds(5), ct);
         Assert.Equal(("pub", "tomcat", nodeA.Events.InstanceId), (change.Node, change.Name, change.Origin));
-
-        await stop.CancelAsync();
-        await listening;
     }
 
     private static async Task<int> TerminateListenersAsync(string connectionString, CancellationToken ct)
@@ -121,5 +105,42 @@ public sealed class PostgresSecurityStoreTests(PostgresTarget target) : Security
         Assert.Single(state.Nodes, n => n.IsPublisher);
         Assert.Single(state.Identities, c => c.Name == "ITLRecovery");
         Assert.Equal(11, state.Identities.Count);
+    }
+
+    /// <summary>Nodes <c>pub</c> and <c>sub1</c> on a new cluster database, the subscriber listening for changes.</summary>
+    private sealed class ListeningPair : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop;
+        private readonly Task _listening;
+
+        private ListeningPair(SecurityHarness publisher, SecurityHarness subscriber, CancellationTokenSource stop, Task listening)
+        {
+            (Publisher, Subscriber, _stop, _listening) = (publisher, subscriber, stop, listening);
+        }
+
+        public SecurityHarness Publisher { get; }
+
+        public SecurityHarness Subscriber { get; }
+
+        public static async Task<ListeningPair> StartAsync(DatabaseTarget target, CancellationToken ct)
+        {
+            var database = await target.NewClusterAsync();
+            var publisher = SecurityHarness.Create(database, node: "pub");
+            var subscriber = SecurityHarness.Create(database, node: "sub1");
+            await subscriber.Bootstrapper.EnsureAsync(ct);
+            var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var pair = new ListeningPair(publisher, subscriber, stop, subscriber.Listener.RunAsync(stop.Token));
+            await subscriber.Listener.Listening.WaitAsync(TimeSpan.FromSeconds(10), ct);
+            return pair;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _listening;
+            _stop.Dispose();
+            Subscriber.Dispose();
+            Publisher.Dispose();
+        }
     }
 }
