@@ -33,6 +33,9 @@ internal sealed partial class HostProcess : IAsyncDisposable
     /// <summary>The TFTP HTTP (6970) port the host reported.</summary>
     public int TftpHttpPort => ListeningPort(TftpHttpListening(), "TFTP HTTP");
 
+    /// <summary>The TVS port the host reported.</summary>
+    public int TvsPort => ListeningPort(TvsListening(), "TVS");
+
     /// <summary>The phone services (HTTPS) port the host reported.</summary>
     public int PhoneServicesPort => ListeningPort(PhoneServicesListening(), "phone services");
 
@@ -81,6 +84,7 @@ internal sealed partial class HostProcess : IAsyncDisposable
         start.Environment["Serilog__MinimumLevel__Override__SbdServer.Tftp.TftpServerService"] = "Information";
         start.Environment["Serilog__MinimumLevel__Override__SbdServer.Tftp.Http.TftpHttpService"] = "Information";
         start.Environment["Serilog__MinimumLevel__Override__SbdServer.PhoneServices.PhoneServicesService"] = "Information";
+        start.Environment["Serilog__MinimumLevel__Override__SbdServer.Tvs.TvsServer"] = "Information";
         start.Environment["Tftp__Port"] = "0"; // TFTP and HTTP 6970 on free ports: hosts run in parallel
         start.Environment["Tftp__HttpPort"] = "0";
         start.Environment["Tvs__Address"] = "127.0.0.1";
@@ -221,6 +225,9 @@ internal sealed partial class HostProcess : IAsyncDisposable
 
     [GeneratedRegex(@"TFTP HTTP endpoint listening on \S+:(?<port>\d+)/?\s")]
     private static partial Regex TftpHttpListening();
+
+    [GeneratedRegex(@"TVS listening on \S+:(?<port>\d+) \(")]
+    private static partial Regex TvsListening();
 
     [GeneratedRegex(@"Phone services \(HTTPS\) listening on \S+:(?<port>\d+)/?,")]
     private static partial Regex PhoneServicesListening();

@@ -6,10 +6,12 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Npgsql;
+using SbdServer.Phone.Tvs;
 using SbdServer.Testing;
 using SbdServer.Tftp.Client;
 using SbdServer.Wire.Itl;
 using SbdServer.Wire.Signed;
+using SbdServer.Wire.Tvs;
 using Xunit;
 
 namespace SbdServer.Host.Tests;
@@ -190,6 +192,9 @@ public sealed class TwoNodeItlTests : IAsyncLifetime
             }
         }
 
+        var callManager = await DerAsync(admin, "cucm-pub", "CallManager");
+        Assert.Equal(TvsStatus.Valid, await TvsVerifyAsync(pub.Host.TvsPort, callManager));
+
         // 1. The database goes away: no new sessions, every open one killed.
         await AdminSqlAsync(server, $"ALTER DATABASE \"{databaseName}\" WITH ALLOW_CONNECTIONS false");
         await AdminSqlAsync(server, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{databaseName}'");
@@ -199,6 +204,9 @@ public sealed class TwoNodeItlTests : IAsyncLifetime
         {
             Assert.Equal(bytes, await FetchAsync(port, name));
         }
+
+        // TVS answers new connections from the trust it has loaded.
+        Assert.Equal(TvsStatus.Valid, await TvsVerifyAsync(pub.Host.TvsPort, callManager));
 
         // A change is refused with an answer, not a hang or a dead process.
         var refused = await admin.PostAsync("/api/nodes/cucm-pub/certificates/TVS/regenerate?confirm=true", null, Ct);
@@ -229,6 +237,12 @@ public sealed class TwoNodeItlTests : IAsyncLifetime
         await WaitForAsync(sub.TftpPort, Itl,
             bytes => Parse(bytes, itlRecovery).Records.Any(r => r.Role == TrustRole.Tvs && Is(r, newTvs)),
             TimeSpan.FromSeconds(10));
+    }
+
+    private static async Task<TvsStatus> TvsVerifyAsync(int port, byte[] certificate)
+    {
+        await using var client = await TvsClient.ConnectAsync("127.0.0.1", port, new TvsClientOptions(), Ct);
+        return (await client.VerifyAsync("CP-8861-SEP" + Mac, certificate, Ct)).Status;
     }
 
     private static async Task AdminSqlAsync(PostgresServer server, string sql)
