@@ -220,13 +220,16 @@ public sealed class TwoNodeItlTests : IAsyncLifetime
         // 2. It comes back; the nodes' change listeners reconnect within a second or two.
         await AdminSqlAsync(server, $"ALTER DATABASE \"{databaseName}\" WITH ALLOW_CONNECTIONS true");
         var oldTvs = await RetryAsync(() => DerAsync(admin, "cucm-pub", "TVS"));
-        await WaitForAsync(sub.TftpPort, Itl, _ => CountListeners(server, databaseName) == 2, TimeSpan.FromSeconds(10));
+        for (var i = 0; i < 200 && await PostgresSessions.CountListenersAsync(database, Ct) < 2; i++)
+        {
+            await Task.Delay(50, Ct);
+        }
+
+        Assert.Equal(2, await PostgresSessions.CountListenersAsync(database, Ct));
 
         // 3. The subscriber goes deaf (its LISTEN session dies, as in a restart) and the publisher commits a new TVS
         //    certificate before the subscriber listens again: NOTIFY never reaches it, the reconnect must make up for it.
-        await AdminSqlAsync(server,
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity " +
-            $"WHERE datname = '{databaseName}' AND query ILIKE 'LISTEN%'");
+        await PostgresSessions.TerminateListenersAsync(database, Ct);
         await RetryAsync(async () =>
         {
             var regenerated = await admin.PostAsync("/api/nodes/cucm-pub/certificates/TVS/regenerate?confirm=true", null, Ct);
@@ -251,15 +254,6 @@ public sealed class TwoNodeItlTests : IAsyncLifetime
         await connection.OpenAsync(Ct);
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(Ct);
-    }
-
-    private static int CountListeners(PostgresServer server, string databaseName)
-    {
-        using var connection = new NpgsqlConnection(server.AdminConnectionString);
-        connection.Open();
-        using var command = new NpgsqlCommand(
-            $"SELECT count(*) FROM pg_stat_activity WHERE datname = '{databaseName}' AND query ILIKE 'LISTEN%'", connection);
-        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Pooled connections killed during the outage fail once each before the pool replaces them.</summary>

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Events;
+using SbdServer.Testing;
 using Xunit;
 
 namespace SbdServer.Persistence.Tests;
@@ -64,7 +65,7 @@ public sealed class PostgresSecurityStoreTests(PostgresTarget target) : Security
         });
 
         // What a PostgreSQL restart does to the LISTEN session (admin_shutdown).
-        Assert.Equal(1, await TerminateListenersAsync(nodeB.Database.EffectiveConnectionString, ct));
+        Assert.Equal(1, await PostgresSessions.TerminateListenersAsync(nodeB.Database.EffectiveConnectionString, ct));
 
         await resynchronized.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
         Assert.Equal(1, Volatile.Read(ref ownCertificateReloads)); // its TVS certificate may have been regenerated meanwhile
@@ -72,17 +73,6 @@ public sealed class PostgresSecurityStoreTests(PostgresTarget target) : Security
         await nodeA.Manager.RegenerateAsync("pub", "tomcat", null, confirm: false, "tester", ct);
         var change = await relayed.Task.WaitAsync(TimeSpan.FromSeconds(5), ct);
         Assert.Equal(("pub", "tomcat", nodeA.Events.InstanceId), (change.Node, change.Name, change.Origin));
-    }
-
-    private static async Task<int> TerminateListenersAsync(string connectionString, CancellationToken ct)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new Npgsql.NpgsqlCommand(
-            "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity " +
-            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND query ILIKE 'LISTEN%') AS t",
-            connection);
-        return Convert.ToInt32(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]
