@@ -1,4 +1,5 @@
 using SbdServer.Host.Composition;
+using SbdServer.PhoneServices;
 
 // The content root is where appsettings.json ships, not the working directory: started from elsewhere (a systemd unit
 // runs in /) the host would miss its settings and watch the whole working directory tree for changes.
@@ -12,12 +13,16 @@ builder.AddSbdTftp();
 builder.AddSbdTvsFromCertificateStore();
 builder.AddSbdTvs();
 builder.AddSbdPhoneServices();
+builder.AddSbdWebListeners();
+builder.AddSbdAdminPages();
 
 var app = builder.Build();
 
 app.MapSbdHealth();
 app.MapSbdApi();
 app.MapSbdMetrics();
+app.MapSbdPhoneServices();
+app.MapSbdAdminPages();
 
 app.Run();
 

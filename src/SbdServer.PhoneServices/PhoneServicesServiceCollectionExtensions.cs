@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -5,10 +6,11 @@ using Microsoft.Extensions.Options;
 namespace SbdServer.PhoneServices;
 
 /// <summary>
-/// Composition of the HTTPS phone services. The host registers the ports this needs: an
+/// Composition of the HTTPS listener and the phone services. The host registers the ports this needs: an
 /// <see cref="Core.PhoneServices.IPhoneServicesCertificateSource"/>, an
 /// <see cref="Core.PhoneServices.IPhoneUserAuthenticator"/>, an <see cref="Core.Devices.IDeviceStore"/> and the
-/// <see cref="Core.Cluster.LocalNodeOptions"/>.
+/// <see cref="Core.Cluster.LocalNodeOptions"/>; it maps the routes with
+/// <see cref="PhoneServicesEndpoints.MapSbdPhoneServices"/>.
 /// </summary>
 public static class PhoneServicesServiceCollectionExtensions
 {
@@ -20,8 +22,16 @@ public static class PhoneServicesServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PhoneServicesOptions>, PhoneServicesOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<PhoneServicesService>();
-        services.AddHostedService(sp => sp.GetRequiredService<PhoneServicesService>());
+        services.AddSingleton<PhoneServicesListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<PhoneServicesListener>());
         return services;
+    }
+
+    /// <summary>Adds the HTTPS endpoint to the web host's Kestrel (ignored under a test server).</summary>
+    public static IWebHostBuilder UseSbdPhoneServicesHttps(this IWebHostBuilder webHost)
+    {
+        ArgumentNullException.ThrowIfNull(webHost);
+        return webHost.ConfigureKestrel(kestrel =>
+            kestrel.ApplicationServices.GetRequiredService<PhoneServicesListener>().Configure(kestrel));
     }
 }
