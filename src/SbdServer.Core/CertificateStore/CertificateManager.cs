@@ -288,6 +288,72 @@ public sealed class CertificateManager(
         }
     }
 
+    /// <summary>
+    /// Sets the node's "Host Name/IP Address" (what configs name it by); null or empty goes back to the FQDN. No
+    /// certificate changes: they keep the host name, so no phone's trust is affected, only the configs it is served.
+    /// </summary>
+    public async Task<ClusterNode> SetHostAddressAsync(string nodeName, string? hostAddress, string actor, CancellationToken cancellationToken)
+    {
+        var value = NormalizeHostAddress(hostAddress);
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var clusterLock = await store.AcquireWriteLockAsync(cancellationToken);
+            var state = await store.LoadAsync(cancellationToken);
+            var node = RequireNode(state, nodeName);
+            if (string.Equals(node.HostAddress, value, StringComparison.Ordinal))
+            {
+                return node;
+            }
+
+            var changes = new SecurityChangeSet();
+            var old = node.PhoneFacingHost;
+            node.HostAddress = value;
+            changes.Updated.Add(node);
+            changes.Audit.Add(Audit(actor, "node.host-address", node.Name, $"Host Name/IP Address {old} -> {node.PhoneFacingHost}"));
+            changes.Changes.Add(Change(CertificateStoreChangeKind.NodeChanged, node.Name, null, null));
+            await store.CommitAsync(changes, cancellationToken);
+            return node;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// A "Host Name/IP Address" value: a DNS name or an IP address, trimmed; null for empty (the FQDN). Throws
+    /// <see cref="CertificateStoreException"/> for anything else.
+    /// </summary>
+    public static string? NormalizeHostAddress(string? hostAddress)
+    {
+        var value = hostAddress?.Trim();
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        var error = new CertificateStoreException($"'{Safe(value)}' is neither a host name nor an IP address.");
+        if (value.Contains(':', StringComparison.Ordinal))
+        {
+            return System.Net.IPAddress.TryParse(value, out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+                ? v6.ToString()
+                : throw error;
+        }
+
+        // All-numeric labels are an IPv4 address and must be a whole one ("10.0.1" is not a host name either).
+        var member = value.Split('.').All(label => label.Length > 0 && label.All(char.IsAsciiDigit))
+            ? nameof(LocalNodeOptions.Address)
+            : nameof(LocalNodeOptions.Fqdn);
+        var check = new LocalNodeOptions { Fqdn = value, Address = value };
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        var property = member == nameof(LocalNodeOptions.Address) ? check.Address : check.Fqdn;
+        return System.ComponentModel.DataAnnotations.Validator.TryValidateProperty(
+            property, new System.ComponentModel.DataAnnotations.ValidationContext(check) { MemberName = member }, results)
+            ? value
+            : throw error;
+    }
+
     /// <summary>Adds PEM/DER certificates (a chain is fine) to a trust store; all or nothing.</summary>
     public async Task<IReadOnlyList<CertificateView>> UploadTrustAsync(
         string storeName, byte[] body, string actor, CancellationToken cancellationToken)

@@ -54,10 +54,10 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(node);
-        var signer = Signer(inputs, node);
+        var signer = FileSigner(inputs, node);
         if (signer is null)
         {
-            log.BuildFailed(signedName, $"node {node.Name} has no signer certificate");
+            log.BuildFailed(signedName, $"node {node.Name} has no CallManager certificate");
             return null;
         }
 
@@ -71,11 +71,23 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
             ? HashAlgorithmCode.Sha512
             : HashAlgorithmCode.Sha1;
 
-    /// <summary>The identity that signs trust lists and configs for <paramref name="node"/>.</summary>
+    /// <summary>The identity that signs the trust lists (ITL, CTL) <paramref name="node"/> serves.</summary>
     public static IdentityCertificate? Signer(ProvisioningInputs inputs, ClusterNode node) =>
         inputs.State.Cluster?.ItlSignerMode == ItlSignerMode.ItlRecovery
             ? inputs.State.FindIdentity(node, CertificateStores.ItlRecovery)
             : inputs.State.FindIdentity(node, CertificateStores.CallManager);
+
+    /// <summary>
+    /// The identity that signs every other signed file <paramref name="node"/> serves (configs, encrypted configs and
+    /// their stubs, XMLDefault, static files): its CallManager in both signer modes. Only the trust lists moved to
+    /// ITLRecovery in CUCM 12 (cucm-reference fact 8); phones verify these files against the TFTP record of their ITL,
+    /// which is why CallManager and TVS regenerated together are survived in ITLRecovery mode.
+    /// </summary>
+    public static IdentityCertificate? FileSigner(ProvisioningInputs inputs, ClusterNode node)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return inputs.State.FindIdentity(node, CertificateStores.CallManager);
+    }
 
     private byte[]? BuildItl(ProvisioningInputs inputs, ClusterNode node, uint timestamp)
     {
@@ -191,10 +203,10 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
                 return null;
         }
 
-        var signer = Signer(inputs, node);
+        var signer = FileSigner(inputs, node);
         if (signer is null)
         {
-            log.BuildFailed(plainName + ".sgn", $"node {node.Name} has no signer certificate");
+            log.BuildFailed(plainName + ".sgn", $"node {node.Name} has no CallManager certificate");
             return null;
         }
 
@@ -229,7 +241,7 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
         var group = state.Groups.FirstOrDefault(g => string.Equals(g.Name, DeviceManager.DefaultGroup, StringComparison.OrdinalIgnoreCase))
             ?? (state.Groups.Count > 0 ? state.Groups[0] : null);
         var members = (group?.NodeNames ?? []).Select(state.FindNode).OfType<ClusterNode>().Take(CallManagerGroup.MaxNodes)
-            .Select(n => new CallManagerNodeRef(n.Name, n.Fqdn)).ToList();
+            .Select(n => new CallManagerNodeRef(n.Name, n.PhoneFacingHost)).ToList();
         if (members.Count == 0)
         {
             log.BuildFailed(GeneratedFileName.DefaultConfigName, "no CallManager group with nodes");
@@ -237,16 +249,16 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
         }
 
         var capf = state.Nodes.Where(n => n.Services.HasFlag(NodeServices.Capf)).OrderByDescending(n => n.IsPublisher).FirstOrDefault();
-        var xml = PhoneConfigBuilder.BuildDefault(members, capf is null ? null : new CallManagerNodeRef(capf.Name, capf.Fqdn));
+        var xml = PhoneConfigBuilder.BuildDefault(members, capf is null ? null : new CallManagerNodeRef(capf.Name, capf.PhoneFacingHost));
         if (kind == GeneratedFileKind.DefaultConfig)
         {
             return xml;
         }
 
-        var signer = Signer(inputs, node);
+        var signer = FileSigner(inputs, node);
         if (signer is null)
         {
-            log.BuildFailed(GeneratedFileName.DefaultConfigName + ".sgn", $"node {node.Name} has no signer certificate");
+            log.BuildFailed(GeneratedFileName.DefaultConfigName + ".sgn", $"node {node.Name} has no CallManager certificate");
             return null;
         }
 
@@ -265,7 +277,7 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
             .Select(state.FindNode)
             .OfType<ClusterNode>()
             .Take(CallManagerGroup.MaxNodes)
-            .Select(n => new CallManagerNodeRef(n.Name, n.Fqdn))
+            .Select(n => new CallManagerNodeRef(n.Name, n.PhoneFacingHost))
             .ToList();
         if (members.Count == 0)
         {
@@ -279,7 +291,7 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
             group!.Name,
             group.Name,
             members,
-            capf is null ? null : new CallManagerNodeRef(capf.Name, capf.Fqdn),
+            capf is null ? null : new CallManagerNodeRef(capf.Name, capf.PhoneFacingHost),
             device.SecurityMode,
             CapfAuthMode: 0,
             device.CertificateMd5,

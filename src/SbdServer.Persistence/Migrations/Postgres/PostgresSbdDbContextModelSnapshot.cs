@@ -663,6 +663,11 @@ namespace SbdServer.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(253)")
                         .HasColumnName("fqdn");
 
+                    b.Property<string>("HostAddress")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)")
+                        .HasColumnName("host_address");
+
                     b.Property<string>("IpAddress")
                         .IsRequired()
                         .HasMaxLength(15)

@@ -657,6 +657,11 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("fqdn");
 
+                    b.Property<string>("HostAddress")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("host_address");
+
                     b.Property<string>("IpAddress")
                         .IsRequired()
                         .HasMaxLength(15)
