@@ -344,6 +344,66 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
     }
 
     [Fact]
+    public async Task BulkItlReset_SignsEveryNodesItlWithItsCallManager_UntilEnded_AndOnlyInItlRecoveryMode()
+    {
+        using var admin = factory.Admin();
+        await SetAsync(admin, "ItlSignerMode", "ITLRecovery");
+        await SetAsync(admin, "ClusterSecurityMode", "NonSecure");
+        await SetAsync(admin, "PrepareClusterForRollbackToPre80", "False");
+        using var itlRecovery = await CertificateAsync(admin, Pub, "ITLRecovery");
+        var plan = await admin.PostAsJsonAsync("/api/plan", new { changes = new[] { new { action = "itl-reset", value = "localkey" } } }, Ct);
+        Assert.Equal(HttpStatusCode.OK, plan.StatusCode);
+        Assert.Equal(0, (await plan.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("lost").GetInt32());
+        try
+        {
+            var started = await admin.PostAsync("/api/itl/reset?key=localkey", null, Ct);
+            Assert.Equal(HttpStatusCode.OK, started.StatusCode);
+            var view = await started.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.True(view.GetProperty("active").GetBoolean());
+            Assert.Equal("CallManager", view.GetProperty("signer").GetString());
+
+            foreach (var node in new[] { Pub, "cucm-sub1" })
+            {
+                using var callManager = await CertificateAsync(admin, node, "CallManager");
+                var itl = TrustListCodec.Parse(await GetFileAsync(admin, $"ITLFile.tlv?node={node}"));
+                AssertSignedBy(itl.Signed, callManager);
+                Assert.Equal([TrustRole.Sast, TrustRole.Sast, TrustRole.Tftp], itl.Records.Take(3).Select(r => r.Role));
+                Assert.Equal(callManager.RawData, itl.Records[0].Certificate);
+                Assert.Equal(itlRecovery.RawData, itl.Records[1].Certificate);
+                AssertSignedBy(SgnCodec.Parse(await GetFileAsync(admin, $"ringlist.xml.sgn")), await CertificateAsync(admin, Pub, "CallManager"));
+            }
+
+            var again = await (await admin.PostAsync("/api/itl/reset", null, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.Empty(again.GetProperty("resetDevices").EnumerateArray());
+            var remote = await admin.PostAsync("/api/itl/reset?key=remotekey", null, Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, remote.StatusCode);
+            Assert.Contains("not supported", await remote.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Assert.Equal(HttpStatusCode.OK, (await admin.DeleteAsync("/api/itl/reset", Ct)).StatusCode);
+        }
+
+        var normal = TrustListCodec.Parse(await GetFileAsync(admin, "ITLFile.tlv"));
+        AssertSignedBy(normal.Signed, itlRecovery);
+        Assert.Equal([TrustRole.Sast, TrustRole.Tftp], normal.Records.Take(2).Select(r => r.Role));
+        Assert.False((await admin.GetFromJsonAsync<JsonElement>("/api/itl/reset", Ct)).GetProperty("active").GetBoolean());
+        Assert.Contains((await admin.GetFromJsonAsync<JsonElement>("/api/audit", Ct)).EnumerateArray(), a => a.GetProperty("action").GetString() == "itl.reset");
+
+        await SetAsync(admin, "ItlSignerMode", "CallManager");
+        try
+        {
+            var refused = await admin.PostAsync("/api/itl/reset", null, Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("ITLRecovery signer mode", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await SetAsync(admin, "ItlSignerMode", "ITLRecovery");
+        }
+    }
+
+    [Fact]
     public async Task EncryptedConfig_DecryptsWithTheDeviceKeyToTheFullConfig_StubCarriesTheMd5_OffMeansNotFound()
     {
         using var admin = factory.Admin();

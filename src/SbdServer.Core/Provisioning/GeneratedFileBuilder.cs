@@ -92,20 +92,28 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
     private byte[]? BuildItl(ProvisioningInputs inputs, ClusterNode node, uint timestamp)
     {
         var state = inputs.State;
-        var signer = Signer(inputs, node);
+        var itlSigner = Signer(inputs, node);
         var callManager = state.FindIdentity(node, CertificateStores.CallManager);
-        if (signer is null || callManager is null)
+        if (itlSigner is null || callManager is null)
         {
             log.BuildFailed(TftpDeviceFileNames.ClusterItl, $"node {node.Name} has no signer or CallManager certificate");
             return null;
         }
 
         var mixed = state.Cluster?.SecurityMode == SecurityMode.Mixed;
-        var records = new List<TrustListRecord>
+        var records = new List<TrustListRecord>();
+        var signer = itlSigner;
+        if (ItlContent.IsItlReset(state))
         {
-            Record(signer.Der, TrustRole.Sast),
-            Record(callManager.Der, mixed ? TrustRole.CcmTftp : TrustRole.Tftp),
-        };
+            // Bulk ITL reset (12.x): phones verify this ITL with the CallManager record of the ITL they hold, and
+            // learn the (possibly new) ITLRecovery from its second SAST record, so the ITLRecovery-signed ITL served
+            // after the reset ends verifies too.
+            signer = callManager;
+            records.Add(Record(callManager.Der, TrustRole.Sast));
+        }
+
+        records.Add(Record(itlSigner.Der, TrustRole.Sast));
+        records.Add(Record(callManager.Der, mixed ? TrustRole.CcmTftp : TrustRole.Tftp));
         foreach (var tvsNode in state.Nodes.Where(n => n.Services.HasFlag(NodeServices.Tvs)))
         {
             if (state.FindIdentity(tvsNode, CertificateStores.Tvs) is { } tvs)

@@ -406,6 +406,10 @@ namespace SbdServer.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTimeOffset?>("ItlResetSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("itl_reset_since");
+
                     b.Property<string>("ItlSignerMode")
                         .IsRequired()
                         .HasMaxLength(16)

@@ -400,6 +400,10 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTimeOffset?>("ItlResetSince")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("itl_reset_since");
+
                     b.Property<string>("ItlSignerMode")
                         .IsRequired()
                         .HasMaxLength(16)
