@@ -13,6 +13,7 @@ internal static class SbdCommand
         root.Subcommands.Add(SgnCommand.Create());
         root.Subcommands.Add(EncCommand.Create());
         root.Subcommands.Add(TvsCommand.Create());
+        root.Subcommands.Add(ItlCommand.Create());
         root.Subcommands.Add(PhoneCommand.Create());
         return root;
     }
