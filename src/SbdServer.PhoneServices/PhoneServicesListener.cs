@@ -15,7 +15,7 @@ namespace SbdServer.PhoneServices;
 
 /// <summary>
 /// The node's HTTPS listener on <c>PhoneServices:Port</c> (default 8443) presenting this node's tomcat certificate,
-/// chosen per handshake and hot reloaded (docs/adr/0005-one-https-listener.md). It is an endpoint of the host's own
+/// chosen per handshake and hot reloaded (docs/adr/0006-one-https-listener.md). It is an endpoint of the host's own
 /// Kestrel: phones get the <c>/ccmcip</c> services there, admins the REST API and <c>/admin</c>.
 /// </summary>
 /// <remarks>

@@ -4,7 +4,7 @@ using SbdServer.PhoneServices;
 namespace SbdServer.Host.Composition;
 
 /// <summary>
-/// The host's Kestrel endpoints (docs/adr/0005-one-https-listener.md): the node's HTTPS listener on
+/// The host's Kestrel endpoints (docs/adr/0006-one-https-listener.md): the node's HTTPS listener on
 /// <c>PhoneServices:Port</c> with the tomcat certificate (phones, REST API, <c>/admin</c>), then the plain HTTP
 /// addresses of <c>--urls</c> (default <c>http://127.0.0.1:8080</c>) for local scripts, probes and Prometheus.
 /// </summary>
