@@ -55,11 +55,13 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
             Assert.Equal("ITLFile.tlv", itl.Header.FileName);
             Assert.Equal(HashAlgorithmCode.Sha1, itl.Header.HashAlgorithm);
             AssertSignedBy(itl.Signed, signer);
+            // 12.x (ITLRecovery mode): the TFTP node's CallManager is a second SAST.
+            TrustRole[] sast = signerMode == "ITLRecovery" ? [TrustRole.Sast, TrustRole.Sast] : [TrustRole.Sast];
             Assert.Equal(
-                [TrustRole.Sast, securityMode == "Mixed" ? TrustRole.CcmTftp : TrustRole.Tftp, TrustRole.Tvs, TrustRole.Tvs, TrustRole.Tvs, TrustRole.Capf],
+                [.. sast, securityMode == "Mixed" ? TrustRole.CcmTftp : TrustRole.Tftp, TrustRole.Tvs, TrustRole.Tvs, TrustRole.Tvs, TrustRole.Capf],
                 itl.Records.Select(r => r.Role));
             Assert.Equal(signer.RawData, itl.Records[0].Certificate);
-            Assert.Equal(callManager.RawData, itl.Records[1].Certificate);
+            Assert.All(itl.Records.Skip(1).Take(sast.Length), r => Assert.Equal(callManager.RawData, r.Certificate));
             var tvsHashes = new List<byte[]>();
             foreach (var tvsNode in ClusterFactory.NodeNames)
             {
@@ -67,7 +69,7 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
             }
 
             Assert.Equal(tvsHashes, itl.Records.Where(r => r.Role == TrustRole.Tvs).Select(r => r.CertificateHash));
-            Assert.Equal((await CertificateAsync(admin, Pub, "CAPF")).GetCertHash(), itl.Records[5].CertificateHash);
+            Assert.Equal((await CertificateAsync(admin, Pub, "CAPF")).GetCertHash(), itl.Records[^1].CertificateHash);
         }
 
         // This node (the publisher) serves its own build; SHA-512 switches the digest.
@@ -368,8 +370,8 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
                 var itl = TrustListCodec.Parse(await GetFileAsync(admin, $"ITLFile.tlv?node={node}"));
                 AssertSignedBy(itl.Signed, callManager);
                 Assert.Equal([TrustRole.Sast, TrustRole.Sast, TrustRole.Tftp], itl.Records.Take(3).Select(r => r.Role));
-                Assert.Equal(callManager.RawData, itl.Records[0].Certificate);
-                Assert.Equal(itlRecovery.RawData, itl.Records[1].Certificate);
+                Assert.Equal(itlRecovery.RawData, itl.Records[0].Certificate);
+                Assert.Equal(callManager.RawData, itl.Records[1].Certificate);
                 AssertSignedBy(SgnCodec.Parse(await GetFileAsync(admin, $"ringlist.xml.sgn")), await CertificateAsync(admin, Pub, "CallManager"));
             }
 
@@ -386,7 +388,8 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
 
         var normal = TrustListCodec.Parse(await GetFileAsync(admin, "ITLFile.tlv"));
         AssertSignedBy(normal.Signed, itlRecovery);
-        Assert.Equal([TrustRole.Sast, TrustRole.Tftp], normal.Records.Take(2).Select(r => r.Role));
+        Assert.Equal([TrustRole.Sast, TrustRole.Sast, TrustRole.Tftp], normal.Records.Take(3).Select(r => r.Role));
+        Assert.Equal(itlRecovery.RawData, normal.Records[0].Certificate);
         Assert.False((await admin.GetFromJsonAsync<JsonElement>("/api/itl/reset", Ct)).GetProperty("active").GetBoolean());
         Assert.Contains((await admin.GetFromJsonAsync<JsonElement>("/api/audit", Ct)).EnumerateArray(), a => a.GetProperty("action").GetString() == "itl.reset");
 

@@ -1,6 +1,5 @@
 using SbdServer.Testing;
 using Xunit;
 
-// Scenario clusters bind the standard ports on fixed loopback addresses: one scenario at a time.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// Scenario clusters bind the standard ports on fixed loopback addresses: xunit.runner.json runs one test at a time.
 [assembly: AssemblyFixture(typeof(PostgresServerLifetime))]
