@@ -13,7 +13,8 @@ internal sealed class AdminAuthenticationHandler(
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     AdminCredentials credentials,
-    AdminTokenService tokens)
+    AdminTokenService tokens,
+    AdminApiWarnings warnings)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "SbdAdmin";
@@ -78,7 +79,17 @@ internal sealed class AdminAuthenticationHandler(
 
     private Task<AuthenticateResult> Fail(string reason)
     {
-        HostLog.AuthenticationFailed(Logger, reason);
+        var remote = Context.Connection.RemoteIpAddress;
+        if (remote is { IsIPv4MappedToIPv6: true })
+        {
+            remote = remote.MapToIPv4();
+        }
+
+        if (warnings.Limiter.ShouldLog(AdminApiWarnings.AuthFailedKind, remote))
+        {
+            HostLog.AuthenticationFailed(Logger, remote?.ToString() ?? "?", reason);
+        }
+
         return Task.FromResult(AuthenticateResult.Fail(reason));
     }
 
