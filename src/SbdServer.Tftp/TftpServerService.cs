@@ -38,9 +38,16 @@ public sealed class TftpServerService(
     private readonly TftpClientLimiter _clients = new(
         time, options.Value.MaxSessionsPerClient, options.Value.MaxRequestsPerSecondPerClient);
     private readonly LogRateLimiter _transferLog = new(time, options.Value.MaxTransferLogLinesPerSecond, TimeSpan.FromSeconds(1));
-    private readonly PeerWarningLimiter _warnings = (peerWarnings ?? new PeerWarnings(time)).Create(
+    private readonly PeerWarningLimiter _warnings = (peerWarnings ??= new PeerWarnings(time)).Create(
         TftpWarningKinds.Listener,
         summary => TftpLog.WarningsSuppressed(logger, summary.Suppressed, summary.Kind, summary.PeerText, summary.WindowSeconds));
+
+    // Requests refused at once (no such file, access violation) are the peer's choice of name: a loop of them from
+    // one address is limited like a warning, more generously, since a booting phone asks for a few missing files.
+    private readonly PeerWarningLimiter _refusals = peerWarnings.Create(
+        TftpWarningKinds.Listener,
+        summary => TftpLog.RefusalLinesSuppressed(logger, summary.Suppressed, summary.Kind, summary.PeerText, summary.WindowSeconds),
+        new PeerWarningOptions { PerPeer = 20, PerKind = 200 });
     private readonly CancellationTokenSource _stopping = new();
     private readonly byte[] _listenerBuffer = GC.AllocateUninitializedArray<byte>(ListenerBufferSize);
     private readonly byte[] _sessionBuffer = new byte[SessionBufferSize];
@@ -136,12 +143,15 @@ public sealed class TftpServerService(
             }
         }
 
-        _warnings.Flush(); // what the last window suppressed is still reported
+        // What the last window suppressed is still reported.
+        _warnings.Flush();
+        _refusals.Flush();
     }
 
     public override void Dispose()
     {
         _warnings.Dispose();
+        _refusals.Dispose();
         _loop?.Dispose();
         _listener?.Dispose();
         _stopping.Dispose();
@@ -692,7 +702,19 @@ public sealed class TftpServerService(
         }
 
         session.Content?.Dispose();
-        if (logger.IsEnabled(LogLevel.Information) && _transferLog.TryAcquire(out var suppressed))
+        if (!logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        var refusal = outcome switch
+        {
+            "not-found" => TftpWarningKinds.NotFound,
+            "access-violation" => TftpWarningKinds.AccessViolation,
+            _ => null,
+        };
+        long suppressed = 0;
+        if (refusal is not null ? _refusals.ShouldLog(refusal, session.Client.Address) : _transferLog.TryAcquire(out suppressed))
         {
             if (suppressed > 0)
             {

@@ -54,6 +54,10 @@ internal static partial class TftpLog
         Message = "TFTP suppressed {Count} similar {Kind} warning(s) from {Peer} in the last {Seconds} s (counted in /metrics)")]
     public static partial void WarningsSuppressed(ILogger logger, long count, string kind, string peer, int seconds);
 
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Information,
+        Message = "TFTP suppressed {Count} {Kind} transfer line(s) from {Peer} in the last {Seconds} s (counted in /metrics)")]
+    public static partial void RefusalLinesSuppressed(ILogger logger, long count, string kind, string peer, int seconds);
+
     [LoggerMessage(EventId = 1011, Level = LogLevel.Error, Message = "TFTP retransmission check for {Peer} failed")]
     public static partial void TickFailed(ILogger logger, Exception exception, EndPoint peer);
 }

@@ -6,4 +6,6 @@ internal static class TftpWarningKinds
     public const string Listener = "tftp";
     public const string Malformed = "malformed";
     public const string Refused = "refused";
+    public const string NotFound = "not_found";
+    public const string AccessViolation = "access_violation";
 }
