@@ -15,6 +15,7 @@ using Microsoft.Extensions.Options;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Devices;
+using SbdServer.Core.Diagnostics;
 using SbdServer.Core.PhoneServices;
 using SbdServer.PhoneServices.Authentication;
 using SbdServer.PhoneServices.CorporateDirectory;
@@ -36,9 +37,18 @@ public sealed class PhoneServicesService(
     IDeviceStore devices,
     LocalNodeOptions node,
     TimeProvider time,
-    ILogger<PhoneServicesService> logger) : IHostedService, IAsyncDisposable
+    ILogger<PhoneServicesService> logger,
+    PeerWarnings? peerWarnings = null) : IHostedService, IAsyncDisposable
 {
+    /// <summary>The <c>listener</c> label of this listener's peer warnings.</summary>
+    public const string WarningListener = "phone_services";
+
     private const string AuthenticatePath = "/ccmcip/authenticate.jsp";
+
+    private readonly PeerWarningLimiter _warnings = (peerWarnings ?? new PeerWarnings(time)).Create(
+        WarningListener,
+        summary => PhoneServicesLog.WarningsSuppressed(
+            logger, summary.Suppressed, summary.Kind, summary.PeerText, summary.WindowSeconds));
 
     private WebApplication? _app;
     private ServerCertificateReloader? _certificate;
@@ -84,6 +94,8 @@ public sealed class PhoneServicesService(
         });
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrelHttpsConfiguration();
+        var handshakes = new TlsHandshakeWatch(time, settings.HandshakeTimeout, _warnings,
+            (kind, remote, reason) => PhoneServicesLog.HandshakeFailed(logger, remote, kind, reason));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -97,11 +109,17 @@ public sealed class PhoneServicesService(
             kestrel.Listen(endPoint, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1;
+                listen.Use(handshakes.Outer);
                 listen.UseHttps(new TlsHandshakeCallbackOptions
                 {
-                    OnConnection = context => certificate.GetAsync(context.CancellationToken),
+                    OnConnection = context =>
+                    {
+                        TlsHandshakeWatch.HelloReceived(context);
+                        return certificate.GetAsync(context.CancellationToken);
+                    },
                     HandshakeTimeout = settings.HandshakeTimeout,
                 });
+                listen.Use(TlsHandshakeWatch.Inner);
             });
         });
 
@@ -111,6 +129,7 @@ public sealed class PhoneServicesService(
             authenticator,
             devices,
             new FailedAuthenticationLimiter(time, settings.MaxFailedAuthentications, settings.FailedAuthenticationWindow),
+            _warnings,
             logger);
         app.Run(context => DispatchAsync(context, directory, authenticate));
         try
@@ -144,6 +163,7 @@ public sealed class PhoneServicesService(
         if (_app is not null)
         {
             await _app.StopAsync(cancellationToken);
+            _warnings.Flush(); // what the last window suppressed is still reported
             PhoneServicesLog.Stopped(logger);
         }
     }
@@ -157,6 +177,7 @@ public sealed class PhoneServicesService(
         }
 
         _certificate?.Dispose();
+        _warnings.Dispose();
     }
 
     /// <summary>What an operator reads when the port cannot be bound: the port, the likely cause and the fix.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SbdServer.Core.Diagnostics;
 
 namespace SbdServer.PhoneServices;
 
@@ -20,6 +21,7 @@ public static class PhoneServicesServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PhoneServicesOptions>, PhoneServicesOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<PeerWarnings>();
         services.AddSingleton<PhoneServicesService>();
         services.AddHostedService(sp => sp.GetRequiredService<PhoneServicesService>());
         return services;

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SbdServer.Core.Certificates;
+using SbdServer.Core.Diagnostics;
 using SbdServer.Core.Tvs;
 
 namespace SbdServer.Tvs;
@@ -22,6 +23,7 @@ public sealed class TvsServer : IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<TvsServer> _logger;
     private readonly ServerCertificateReloader _certificate;
+    private readonly PeerWarningLimiter _warnings;
     private readonly ConcurrentDictionary<IPAddress, int> _perIp = new();
     private readonly ConcurrentDictionary<long, Task> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -38,7 +40,8 @@ public sealed class TvsServer : IAsyncDisposable
         TvsQueryLog queryLog,
         TvsCounters counters,
         TimeProvider timeProvider,
-        ILogger<TvsServer> logger)
+        ILogger<TvsServer> logger,
+        PeerWarnings? peerWarnings = null)
     {
         _options = options.Value;
         _handler = handler;
@@ -51,6 +54,17 @@ public sealed class TvsServer : IAsyncDisposable
             context => TvsTlsPolicy.ServerOptions(context, _options.AllowTls10, _options.AllowTls13),
             (sha256, subject) => TvsLog.CertificateReloaded(logger, sha256, subject),
             (ex, sha256) => TvsLog.CertificateReloadFailed(logger, ex, sha256));
+        _warnings = (peerWarnings ?? new PeerWarnings(timeProvider)).Create(TvsWarningKinds.Listener, summary =>
+        {
+            if (TvsWarningKinds.IsWarning(summary.Kind))
+            {
+                TvsLog.WarningsSuppressed(logger, summary.Suppressed, summary.Kind, summary.PeerText, summary.WindowSeconds);
+            }
+            else
+            {
+                TvsLog.LinesSuppressed(logger, summary.Suppressed, summary.Kind, summary.PeerText, summary.WindowSeconds);
+            }
+        });
     }
 
     /// <summary>The bound address and port (the real port when configured with 0).</summary>
@@ -113,6 +127,8 @@ public sealed class TvsServer : IAsyncDisposable
         }
 
         await Task.WhenAll(_connections.Values);
+        _warnings.Flush(); // what the last window suppressed is still reported
+        _warnings.Dispose();
         TvsLog.Stopped(_logger);
     }
 
@@ -188,7 +204,7 @@ public sealed class TvsServer : IAsyncDisposable
         var id = Interlocked.Increment(ref _connectionIds);
         _counters.ConnectionOpened();
         var connection = new TvsConnection(
-            id, socket, remote.ToString(), _options, _certificate, _handler, _queryLog, _counters, _timeProvider, _logger);
+            id, socket, remote, _options, _certificate, _handler, _queryLog, _counters, _timeProvider, _warnings, _logger);
         var task = Task.Run(() => RunAsync(id, connection, remote), CancellationToken.None);
         _connections.TryAdd(id, task);
     }

@@ -1,9 +1,11 @@
 using System.Net.Http;
 using System.Net.Security;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SbdServer.Core.Cluster;
+using SbdServer.Core.Diagnostics;
 
 namespace SbdServer.PhoneServices.Tests.Support;
 
@@ -31,21 +33,27 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public FakeTimeProvider Time { get; }
 
+    public PeerWarnings Warnings { get; private init; } = null!;
+
     public int Port => Service.LocalEndPoint!.Port;
 
-    public static async Task<RunningServer> StartAsync(Action<PhoneServicesOptions>? configure = null, TestCertificateSource? certificates = null)
+    public static async Task<RunningServer> StartAsync(
+        Action<PhoneServicesOptions>? configure = null,
+        TestCertificateSource? certificates = null,
+        ILogger<PhoneServicesService>? logger = null)
     {
         var options = new PhoneServicesOptions { Address = "127.0.0.1", Port = 0 };
         configure?.Invoke(options);
         certificates ??= new TestCertificateSource(TestCertificates.Default);
         var devices = new TestDeviceStore(KnownDevice);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var warnings = new PeerWarnings(time);
         var service = new PhoneServicesService(
             Options.Create(options), certificates, new TestAuthenticator(User, Password), devices,
             new LocalNodeOptions { Name = "cucm-pub", Fqdn = Fqdn, Address = "10.0.0.10" }, time,
-            NullLogger<PhoneServicesService>.Instance);
+            logger ?? NullLogger<PhoneServicesService>.Instance, warnings);
         await service.StartAsync(CancellationToken.None);
-        return new RunningServer(service, certificates, devices, time);
+        return new RunningServer(service, certificates, devices, time) { Warnings = warnings };
     }
 
     /// <summary>A client on its own connection pool; <see cref="CapturingClient.PresentedCertificate"/> is what the server showed.</summary>
