@@ -65,6 +65,12 @@ public interface ICertificateFactory
     /// <summary>A new key pair and a certificate signed by <paramref name="issuer"/>.</summary>
     CertificateWithKey CreateSigned(CertificateSpec spec, DateTimeOffset notBefore, CertificateWithKey issuer);
 
+    /// <summary>
+    /// A certificate for a key held elsewhere (a phone's LSC: CAPF only ever sees the public key), signed by
+    /// <paramref name="issuer"/>, which must be a CA.
+    /// </summary>
+    byte[] IssueForPublicKey(CertificateSpec spec, byte[] subjectPublicKeyInfo, DateTimeOffset notBefore, CertificateWithKey issuer);
+
     /// <summary>A self-signed certificate for an existing key (regeneration that keeps the key).</summary>
     byte[] CreateSelfSignedForKey(CertificateSpec spec, DateTimeOffset notBefore, byte[] privateKeyPkcs8);
 

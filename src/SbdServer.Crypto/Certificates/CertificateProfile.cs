@@ -149,7 +149,8 @@ internal static class CertificateProfile
             _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Purpose, "Unknown certificate purpose."),
         };
 
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(isCa, false, 0, critical: true));
+        // An authority issues only end-entity certificates (phone LSCs): pathlen 0, as CUCM 14SU2+ writes for CAPF.
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(isCa, isCa, 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
         var oids = new OidCollection();
         foreach (var eku in ekus)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SbdServer.Core.Capf;
 using SbdServer.Core.Tvs;
 using SbdServer.Tftp.Diagnostics;
 
@@ -13,12 +14,13 @@ internal static class MetricsRegistration
 {
     public static WebApplication MapSbdMetrics(this WebApplication app)
     {
-        app.MapGet("/metrics", (TftpMetrics tftp, TvsCounters tvs) =>
+        app.MapGet("/metrics", (TftpMetrics tftp, TvsCounters tvs, CapfCounters capf) =>
         {
             using var writer = new StringWriter(CultureInfo.InvariantCulture);
             tftp.WritePrometheus(writer);
             var text = new StringBuilder(writer.ToString());
             tvs.WritePrometheus(text);
+            capf.WritePrometheus(text);
             return Results.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
         });
         return app;
