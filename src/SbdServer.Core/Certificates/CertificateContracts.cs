@@ -45,13 +45,16 @@ public enum CertificatePurpose
 /// and exactly this long (the seed's CallManager has 10, TVS and CAPF 8).</param>
 /// <param name="ValidityYears">notAfter = notBefore (whole seconds) + this many years (1-100).</param>
 /// <param name="DnsNames">SAN dNSNames; null or empty writes no SAN extension.</param>
+/// <param name="PathLength">For an <see cref="CertificatePurpose.Authority"/>: the basic constraints pathlen
+/// (CAPF: 0, it issues only LSCs); null writes none.</param>
 public sealed record CertificateSpec(
     SubjectName Subject,
     KeyAlgorithm Key = KeyAlgorithm.Rsa2048,
     CertificatePurpose Purpose = CertificatePurpose.Identity,
     int SerialBytes = 16,
     int ValidityYears = 5,
-    IReadOnlyList<string>? DnsNames = null);
+    IReadOnlyList<string>? DnsNames = null,
+    int? PathLength = null);
 
 /// <summary>A certificate and its private key (PKCS#8 DER). The caller owns the key bytes and must wipe them.</summary>
 public sealed record CertificateWithKey(byte[] CertificateDer, byte[] PrivateKeyPkcs8);

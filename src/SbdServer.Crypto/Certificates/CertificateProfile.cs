@@ -149,8 +149,10 @@ internal static class CertificateProfile
             _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Purpose, "Unknown certificate purpose."),
         };
 
-        // An authority issues only end-entity certificates (phone LSCs): pathlen 0, as CUCM 14SU2+ writes for CAPF.
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(isCa, isCa, 0, critical: true));
+        // CAPF issues only end-entity certificates (phone LSCs): pathlen 0, as CUCM 14SU2+ requires of it.
+        var pathLength = isCa ? spec.PathLength : null;
+        request.CertificateExtensions.Add(
+            new X509BasicConstraintsExtension(isCa, pathLength is not null, pathLength ?? 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
         var oids = new OidCollection();
         foreach (var eku in ekus)
