@@ -68,6 +68,7 @@ internal static class ApiRegistration
         api.MapFileEndpoints();
         api.MapBulkEndpoints();
         api.MapPlanEndpoints();
+        api.MapItlResetEndpoints();
         return app;
     }
 }

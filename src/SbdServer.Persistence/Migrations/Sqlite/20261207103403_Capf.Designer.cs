@@ -11,7 +11,7 @@ using SbdServer.Persistence.Database;
 namespace SbdServer.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSbdDbContext))]
-    [Migration("20261207082831_Capf")]
+    [Migration("20261207103403_Capf")]
     partial class Capf
     {
         /// <inheritdoc />
@@ -403,6 +403,10 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTimeOffset?>("ItlResetSince")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("itl_reset_since");
+
                     b.Property<string>("ItlSignerMode")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -709,6 +713,11 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                         .HasMaxLength(253)
                         .HasColumnType("TEXT")
                         .HasColumnName("fqdn");
+
+                    b.Property<string>("HostAddress")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("host_address");
 
                     b.Property<string>("IpAddress")
                         .IsRequired()
