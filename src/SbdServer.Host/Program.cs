@@ -12,6 +12,7 @@ builder.AddSbdTftp();
 builder.AddSbdTvsFromCertificateStore();
 builder.AddSbdTvs();
 builder.AddSbdPhoneServices();
+builder.AddSbdCapf();
 
 var app = builder.Build();
 

@@ -91,6 +91,8 @@ internal sealed partial class HostProcess : IAsyncDisposable
         start.Environment["Tvs__Port"] = "0";
         start.Environment["PhoneServices__Address"] = "127.0.0.1";
         start.Environment["PhoneServices__Port"] = "0";
+        start.Environment["Capf__Address"] = "127.0.0.1";
+        start.Environment["Capf__Port"] = "0";
         start.Environment.Remove("SBD_TEST_CRASH_BEFORE_COMMIT");
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {

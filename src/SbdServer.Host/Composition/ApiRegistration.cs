@@ -67,6 +67,7 @@ internal static class ApiRegistration
         api.MapAuditEndpoints();
         api.MapAuthEndpoints();
         api.MapTvsEndpoints();
+        api.MapCapfEndpoints();
         api.MapDeviceEndpoints();
         api.MapFileEndpoints();
         api.MapBulkEndpoints();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using SbdServer.Core.Diagnostics;
+using SbdServer.Core.Capf;
 using SbdServer.Core.Tvs;
 using SbdServer.Tftp.Diagnostics;
 
@@ -14,13 +15,14 @@ internal static class MetricsRegistration
 {
     public static WebApplication MapSbdMetrics(this WebApplication app)
     {
-        app.MapGet("/metrics", (TftpMetrics tftp, TvsCounters tvs, PeerWarnings warnings) =>
+        app.MapGet("/metrics", (TftpMetrics tftp, TvsCounters tvs, PeerWarnings warnings, CapfCounters capf) =>
         {
             using var writer = new StringWriter(CultureInfo.InvariantCulture);
             tftp.WritePrometheus(writer);
             var text = new StringBuilder(writer.ToString());
             tvs.WritePrometheus(text);
             warnings.WritePrometheus(text);
+            capf.WritePrometheus(text);
             return Results.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
         });
         return app;
