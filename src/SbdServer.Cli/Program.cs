@@ -1,3 +1,3 @@
 using SbdServer.Cli;
 
-return await SbdCommand.Create().Parse(args).InvokeAsync();
+return await SbdCommand.InvokeAsync(args);

@@ -159,7 +159,10 @@ internal static class TrustListReport
                 $"{tag}\t{(name.Length < 8 ? name + "\t" : name)}\t{length}\t{value}").TrimEnd('\t'))
             .Append('\n');
 
-    private static string Serial(byte[] serial) => Convert.ToHexString(serial);
+    // CUCM's "show itl" prints serials as colon-separated upper-case bytes (21:00:2D:...); admins compare them by eye.
+    private static string Serial(byte[] serial) => Convert.ToHexString(serial) is { Length: > 0 } hex
+        ? string.Join(':', Enumerable.Range(0, serial.Length).Select(i => hex.Substring(i * 2, 2)))
+        : "";
 
     private static string Time(uint unixSeconds) =>
         DateTimeOffset.FromUnixTimeSeconds(unixSeconds).ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);

@@ -20,6 +20,9 @@ public sealed class TlvCommandTests
         Assert.Contains("HeaderLength:\t492 (BYTES)\n", text, StringComparison.Ordinal);
         Assert.Contains("3\tSIGNERID\t2\t175\n", text, StringComparison.Ordinal);
         Assert.Contains("14\tFILENAME\t12\tITLFile.tlv\n", text, StringComparison.Ordinal);
+
+        // Serials as CUCM's "show itl" prints them: colon-separated upper-case bytes.
+        Assert.Contains("5\tSERIALNUMBER\t16\t8A:20:A1:B9:CF:E6:46:45:9C:5F:5B:40:60:57:87:5F\n", text, StringComparison.Ordinal);
         Assert.Contains("\tITL Record #:4\n", text, StringComparison.Ordinal);
         Assert.Contains("9\tCERTIFICATE\t1044\t83D53BD410D191246931194447BF8D6938A52EB2 (SHA1 Hash HEX)\n", text,
             StringComparison.Ordinal);

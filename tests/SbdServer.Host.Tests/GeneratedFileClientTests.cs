@@ -73,11 +73,11 @@ public sealed class GeneratedFileClientTests(ClusterFactory factory) : IClassFix
         if (name.EndsWith(".tlv", StringComparison.Ordinal) || name.EndsWith(".sgn", StringComparison.Ordinal))
         {
             var signed = name.EndsWith(".tlv", StringComparison.Ordinal) ? TrustListCodec.Parse(expected).Signed : SgnCodec.Parse(expected);
-            using var signer = await SignerAsync(admin);
+            using var signer = await SignerAsync(admin, trustList: name.EndsWith(".tlv", StringComparison.Ordinal));
             using var key = signer.GetRSAPublicKey()!;
             var hash = signed.Header.HashAlgorithm == HashAlgorithmCode.Sha512 ? HashAlgorithmName.SHA512 : HashAlgorithmName.SHA1;
             Assert.True(key.VerifyData(signed.SignedBytes, signed.Header.Signature, hash, RSASignaturePadding.Pkcs1),
-                $"{name} does not verify with the ITL signer");
+                $"{name} does not verify with its signer (ITL signer for trust lists, CallManager for the rest)");
         }
     }
 
@@ -111,10 +111,10 @@ public sealed class GeneratedFileClientTests(ClusterFactory factory) : IClassFix
         }
     }
 
-    private static async Task<X509Certificate2> SignerAsync(HttpClient admin)
+    private static async Task<X509Certificate2> SignerAsync(HttpClient admin, bool trustList)
     {
         var mode = (await admin.GetFromJsonAsync<ParameterValue>("/api/parameters/ItlSignerMode", Ct))!.Value;
-        var name = string.Equals(mode, "ITLRecovery", StringComparison.OrdinalIgnoreCase) ? "ITLRecovery" : "CallManager";
+        var name = trustList && string.Equals(mode, "ITLRecovery", StringComparison.OrdinalIgnoreCase) ? "ITLRecovery" : "CallManager";
         return X509Certificate2.CreateFromPem(await admin.GetStringAsync($"/api/nodes/cucm-pub/certificates/{name}/pem", Ct));
     }
 

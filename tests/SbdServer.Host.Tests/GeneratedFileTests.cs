@@ -204,7 +204,7 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
     }
 
     [Fact]
-    public async Task Config_FollowsTheGroupOrder_AndItsSgnIsSignedByTheItlSigner()
+    public async Task Config_FollowsTheGroupOrder_AndItsSgnIsSignedByTheTftpNodesCallManager()
     {
         using var admin = factory.Admin();
         await SetAsync(admin, "ItlSignerMode", "CallManager");
@@ -233,6 +233,176 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
         }
     }
 
+    /// <summary>
+    /// Issue 12 fix 1: only the trust lists move to ITLRecovery; every other signed file is signed by the CallManager
+    /// of the node that builds it, in both signer modes (cucm-reference fact 8).
+    /// </summary>
+    [Theory]
+    [InlineData("CallManager")]
+    [InlineData("ITLRecovery")]
+    public async Task EverySignedFileKind_VerifiesWithTheTftpNodesCallManager_InBothSignerModes(string signerMode)
+    {
+        using var admin = factory.Admin();
+        await SetAsync(admin, "ItlSignerMode", signerMode);
+        await SetAsync(admin, "PrepareClusterForRollbackToPre80", "False");
+        const string Plain = "SEP0A0B0C0D0E06", Encrypted = "SEP0A0B0C0D0E07";
+        await CreateDeviceAsync(admin, Plain, securityProfile: "Authenticated");
+        await CreateDeviceAsync(admin, Encrypted, securityProfile: "Encrypted");
+        using var phoneKey = RSA.Create(2048);
+        var phoneDer = new CertificateRequest("CN=CP-8861-" + Encrypted, phoneKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1)).Export(X509ContentType.Cert);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync($"/api/devices/{Encrypted}/certificate", new ByteArrayContent(phoneDer), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/devices/{Encrypted}", new { encryptedConfig = true }, Ct)).StatusCode);
+        await SetAsync(admin, "AutoRegistration", "True");
+        try
+        {
+            using var itlRecovery = await CertificateAsync(admin, Pub, "ITLRecovery");
+            foreach (var node in new[] { Pub, "cucm-sub1" })
+            {
+                using var callManager = await CertificateAsync(admin, node, "CallManager");
+                var files = new List<(string Name, SignedFile File)>
+                {
+                    (Plain + ".cnf.xml.sgn", SgnCodec.Parse(await GetFileAsync(admin, $"{Plain}.cnf.xml.sgn?node={node}"))),
+                    (Encrypted + ".cnf.xml.sgn", SgnCodec.Parse(await GetFileAsync(admin, $"{Encrypted}.cnf.xml.sgn?node={node}"))),
+                    (Encrypted + ".cnf.xml.enc.sgn", Wire.EncSgn.EncSgnCodec.Parse(await GetFileAsync(admin, $"{Encrypted}.cnf.xml.enc.sgn?node={node}"))),
+                    ("XMLDefault.cnf.xml.sgn", SgnCodec.Parse(await GetFileAsync(admin, $"XMLDefault.cnf.xml.sgn?node={node}"))),
+                };
+                if (node == Pub)
+                {
+                    // Static files are signed by the serving node only (no node= on the static root).
+                    files.Add(("ringlist.xml.sgn", SgnCodec.Parse(await GetFileAsync(admin, "ringlist.xml.sgn"))));
+                }
+
+                foreach (var (name, file) in files)
+                {
+                    Assert.True(VerifiesWith(file, callManager), $"{name} from {node} in {signerMode} mode does not verify with its CallManager");
+                    Assert.False(VerifiesWith(file, itlRecovery), $"{name} from {node} in {signerMode} mode is signed by ITLRecovery");
+                    AssertSignedBy(file, callManager);
+                }
+
+                var itl = TrustListCodec.Parse(await GetFileAsync(admin, $"ITLFile.tlv?node={node}"));
+                Assert.Equal(signerMode == "ITLRecovery", VerifiesWith(itl.Signed, itlRecovery));
+                Assert.Equal(callManager.RawData, itl.Records.Single(r => r.Role == TrustRole.Tftp).Certificate);
+            }
+        }
+        finally
+        {
+            await SetAsync(admin, "AutoRegistration", "False");
+        }
+    }
+
+    [Fact]
+    public async Task HostAddress_NamesTheNodeInConfigs_WhileCertificatesAndTheItlKeepTheHostName()
+    {
+        using var admin = factory.Admin();
+        await SetAsync(admin, "ItlSignerMode", "CallManager");
+        await CreateDeviceAsync(admin, "SEP0A0B0C0D0E08", securityProfile: "Authenticated");
+        await SetAsync(admin, "AutoRegistration", "True");
+        var itl = await GetFileAsync(admin, "ITLFile.tlv");
+        var callManager = await admin.GetStringAsync($"/api/nodes/{Pub}/certificates/CallManager/pem", Ct);
+        try
+        {
+            Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/nodes/{Pub}/host", new { hostAddress = "10.0.0.10" }, Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/nodes/cucm-sub2/host", new { hostAddress = "sub2.phones.example" }, Ct)).StatusCode);
+
+            foreach (var name in new[] { "SEP0A0B0C0D0E08.cnf.xml", "XMLDefault.cnf.xml" })
+            {
+                var root = XDocument.Parse(Encoding.UTF8.GetString(await GetFileAsync(admin, name))).Root!;
+                Assert.Equal(
+                    ["10.0.0.10", "cucm-sub1.lab.example", "sub2.phones.example"],
+                    root.Element("TVS")!.Element("members")!.Elements("member").Select(m => m.Element("address")!.Value));
+                Assert.Equal(
+                    ["10.0.0.10", "cucm-sub1.lab.example", "sub2.phones.example"],
+                    root.Descendants("callManager").Select(c => c.Element("processNodeName")!.Value));
+                Assert.Equal("10.0.0.10", root.Descendants("capf").Single().Element("processNodeName")!.Value);
+            }
+
+            var config = XDocument.Parse(Encoding.UTF8.GetString(await GetFileAsync(admin, "SEP0A0B0C0D0E08.cnf.xml"))).Root!;
+            Assert.StartsWith("https://10.0.0.10:8443/", config.Element("authenticationURL")!.Value, StringComparison.Ordinal);
+
+            // Certificates keep the host name, so the ITL is the same file.
+            Assert.Equal(callManager, await admin.GetStringAsync($"/api/nodes/{Pub}/certificates/CallManager/pem", Ct));
+            Assert.Equal(itl, await GetFileAsync(admin, "ITLFile.tlv"));
+
+            var bad = await admin.PutAsJsonAsync($"/api/nodes/{Pub}/host", new { hostAddress = "not a host!" }, Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Contains("neither a host name nor an IP address", await bad.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+            var both = await admin.PutAsJsonAsync($"/api/nodes/{Pub}/host", new { hostAddress = "10.0.0.10", fqdn = "x.lab.example" }, Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, both.StatusCode);
+            var nodes = await admin.GetFromJsonAsync<JsonElement>("/api/nodes", Ct);
+            Assert.Contains(nodes.EnumerateArray(), n => n.GetProperty("name").GetString() == Pub && n.GetProperty("hostAddress").GetString() == "10.0.0.10");
+        }
+        finally
+        {
+            await admin.PutAsJsonAsync($"/api/nodes/{Pub}/host", new { hostAddress = "" }, Ct);
+            await admin.PutAsJsonAsync("/api/nodes/cucm-sub2/host", new { hostAddress = "" }, Ct);
+            await SetAsync(admin, "AutoRegistration", "False");
+        }
+
+        var reset = XDocument.Parse(Encoding.UTF8.GetString(await GetFileAsync(admin, "SEP0A0B0C0D0E08.cnf.xml"))).Root!;
+        Assert.Equal("cucm-pub.lab.example", reset.Descendants("capf").Single().Element("processNodeName")!.Value);
+    }
+
+    [Fact]
+    public async Task BulkItlReset_SignsEveryNodesItlWithItsCallManager_UntilEnded_AndOnlyInItlRecoveryMode()
+    {
+        using var admin = factory.Admin();
+        await SetAsync(admin, "ItlSignerMode", "ITLRecovery");
+        await SetAsync(admin, "ClusterSecurityMode", "NonSecure");
+        await SetAsync(admin, "PrepareClusterForRollbackToPre80", "False");
+        using var itlRecovery = await CertificateAsync(admin, Pub, "ITLRecovery");
+        var plan = await admin.PostAsJsonAsync("/api/plan", new { changes = new[] { new { action = "itl-reset", value = "localkey" } } }, Ct);
+        Assert.Equal(HttpStatusCode.OK, plan.StatusCode);
+        Assert.Equal(0, (await plan.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("lost").GetInt32());
+        try
+        {
+            var started = await admin.PostAsync("/api/itl/reset?key=localkey", null, Ct);
+            Assert.Equal(HttpStatusCode.OK, started.StatusCode);
+            var view = await started.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.True(view.GetProperty("active").GetBoolean());
+            Assert.Equal("CallManager", view.GetProperty("signer").GetString());
+
+            foreach (var node in new[] { Pub, "cucm-sub1" })
+            {
+                using var callManager = await CertificateAsync(admin, node, "CallManager");
+                var itl = TrustListCodec.Parse(await GetFileAsync(admin, $"ITLFile.tlv?node={node}"));
+                AssertSignedBy(itl.Signed, callManager);
+                Assert.Equal([TrustRole.Sast, TrustRole.Sast, TrustRole.Tftp], itl.Records.Take(3).Select(r => r.Role));
+                Assert.Equal(callManager.RawData, itl.Records[0].Certificate);
+                Assert.Equal(itlRecovery.RawData, itl.Records[1].Certificate);
+                AssertSignedBy(SgnCodec.Parse(await GetFileAsync(admin, $"ringlist.xml.sgn")), await CertificateAsync(admin, Pub, "CallManager"));
+            }
+
+            var again = await (await admin.PostAsync("/api/itl/reset", null, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.Empty(again.GetProperty("resetDevices").EnumerateArray());
+            var remote = await admin.PostAsync("/api/itl/reset?key=remotekey", null, Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, remote.StatusCode);
+            Assert.Contains("not supported", await remote.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Assert.Equal(HttpStatusCode.OK, (await admin.DeleteAsync("/api/itl/reset", Ct)).StatusCode);
+        }
+
+        var normal = TrustListCodec.Parse(await GetFileAsync(admin, "ITLFile.tlv"));
+        AssertSignedBy(normal.Signed, itlRecovery);
+        Assert.Equal([TrustRole.Sast, TrustRole.Tftp], normal.Records.Take(2).Select(r => r.Role));
+        Assert.False((await admin.GetFromJsonAsync<JsonElement>("/api/itl/reset", Ct)).GetProperty("active").GetBoolean());
+        Assert.Contains((await admin.GetFromJsonAsync<JsonElement>("/api/audit", Ct)).EnumerateArray(), a => a.GetProperty("action").GetString() == "itl.reset");
+
+        await SetAsync(admin, "ItlSignerMode", "CallManager");
+        try
+        {
+            var refused = await admin.PostAsync("/api/itl/reset", null, Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("ITLRecovery signer mode", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await SetAsync(admin, "ItlSignerMode", "ITLRecovery");
+        }
+    }
+
     [Fact]
     public async Task EncryptedConfig_DecryptsWithTheDeviceKeyToTheFullConfig_StubCarriesTheMd5_OffMeansNotFound()
     {
@@ -250,7 +420,7 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
 
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/devices/{Name}", new { encryptedConfig = true }, Ct)).StatusCode);
 
-        var signer = await CertificateAsync(admin, Pub, "ITLRecovery");
+        var signer = await CertificateAsync(admin, Pub, "CallManager");
         var encSgn = Wire.EncSgn.EncSgnCodec.Parse(await GetFileAsync(admin, Name + ".cnf.xml.enc.sgn"));
         AssertSignedBy(encSgn, signer);
         var decrypted = Encoding.UTF8.GetString(ConfigEncryptor.Decrypt(encSgn, phoneKey));
@@ -298,7 +468,7 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
 
         Assert.Equal("ringlist.xml.sgn", signed.Header.FileName);
         Assert.Equal(ClusterFactory.RingList, signed.Body.ToArray());
-        AssertSignedBy(signed, await CertificateAsync(admin, Pub, "ITLRecovery"));
+        AssertSignedBy(signed, await CertificateAsync(admin, Pub, "CallManager"));
         Assert.Equal(ClusterFactory.RingList, await GetFileAsync(admin, "RingList.xml"));
         Assert.Equal(ClusterFactory.Firmware, await GetFileAsync(admin, "firmware.sgn"));
         Assert.Equal(await GetFileAsync(admin, "ringlist.xml.sgn"), await TftpGetAsync("ringlist.xml.sgn"));
@@ -419,6 +589,13 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
             && x.HeaderLength == y.HeaderLength && x.KeySizeBits == y.KeySizeBits;
 
         public int GetHashCode(SignedHeader obj) => obj.SignerName.GetHashCode(StringComparison.Ordinal);
+    }
+
+    private static bool VerifiesWith(SignedFile file, X509Certificate2 certificate)
+    {
+        using var key = certificate.GetRSAPublicKey()!;
+        var hash = file.Header.HashAlgorithm == HashAlgorithmCode.Sha512 ? HashAlgorithmName.SHA512 : HashAlgorithmName.SHA1;
+        return key.VerifyData(file.SignedBytes, file.Header.Signature, hash, RSASignaturePadding.Pkcs1);
     }
 
     private static void AssertSignedBy(SignedFile file, X509Certificate2 signer)

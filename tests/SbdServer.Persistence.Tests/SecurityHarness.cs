@@ -47,7 +47,7 @@ internal sealed class SecurityHarness : IDisposable
 
     public SbdDbContextFactory Contexts => Get<SbdDbContextFactory>();
 
-    public static SecurityHarness Create(DatabaseOptions database, string password = Password, string node = "pub")
+    public static SecurityHarness Create(DatabaseOptions database, string password = Password, string node = "pub", string? hostAddress = null)
     {
         var services = new ServiceCollection();
         services.AddSbdCrypto(o => o.Pbkdf2Iterations = 1000);
@@ -57,6 +57,7 @@ internal sealed class SecurityHarness : IDisposable
             Name = node,
             Fqdn = node + ".lab.example",
             Address = "10.0.0.1",
+            HostAddress = hostAddress,
             Organization = "Cisco",
             OrganizationalUnit = "TAC",
         });

@@ -87,6 +87,44 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
     }
 
     [Fact]
+    public async Task HostAddress_ComesFromConfiguration_APutChangesIt_CertificatesKeepTheHostName()
+    {
+        var database = await target.NewDatabaseAsync();
+        using (var first = SecurityHarness.Create(database, hostAddress: "10.0.0.1"))
+        {
+            await first.Bootstrapper.EnsureAsync(Ct);
+        }
+
+        using var harness = SecurityHarness.Create(database);
+        await harness.Bootstrapper.EnsureAsync(Ct); // unset in configuration: the stored value stays
+        var state = await harness.Store.LoadAsync(Ct);
+        var node = state.FindNode("pub")!;
+        Assert.Equal("10.0.0.1", node.HostAddress);
+        Assert.Equal("10.0.0.1", node.PhoneFacingHost);
+        var certificates = state.Identities.Select(c => c.Sha256).Order().ToList();
+        Assert.Contains(state.Identities, c => c.Name == CertificateStores.CallManager && c.Subject.Contains("CN=pub.lab.example", StringComparison.Ordinal));
+
+        Assert.Equal("pub.lab.example", (await harness.Manager.SetHostAddressAsync("pub", " pub.lab.example ", "tester", Ct)).HostAddress);
+        Assert.Null((await harness.Manager.SetHostAddressAsync("pub", "", "tester", Ct)).HostAddress);
+        Assert.Equal("pub.lab.example", (await harness.Store.LoadAsync(Ct)).FindNode("pub")!.PhoneFacingHost);
+        foreach (var bad in new[] { "bad host!", "10.0.1", "999.1.1.1", "fe80::zz" })
+        {
+            var ex = await Assert.ThrowsAsync<CertificateStoreException>(() => harness.Manager.SetHostAddressAsync("pub", bad, "tester", Ct));
+            Assert.Contains("neither a host name nor an IP address", ex.Message, StringComparison.Ordinal);
+        }
+
+        using (var restart = SecurityHarness.Create(database, hostAddress: "10.0.0.9"))
+        {
+            await restart.Bootstrapper.EnsureAsync(Ct); // a configured value is applied at every start
+        }
+
+        var after = await harness.Store.LoadAsync(Ct);
+        Assert.Equal("10.0.0.9", after.FindNode("pub")!.HostAddress);
+        Assert.Equal(certificates, after.Identities.Select(c => c.Sha256).Order());
+        Assert.Contains(await harness.Store.GetAuditAsync(1000, Ct), a => a.Action == "node.host-address");
+    }
+
+    [Fact]
     public async Task Regenerate_ReplacesCertificateAndKey_KeepsOldInHistory_AndRaisesEvent()
     {
         using var harness = SecurityHarness.Create(await target.NewClusterAsync());

@@ -288,6 +288,72 @@ public sealed class CertificateManager(
         }
     }
 
+    /// <summary>
+    /// Sets the node's "Host Name/IP Address" (what configs name it by); null or empty goes back to the FQDN. No
+    /// certificate changes: they keep the host name, so no phone's trust is affected, only the configs it is served.
+    /// </summary>
+    public async Task<ClusterNode> SetHostAddressAsync(string nodeName, string? hostAddress, string actor, CancellationToken cancellationToken)
+    {
+        var value = NormalizeHostAddress(hostAddress);
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var clusterLock = await store.AcquireWriteLockAsync(cancellationToken);
+            var state = await store.LoadAsync(cancellationToken);
+            var node = RequireNode(state, nodeName);
+            if (string.Equals(node.HostAddress, value, StringComparison.Ordinal))
+            {
+                return node;
+            }
+
+            var changes = new SecurityChangeSet();
+            var old = node.PhoneFacingHost;
+            node.HostAddress = value;
+            changes.Updated.Add(node);
+            changes.Audit.Add(Audit(actor, "node.host-address", node.Name, $"Host Name/IP Address {old} -> {node.PhoneFacingHost}"));
+            changes.Changes.Add(Change(CertificateStoreChangeKind.NodeChanged, node.Name, null, null));
+            await store.CommitAsync(changes, cancellationToken);
+            return node;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// A "Host Name/IP Address" value: a DNS name or an IP address, trimmed; null for empty (the FQDN). Throws
+    /// <see cref="CertificateStoreException"/> for anything else.
+    /// </summary>
+    public static string? NormalizeHostAddress(string? hostAddress)
+    {
+        var value = hostAddress?.Trim();
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        var error = new CertificateStoreException($"'{Safe(value)}' is neither a host name nor an IP address.");
+        if (value.Contains(':', StringComparison.Ordinal))
+        {
+            return System.Net.IPAddress.TryParse(value, out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+                ? v6.ToString()
+                : throw error;
+        }
+
+        // All-numeric labels are an IPv4 address and must be a whole one ("10.0.1" is not a host name either).
+        var member = value.Split('.').All(label => label.Length > 0 && label.All(char.IsAsciiDigit))
+            ? nameof(LocalNodeOptions.Address)
+            : nameof(LocalNodeOptions.Fqdn);
+        var check = new LocalNodeOptions { Fqdn = value, Address = value };
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        var property = member == nameof(LocalNodeOptions.Address) ? check.Address : check.Fqdn;
+        return System.ComponentModel.DataAnnotations.Validator.TryValidateProperty(
+            property, new System.ComponentModel.DataAnnotations.ValidationContext(check) { MemberName = member }, results)
+            ? value
+            : throw error;
+    }
+
     /// <summary>Adds PEM/DER certificates (a chain is fine) to a trust store; all or nothing.</summary>
     public async Task<IReadOnlyList<CertificateView>> UploadTrustAsync(
         string storeName, byte[] body, string actor, CancellationToken cancellationToken)
@@ -465,6 +531,88 @@ public sealed class CertificateManager(
         }
     }
 
+    /// <summary>The bulk ITL reset state.</summary>
+    public async Task<ItlResetView> GetItlResetAsync(CancellationToken cancellationToken)
+    {
+        var state = await store.LoadAsync(cancellationToken);
+        var cluster = state.Cluster ?? throw new CertificateStoreException("The cluster has not been created yet.");
+        return ResetView(cluster, []);
+    }
+
+    /// <summary>
+    /// <c>utils itl reset localkey</c> (CUCM 12+): until <see cref="EndItlResetAsync"/>, every TFTP node's ITL is signed
+    /// by its own CallManager, which phones find in the ITL they hold, so phones that can no longer verify the
+    /// ITLRecovery signer (it was regenerated, or restored without its key) accept it and learn the current
+    /// ITLRecovery from it. Only in ITLRecovery signer mode; <c>remotekey</c> (an exported ITLRecovery pair) is not
+    /// supported.
+    /// </summary>
+    public async Task<ItlResetView> StartItlResetAsync(string? key, string actor, CancellationToken cancellationToken)
+    {
+        var normalized = key?.Trim().ToLowerInvariant();
+        if (normalized == "remotekey")
+        {
+            throw new CertificateStoreException(
+                "remotekey (an ITLRecovery pair exported earlier) is not supported; use localkey: the reset ITL is signed by each TFTP node's CallManager.");
+        }
+
+        if (normalized != "localkey")
+        {
+            throw new CertificateStoreException($"'{Safe(key ?? "")}' is not an ITL reset key; use localkey.");
+        }
+
+        return await ChangeItlResetAsync(start: true, actor, cancellationToken);
+    }
+
+    /// <summary>Ends the bulk ITL reset (CUCM: restart TFTP): ITLs are signed by ITLRecovery again.</summary>
+    public Task<ItlResetView> EndItlResetAsync(string actor, CancellationToken cancellationToken) =>
+        ChangeItlResetAsync(start: false, actor, cancellationToken);
+
+    private async Task<ItlResetView> ChangeItlResetAsync(bool start, string actor, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var clusterLock = await store.AcquireWriteLockAsync(cancellationToken);
+            var state = await store.LoadAsync(cancellationToken);
+            var cluster = state.Cluster ?? throw new CertificateStoreException("The cluster has not been created yet.");
+            if (start && cluster.ItlSignerMode != ItlSignerMode.ItlRecovery)
+            {
+                throw new CertificateStoreException(
+                    "The bulk ITL reset is for the ITLRecovery signer mode (CUCM 12+); in CallManager mode the ITL is signed by CallManager already.");
+            }
+
+            if ((cluster.ItlResetSince is not null) == start)
+            {
+                return ResetView(cluster, []); // already in the asked state: nothing to sign again or reset
+            }
+
+            var before = ItlContent.Fingerprints(state);
+            var changes = new SecurityChangeSet();
+            cluster.ItlResetSince = start ? time.GetUtcNow() : null;
+            changes.Updated.Add(cluster);
+            changes.Audit.Add(Audit(actor, start ? "itl.reset" : "itl.reset-end", "localkey",
+                start ? "ITLs signed by each TFTP node's CallManager" : "ITLs signed by ITLRecovery again"));
+            changes.Changes.Add(Change(CertificateStoreChangeKind.ParameterChanged, null, "ItlReset", null));
+            var resets = RequestResets(changes, before, state, await DevicesAsync(cancellationToken), actor,
+                start ? "bulk ITL reset (localkey)" : "bulk ITL reset ended");
+            await store.CommitAsync(changes, cancellationToken);
+            return ResetView(cluster, resets);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private static ItlResetView ResetView(ClusterSettings cluster, IReadOnlyList<string> resets)
+    {
+        var active = cluster.ItlResetSince is not null && cluster.ItlSignerMode == ItlSignerMode.ItlRecovery;
+        return new ItlResetView(
+            active, active ? "localkey" : null, active ? cluster.ItlResetSince : null,
+            active || cluster.ItlSignerMode == ItlSignerMode.CallManager ? CertificateStores.CallManager : CertificateStores.ItlRecovery,
+            resets);
+    }
+
     /// <summary>Phones depending on <paramref name="nodeName"/> fetched the current ITL: earlier changes no longer count as "together".</summary>
     public async Task MarkItlPropagatedAsync(string nodeName, string actor, CancellationToken cancellationToken)
     {
@@ -526,6 +674,7 @@ public sealed class CertificateManager(
                     break;
                 case EnterpriseParameterCatalog.ItlSignerMode:
                     cluster.ItlSignerMode = normalized == "ITLRecovery" ? ItlSignerMode.ItlRecovery : ItlSignerMode.CallManager;
+                    cluster.ItlResetSince = null; // a reset belongs to the mode it was started in
                     changes.Updated.Add(cluster);
                     break;
                 default:

@@ -82,6 +82,7 @@ public sealed class ClusterBootstrapper(
                 Name = local.Name,
                 Fqdn = local.Fqdn,
                 IpAddress = local.Address,
+                HostAddress = CertificateManager.NormalizeHostAddress(local.HostAddress),
                 IsPublisher = false,
                 Services = NodeServices.Tftp | NodeServices.Tvs,
             };
@@ -96,6 +97,14 @@ public sealed class ClusterBootstrapper(
             }
 
             outcome = Outcome.NodeJoined;
+        }
+        else if (CertificateManager.NormalizeHostAddress(local.HostAddress) is { } configured
+            && !string.Equals(node.HostAddress, configured, StringComparison.Ordinal))
+        {
+            changes.Audit.Add(manager.Audit(Actor, "node.host-address", node.Name, $"Host Name/IP Address {node.PhoneFacingHost} -> {configured} (configuration)"));
+            node.HostAddress = configured;
+            changes.Updated.Add(node);
+            changes.Changes.Add(manager.Change(CertificateStoreChangeKind.NodeChanged, node.Name, null, null));
         }
 
         // Only certificates that do not exist yet are created (e.g. a node added before it first started).
@@ -134,6 +143,7 @@ public sealed class ClusterBootstrapper(
             Name = local.Name,
             Fqdn = local.Fqdn,
             IpAddress = local.Address,
+            HostAddress = CertificateManager.NormalizeHostAddress(local.HostAddress),
             IsPublisher = true,
             Services = NodeServices.Tftp | NodeServices.Tvs | NodeServices.Capf,
         };

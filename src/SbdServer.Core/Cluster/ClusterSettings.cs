@@ -11,6 +11,12 @@ public sealed class ClusterSettings
 
     public ItlSignerMode ItlSignerMode { get; set; }
 
+    /// <summary>
+    /// Set while a bulk ITL reset (<c>utils itl reset localkey</c>) is in force: every TFTP node's ITL is signed by its
+    /// own CallManager instead of ITLRecovery (CUCM 12 rule), until the reset ends ("restart TFTP").
+    /// </summary>
+    public DateTimeOffset? ItlResetSince { get; set; }
+
     /// <summary>Proves the cluster security password without storing it (produced by <see cref="Certificates.IKeyProtector"/>).</summary>
     public required byte[] PasswordVerifier { get; set; }
 

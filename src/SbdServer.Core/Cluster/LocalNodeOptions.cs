@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace SbdServer.Core.Cluster;
 
 /// <summary>This node's identity and the subject parts of the certificates it creates (configuration section <c>Sbd</c>).</summary>
-public sealed class LocalNodeOptions
+public sealed class LocalNodeOptions : IValidatableObject
 {
     [Required]
     [RegularExpression("^[A-Za-z0-9][A-Za-z0-9-]{0,62}$", ErrorMessage = "Sbd:Node:Name must be a host name (letters, digits, '-').")]
@@ -19,6 +19,13 @@ public sealed class LocalNodeOptions
         ErrorMessage = "Sbd:Node:Address must be an IPv4 address.")]
     public string Address { get; set; } = "127.0.0.1";
 
+    /// <summary>
+    /// CUCM's "Host Name/IP Address" of this node (<c>Sbd:Node:HostAddress</c>): what configs name it by. Unset means
+    /// the FQDN; when set, every start applies it (so compose files and the node agree), and
+    /// <c>PUT /api/nodes/{node}/host</c> changes it until the next start.
+    /// </summary>
+    public string? HostAddress { get; set; }
+
     public string ClusterName { get; set; } = "SbdCluster";
 
     public string Organization { get; set; } = "SbdServer";
@@ -30,4 +37,22 @@ public sealed class LocalNodeOptions
     public string? State { get; set; }
 
     public string Country { get; set; } = "US";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        string? error = null;
+        try
+        {
+            CertificateStore.CertificateManager.NormalizeHostAddress(HostAddress);
+        }
+        catch (CertificateStore.CertificateStoreException ex)
+        {
+            error = "Sbd:Node:HostAddress: " + ex.Message;
+        }
+
+        if (error is not null)
+        {
+            yield return new ValidationResult(error, [nameof(HostAddress)]);
+        }
+    }
 }

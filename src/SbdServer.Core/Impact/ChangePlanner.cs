@@ -39,7 +39,7 @@ public static class ChangePlanner
         ArgumentNullException.ThrowIfNull(devices);
         ArgumentNullException.ThrowIfNull(changes);
         var input = Resolve(state, changes);
-        var report = ImpactAnalyzer.Analyze(state, input.Certificates, newSignerMode: input.SignerMode);
+        var report = ImpactAnalyzer.Analyze(state, input.Certificates, newSignerMode: input.SignerMode, newItlReset: input.ItlReset);
         var plans = Evaluate(state, devices, input, report);
         var warnings = report.Warnings.Concat(DeviceWarnings(plans)).ToList();
         return new ChangePlan(plans, plans.Count(p => p.KeepsTrust), plans.Count(p => !p.KeepsTrust), report.Groups, warnings);
@@ -51,7 +51,7 @@ public static class ChangePlanner
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(devices);
         ArgumentNullException.ThrowIfNull(report);
-        var plans = Evaluate(state, devices, new PlanInput(report.Requested, null, null, null), report);
+        var plans = Evaluate(state, devices, new PlanInput(report.Requested, null, null, null, null), report);
         return report with
         {
             Devices = plans,
@@ -80,6 +80,7 @@ public static class ChangePlanner
 
         var certificates = new List<CertificateChange>();
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        bool? itlReset = null;
         for (var i = 0; i < changes.Count; i++)
         {
             var change = changes[i] ?? throw new CertificateStoreException($"changes[{i}] is null.");
@@ -131,6 +132,24 @@ public static class ChangePlanner
                         break;
                     }
 
+                case ProposedChangeKind.ItlReset:
+                    {
+                        var reset = change.Value?.Trim().ToLowerInvariant() switch
+                        {
+                            "localkey" => true,
+                            "none" => false,
+                            _ => throw new CertificateStoreException(
+                                $"{at}: '{CertificateManager.Safe(change.Value ?? "")}' is not an ITL reset; use localkey (start) or none (end, as restarting TFTP)."),
+                        };
+                        if (itlReset is { } earlier && earlier != reset)
+                        {
+                            throw new CertificateStoreException($"{at}: the ITL reset is both started and ended.");
+                        }
+
+                        itlReset = reset;
+                        break;
+                    }
+
                 default:
                     throw new CertificateStoreException($"{at}: unknown kind of change.");
             }
@@ -142,7 +161,8 @@ public static class ChangePlanner
                 ? mode == "ITLRecovery" ? ItlSignerMode.ItlRecovery : ItlSignerMode.CallManager
                 : null,
             parameters.TryGetValue(EnterpriseParameterCatalog.PrepareClusterForRollbackToPre80, out var rollback) ? bool.Parse(rollback) : null,
-            parameters.GetValueOrDefault(EnterpriseParameterCatalog.TftpFileSignatureAlgorithm));
+            parameters.GetValueOrDefault(EnterpriseParameterCatalog.TftpFileSignatureAlgorithm),
+            itlReset);
     }
 
     private static List<DevicePlan> Evaluate(
@@ -155,6 +175,8 @@ public static class ChangePlanner
         var rollbackAfter = input.Rollback ?? rollbackNow;
         var digestNow = state.ParameterValue(EnterpriseParameterCatalog.TftpFileSignatureAlgorithm);
         var digestAfter = input.Digest ?? digestNow;
+        var resetNow = ItlContent.IsItlReset(state);
+        var resetAfter = targetMode == ItlSignerMode.ItlRecovery && (input.ItlReset ?? cluster.ItlResetSince is not null);
         var groups = ImpactAnalyzer.EffectiveGroups(state);
 
         var result = new List<DevicePlan>(devices.Count);
@@ -167,6 +189,7 @@ public static class ChangePlanner
             var itlChanges = tftp is not null
                 && (targetMode != currentMode
                     || rollbackAfter != rollbackNow
+                    || resetAfter != resetNow
                     || !string.Equals(digestAfter, digestNow, StringComparison.Ordinal)
                     || ItlContent.Certificates(state, tftp, currentMode).Concat(ItlContent.Certificates(state, tftp, targetMode))
                         .Any(c => Touched(state, c, input.Certificates)));
@@ -323,5 +346,5 @@ public static class ChangePlanner
     }
 
     private sealed record PlanInput(
-        IReadOnlyList<CertificateChange> Certificates, ItlSignerMode? SignerMode, bool? Rollback, string? Digest);
+        IReadOnlyList<CertificateChange> Certificates, ItlSignerMode? SignerMode, bool? Rollback, string? Digest, bool? ItlReset);
 }

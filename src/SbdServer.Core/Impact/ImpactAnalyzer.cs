@@ -21,8 +21,10 @@ public static class ImpactAnalyzer
     /// <param name="requested">The certificates that change now.</param>
     /// <param name="applied">Whether the change has been committed.</param>
     /// <param name="newSignerMode">The ITL signer mode after the change, when it changes too.</param>
+    /// <param name="newItlReset">Whether a bulk ITL reset is in force after the change, when that changes too.</param>
     public static ImpactReport Analyze(
-        SecuritySnapshot state, IReadOnlyList<CertificateChange> requested, bool applied = false, ItlSignerMode? newSignerMode = null)
+        SecuritySnapshot state, IReadOnlyList<CertificateChange> requested, bool applied = false, ItlSignerMode? newSignerMode = null,
+        bool? newItlReset = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(requested);
@@ -41,8 +43,12 @@ public static class ImpactAnalyzer
 
         var currentMode = cluster.ItlSignerMode;
         var targetMode = newSignerMode ?? currentMode;
+
+        // During a bulk ITL reset the TFTP node's CallManager signs, as in CallManager mode.
+        var targetReset = targetMode == ItlSignerMode.ItlRecovery && (newItlReset ?? cluster.ItlResetSince is not null);
+        var recoverySigns = targetMode == ItlSignerMode.ItlRecovery && !targetReset;
         var itlRecoveryChanges = all.Any(c => c.Certificate == CertificateStores.ItlRecovery);
-        var signerChanges = targetMode == ItlSignerMode.ItlRecovery
+        var signerChanges = recoverySigns
             ? (itlRecoveryChanges ? ["ITLRecovery"] : [])
             : all.Where(c => c.Certificate == CertificateStores.CallManager && IsTftp(state, c.Node))
                 .Select(c => c.Node).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
@@ -58,13 +64,13 @@ public static class ImpactAnalyzer
             var signerChanged = false;
             if (tftp is not null)
             {
-                signer = targetMode == ItlSignerMode.ItlRecovery ? "ITLRecovery" : $"{tftp.Name}/{CertificateStores.CallManager}";
-                var signerName = targetMode == ItlSignerMode.ItlRecovery ? CertificateStores.ItlRecovery : CertificateStores.CallManager;
+                signer = recoverySigns ? "ITLRecovery" : $"{tftp.Name}/{CertificateStores.CallManager}";
+                var signerName = recoverySigns ? CertificateStores.ItlRecovery : CertificateStores.CallManager;
 
                 // The phone verifies the new ITL directly when its signer is a certificate of its current ITL (any
-                // role: after "utils itl reset localkey" phones accept an ITL signed by the CallManager record) that
-                // has not changed since.
-                var inCurrentItl = targetMode == currentMode || targetMode == ItlSignerMode.CallManager;
+                // role: after "utils itl reset localkey" phones accept an ITL signed by the CallManager record; the
+                // reset ITL still carries the ITLRecovery) that has not changed since.
+                var inCurrentItl = targetMode == currentMode || signerName == CertificateStores.CallManager;
                 signerChanged = !inCurrentItl || Changes(tftp.Name, signerName);
                 var changedSigner = signerName == CertificateStores.ItlRecovery ? "ITLRecovery" : tftp.Name;
                 if (signerChanged && !signerChanges.Contains(changedSigner, StringComparer.OrdinalIgnoreCase))

@@ -15,4 +15,7 @@ public sealed record ProposedChange(
         new(ProposedChangeKind.Parameter, Parameter: parameter, Value: value);
 
     public static ProposedChange Rename(string node, string fqdn) => new(ProposedChangeKind.Rename, node, Fqdn: fqdn);
+
+    /// <summary><c>localkey</c> starts a bulk ITL reset, <c>none</c> ends it.</summary>
+    public static ProposedChange ItlReset(string value) => new(ProposedChangeKind.ItlReset, Value: value);
 }

@@ -11,4 +11,10 @@ public enum ProposedChangeKind
 
     /// <summary>A node's host name or domain changes: all its identity certificates are regenerated (scenario 24).</summary>
     Rename,
+
+    /// <summary>
+    /// A bulk ITL reset starts (<see cref="ProposedChange.Value"/> <c>localkey</c>) or ends (<c>none</c>, CUCM's
+    /// "restart TFTP").
+    /// </summary>
+    ItlReset,
 }

@@ -14,6 +14,15 @@ public sealed class ClusterNode
     /// <summary>IPv4 address phones use to reach the node.</summary>
     public required string IpAddress { get; set; }
 
+    /// <summary>
+    /// CUCM's "Host Name/IP Address" server setting: what configs name the node by (CallManager group, TVS list,
+    /// service URLs, CAPF). Null means the FQDN; labs without DNS set an IP address. Certificates keep the host name.
+    /// </summary>
+    public string? HostAddress { get; set; }
+
+    /// <summary>The name phones are given for this node: <see cref="HostAddress"/>, else the FQDN.</summary>
+    public string PhoneFacingHost => string.IsNullOrWhiteSpace(HostAddress) ? Fqdn : HostAddress;
+
     public bool IsPublisher { get; set; }
 
     public NodeServices Services { get; set; }

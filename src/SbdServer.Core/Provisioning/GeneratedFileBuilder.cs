@@ -54,10 +54,10 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(node);
-        var signer = Signer(inputs, node);
+        var signer = FileSigner(inputs, node);
         if (signer is null)
         {
-            log.BuildFailed(signedName, $"node {node.Name} has no signer certificate");
+            log.BuildFailed(signedName, $"node {node.Name} has no CallManager certificate");
             return null;
         }
 
@@ -71,29 +71,49 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
             ? HashAlgorithmCode.Sha512
             : HashAlgorithmCode.Sha1;
 
-    /// <summary>The identity that signs trust lists and configs for <paramref name="node"/>.</summary>
+    /// <summary>The identity that signs the trust lists (ITL, CTL) <paramref name="node"/> serves.</summary>
     public static IdentityCertificate? Signer(ProvisioningInputs inputs, ClusterNode node) =>
         inputs.State.Cluster?.ItlSignerMode == ItlSignerMode.ItlRecovery
             ? inputs.State.FindIdentity(node, CertificateStores.ItlRecovery)
             : inputs.State.FindIdentity(node, CertificateStores.CallManager);
 
+    /// <summary>
+    /// The identity that signs every other signed file <paramref name="node"/> serves (configs, encrypted configs and
+    /// their stubs, XMLDefault, static files): its CallManager in both signer modes. Only the trust lists moved to
+    /// ITLRecovery in CUCM 12 (cucm-reference fact 8); phones verify these files against the TFTP record of their ITL,
+    /// which is why CallManager and TVS regenerated together are survived in ITLRecovery mode.
+    /// </summary>
+    public static IdentityCertificate? FileSigner(ProvisioningInputs inputs, ClusterNode node)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return inputs.State.FindIdentity(node, CertificateStores.CallManager);
+    }
+
     private byte[]? BuildItl(ProvisioningInputs inputs, ClusterNode node, uint timestamp)
     {
         var state = inputs.State;
-        var signer = Signer(inputs, node);
+        var itlSigner = Signer(inputs, node);
         var callManager = state.FindIdentity(node, CertificateStores.CallManager);
-        if (signer is null || callManager is null)
+        if (itlSigner is null || callManager is null)
         {
             log.BuildFailed(TftpDeviceFileNames.ClusterItl, $"node {node.Name} has no signer or CallManager certificate");
             return null;
         }
 
         var mixed = state.Cluster?.SecurityMode == SecurityMode.Mixed;
-        var records = new List<TrustListRecord>
+        var records = new List<TrustListRecord>();
+        var signer = itlSigner;
+        if (ItlContent.IsItlReset(state))
         {
-            Record(signer.Der, TrustRole.Sast),
-            Record(callManager.Der, mixed ? TrustRole.CcmTftp : TrustRole.Tftp),
-        };
+            // Bulk ITL reset (12.x): phones verify this ITL with the CallManager record of the ITL they hold, and
+            // learn the (possibly new) ITLRecovery from its second SAST record, so the ITLRecovery-signed ITL served
+            // after the reset ends verifies too.
+            signer = callManager;
+            records.Add(Record(callManager.Der, TrustRole.Sast));
+        }
+
+        records.Add(Record(itlSigner.Der, TrustRole.Sast));
+        records.Add(Record(callManager.Der, mixed ? TrustRole.CcmTftp : TrustRole.Tftp));
         foreach (var tvsNode in state.Nodes.Where(n => n.Services.HasFlag(NodeServices.Tvs)))
         {
             if (state.FindIdentity(tvsNode, CertificateStores.Tvs) is { } tvs)
@@ -191,10 +211,10 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
                 return null;
         }
 
-        var signer = Signer(inputs, node);
+        var signer = FileSigner(inputs, node);
         if (signer is null)
         {
-            log.BuildFailed(plainName + ".sgn", $"node {node.Name} has no signer certificate");
+            log.BuildFailed(plainName + ".sgn", $"node {node.Name} has no CallManager certificate");
             return null;
         }
 
@@ -229,7 +249,7 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
         var group = state.Groups.FirstOrDefault(g => string.Equals(g.Name, DeviceManager.DefaultGroup, StringComparison.OrdinalIgnoreCase))
             ?? (state.Groups.Count > 0 ? state.Groups[0] : null);
         var members = (group?.NodeNames ?? []).Select(state.FindNode).OfType<ClusterNode>().Take(CallManagerGroup.MaxNodes)
-            .Select(n => new CallManagerNodeRef(n.Name, n.Fqdn)).ToList();
+            .Select(n => new CallManagerNodeRef(n.Name, n.PhoneFacingHost)).ToList();
         if (members.Count == 0)
         {
             log.BuildFailed(GeneratedFileName.DefaultConfigName, "no CallManager group with nodes");
@@ -237,16 +257,16 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
         }
 
         var capf = state.Nodes.Where(n => n.Services.HasFlag(NodeServices.Capf)).OrderByDescending(n => n.IsPublisher).FirstOrDefault();
-        var xml = PhoneConfigBuilder.BuildDefault(members, capf is null ? null : new CallManagerNodeRef(capf.Name, capf.Fqdn));
+        var xml = PhoneConfigBuilder.BuildDefault(members, capf is null ? null : new CallManagerNodeRef(capf.Name, capf.PhoneFacingHost));
         if (kind == GeneratedFileKind.DefaultConfig)
         {
             return xml;
         }
 
-        var signer = Signer(inputs, node);
+        var signer = FileSigner(inputs, node);
         if (signer is null)
         {
-            log.BuildFailed(GeneratedFileName.DefaultConfigName + ".sgn", $"node {node.Name} has no signer certificate");
+            log.BuildFailed(GeneratedFileName.DefaultConfigName + ".sgn", $"node {node.Name} has no CallManager certificate");
             return null;
         }
 
@@ -265,7 +285,7 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
             .Select(state.FindNode)
             .OfType<ClusterNode>()
             .Take(CallManagerGroup.MaxNodes)
-            .Select(n => new CallManagerNodeRef(n.Name, n.Fqdn))
+            .Select(n => new CallManagerNodeRef(n.Name, n.PhoneFacingHost))
             .ToList();
         if (members.Count == 0)
         {
@@ -279,7 +299,7 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
             group!.Name,
             group.Name,
             members,
-            capf is null ? null : new CallManagerNodeRef(capf.Name, capf.Fqdn),
+            capf is null ? null : new CallManagerNodeRef(capf.Name, capf.PhoneFacingHost),
             device.SecurityMode,
             CapfAuthMode: 0,
             device.CertificateMd5,

@@ -63,6 +63,7 @@ public static class ItlContent
                 $"mode={mode}",
                 $"security={state.Cluster?.SecurityMode}",
                 $"rollback={IsRollback(state)}",
+                $"reset={IsItlReset(state)}",
                 $"digest={state.ParameterValue(EnterpriseParameterCatalog.TftpFileSignatureAlgorithm)}",
                 .. certificates,
             ]);
@@ -105,5 +106,15 @@ public static class ItlContent
     {
         ArgumentNullException.ThrowIfNull(state);
         return bool.TryParse(state.ParameterValue(EnterpriseParameterCatalog.PrepareClusterForRollbackToPre80), out var on) && on;
+    }
+
+    /// <summary>
+    /// True while a bulk ITL reset is in force: ITLs are signed by the TFTP node's CallManager. Only the ITLRecovery
+    /// signer mode has one (in CallManager mode the ITL is signed by CallManager anyway).
+    /// </summary>
+    public static bool IsItlReset(SecuritySnapshot state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.Cluster is { ItlResetSince: not null, ItlSignerMode: ItlSignerMode.ItlRecovery };
     }
 }

@@ -70,9 +70,16 @@ internal static class NodeEndpoints
             string node, HostChange body, string? confirm, ClaimsPrincipal user, CertificateManager manager,
             CancellationToken ct) =>
         {
-            if (string.IsNullOrWhiteSpace(body.Fqdn))
+            if (body.HostAddress is not null && body.Fqdn is null && body.Address is null)
             {
-                throw new CertificateStoreException("The body must be {\"fqdn\": \"...\", \"address\": \"...\"} with a non-empty fqdn.");
+                return Results.Ok(await manager.SetHostAddressAsync(node, body.HostAddress, Actor.Of(user), ct));
+            }
+
+            if (string.IsNullOrWhiteSpace(body.Fqdn) || body.HostAddress is not null)
+            {
+                throw new CertificateStoreException(
+                    "The body must be {\"hostAddress\": \"...\"} (Host Name/IP Address configs name the node by) or " +
+                    "{\"fqdn\": \"...\", \"address\": \"...\"} (rename: regenerates the node's certificates), not both.");
             }
 
             return Results.Ok(await manager.ChangeHostAsync(

@@ -5,8 +5,8 @@ using SbdServer.Core.Impact;
 namespace SbdServer.Host.Api;
 
 /// <summary>
-/// One entry of a plan: <c>{"node","certificate","action":"regenerate"}</c>, <c>{"node","action":"rename","fqdn"}</c>
-/// or <c>{"parameter","value"}</c>. Fields of another shape are refused rather than ignored.
+/// One entry of a plan: <c>{"node","certificate","action":"regenerate"}</c>, <c>{"node","action":"rename","fqdn"}</c>,
+/// <c>{"action":"itl-reset","value":"localkey|none"}</c> or <c>{"parameter","value"}</c>. Fields of another shape are refused rather than ignored.
 /// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record PlanChangeBody(string? Node, string? Certificate, string? Action, string? Parameter, string? Value, string? Fqdn)
@@ -48,10 +48,20 @@ internal sealed record PlanChangeBody(string? Node, string? Certificate, string?
             return new ProposedChange(ProposedChangeKind.Rename, Node, Fqdn: Fqdn ?? "");
         }
 
+        if (string.Equals(Action, "itl-reset", StringComparison.OrdinalIgnoreCase))
+        {
+            if (Node is not null || Certificate is not null || Fqdn is not null)
+            {
+                throw new CertificateStoreException($"{at}: an ITL reset has only the fields 'action' and 'value' (localkey or none).");
+            }
+
+            return ProposedChange.ItlReset(Value ?? "");
+        }
+
         static string Echo(string value) => new([.. value.Take(40).Select(c => char.IsControl(c) ? '?' : c)]);
 
         throw new CertificateStoreException(Action is null
-            ? $"{at}: give 'action' (regenerate or rename) or 'parameter'."
-            : $"{at}: unknown action '{Echo(Action)}'; use regenerate or rename.");
+            ? $"{at}: give 'action' (regenerate, rename or itl-reset) or 'parameter'."
+            : $"{at}: unknown action '{Echo(Action)}'; use regenerate, rename or itl-reset.");
     }
 }

@@ -67,6 +67,7 @@ internal static class ApiRegistration
         api.MapFileEndpoints();
         api.MapBulkEndpoints();
         api.MapPlanEndpoints();
+        api.MapItlResetEndpoints();
         return app;
     }
 }

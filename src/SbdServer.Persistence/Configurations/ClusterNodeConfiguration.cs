@@ -15,6 +15,8 @@ internal sealed class ClusterNodeConfiguration : IEntityTypeConfiguration<Cluste
         builder.HasIndex(n => n.Name).IsUnique();
         builder.Property(n => n.Fqdn).HasMaxLength(253);
         builder.Property(n => n.IpAddress).HasMaxLength(15);
+        builder.Property(n => n.HostAddress).HasMaxLength(253);
+        builder.Ignore(n => n.PhoneFacingHost);
         builder.Property(n => n.Services).HasConversion<int>();
     }
 }

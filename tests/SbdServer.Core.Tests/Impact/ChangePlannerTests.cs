@@ -118,6 +118,38 @@ public class ChangePlannerTests
     }
 
     [Fact]
+    public void BulkItlReset_SignsWithCallManager_SoAnItlRecoveryChangeWithEveryTvsIsSurvived()
+    {
+        var state = new PlannerState(ItlSignerMode.ItlRecovery, "cucm-pub").Device("000000000001");
+        var itlRecovery = ProposedChange.Regenerate("cucm-pub", CertificateStores.ItlRecovery);
+        var tvs = ProposedChange.Regenerate("cucm-pub", Tvs);
+
+        // Without the reset: the signer changes and the only TVS with it (scenario 9's rule with ITLRecovery).
+        Assert.False(Assert.Single(state.Plan(itlRecovery, tvs).Devices).KeepsTrust);
+
+        // Starting the reset: the CallManager of the ITL the phone holds signs.
+        var start = Assert.Single(state.Plan(ProposedChange.ItlReset("localkey")).Devices);
+        Assert.True(start.KeepsTrust, start.Reason);
+        Assert.True(start.ItlChanges);
+        Assert.Contains("CallManager of cucm-pub", start.Reason, StringComparison.Ordinal);
+
+        // During the reset: regenerating ITLRecovery (and TVS) leaves the CallManager signer alone.
+        var during = state.ItlReset();
+        var both = Assert.Single(during.Plan(itlRecovery, tvs).Devices);
+        Assert.True(both.KeepsTrust, both.Reason);
+
+        // Ending it ("restart TFTP"): the ITLRecovery is in the reset ITL the phone now holds.
+        var end = Assert.Single(during.Plan(ProposedChange.ItlReset("none")).Devices);
+        Assert.True(end.KeepsTrust, end.Reason);
+        Assert.Contains("ITLRecovery", end.Reason, StringComparison.Ordinal);
+
+        // CallManager and TVS together during the reset lock the phone, as in CallManager mode.
+        Assert.False(Assert.Single(during.Plan(ProposedChange.Regenerate("cucm-pub", Cm), tvs).Devices).KeepsTrust);
+        var bad = Assert.Throws<CertificateStoreException>(() => during.Plan(ProposedChange.ItlReset("sometimes")));
+        Assert.Contains("localkey", bad.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ServedFileRecords_NeverFetchedIsAssumedCurrent_StaleIsAtRiskOnlyWhenItsItlChanges()
     {
         var state = new PlannerState(ItlSignerMode.ItlRecovery, ThreeNodes)

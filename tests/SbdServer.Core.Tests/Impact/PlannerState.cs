@@ -66,6 +66,12 @@ internal sealed class PlannerState
         return this;
     }
 
+    public PlannerState ItlReset()
+    {
+        _cluster.ItlResetSince = DateTimeOffset.UnixEpoch;
+        return this;
+    }
+
     public PlannerState Parameter(string name, string value)
     {
         _parameters.Add(new EnterpriseParameter { Name = name, Value = value });

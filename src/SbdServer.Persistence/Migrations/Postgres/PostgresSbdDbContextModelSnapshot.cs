@@ -406,6 +406,10 @@ namespace SbdServer.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTimeOffset?>("ItlResetSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("itl_reset_since");
+
                     b.Property<string>("ItlSignerMode")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -662,6 +666,11 @@ namespace SbdServer.Persistence.Migrations.Postgres
                         .HasMaxLength(253)
                         .HasColumnType("character varying(253)")
                         .HasColumnName("fqdn");
+
+                    b.Property<string>("HostAddress")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)")
+                        .HasColumnName("host_address");
 
                     b.Property<string>("IpAddress")
                         .IsRequired()

@@ -400,6 +400,10 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTimeOffset?>("ItlResetSince")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("itl_reset_since");
+
                     b.Property<string>("ItlSignerMode")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -656,6 +660,11 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                         .HasMaxLength(253)
                         .HasColumnType("TEXT")
                         .HasColumnName("fqdn");
+
+                    b.Property<string>("HostAddress")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("host_address");
 
                     b.Property<string>("IpAddress")
                         .IsRequired()
