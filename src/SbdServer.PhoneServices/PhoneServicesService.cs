@@ -16,6 +16,7 @@ using SbdServer.Core.Certificates;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Devices;
 using SbdServer.Core.Diagnostics;
+using SbdServer.Core.Hosting;
 using SbdServer.Core.PhoneServices;
 using SbdServer.PhoneServices.Authentication;
 using SbdServer.PhoneServices.CorporateDirectory;
@@ -146,7 +147,7 @@ public sealed class PhoneServicesService(
                 SocketException socket => socket.SocketErrorCode,
                 _ => SocketError.SocketError,
             };
-            throw new InvalidOperationException(BindFailureMessage(endPoint, error), ex);
+            throw new ListenerBindException($"{PhoneServicesOptions.Section}:Port", error, BindFailureMessage(endPoint, error), ex);
         }
 
         _app = app;

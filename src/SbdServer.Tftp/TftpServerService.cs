@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SbdServer.Core.Diagnostics;
+using SbdServer.Core.Hosting;
 using SbdServer.Core.Tftp;
 using SbdServer.Tftp.Diagnostics;
 using SbdServer.Tftp.Sessions;
@@ -88,7 +89,8 @@ public sealed class TftpServerService(
         catch (SocketException ex)
         {
             socket.Dispose();
-            throw new InvalidOperationException(BindFailureMessage("UDP", endPoint, ex.SocketErrorCode, "Tftp:Port"), ex);
+            throw new ListenerBindException(
+                "Tftp:Port", ex.SocketErrorCode, BindFailureMessage("UDP", endPoint, ex.SocketErrorCode, "Tftp:Port"), ex);
         }
 
         _listener = socket;
@@ -159,7 +161,7 @@ public sealed class TftpServerService(
     }
 
     /// <summary>The text a bind failure stops the host with: the port, the cause, and the fix.</summary>
-    internal static string BindFailureMessage(string protocol, IPEndPoint endPoint, SocketError error, string key)
+    public static string BindFailureMessage(string protocol, IPEndPoint endPoint, SocketError error, string key)
     {
         var (cause, fix) = error switch
         {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.Diagnostics;
+using SbdServer.Core.Hosting;
 using SbdServer.Core.Tvs;
 
 namespace SbdServer.Tvs;
@@ -93,6 +94,12 @@ public sealed class TvsServer : IAsyncDisposable
             listener.Bind(new IPEndPoint(address, _options.Port));
             listener.Listen(1024);
         }
+        catch (SocketException ex)
+        {
+            listener.Dispose();
+            var wanted = new IPEndPoint(address, _options.Port);
+            throw new ListenerBindException($"{TvsOptions.Section}:Port", ex.SocketErrorCode, BindFailureMessage(wanted, ex.SocketErrorCode), ex);
+        }
         catch
         {
             listener.Dispose();
@@ -109,6 +116,22 @@ public sealed class TvsServer : IAsyncDisposable
         }
 
         _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
+    }
+
+    /// <summary>What an operator reads when the TVS port cannot be bound: the port, the likely cause and the fix.</summary>
+    public static string BindFailureMessage(IPEndPoint endPoint, SocketError error)
+    {
+        var cause = error switch
+        {
+            SocketError.AddressAlreadyInUse => "the port is already in use (a second SbdServer or another TVS on this address?)",
+            SocketError.AccessDenied => endPoint.Port < 1024
+                ? "permission denied: ports below 1024 need root or CAP_NET_BIND_SERVICE"
+                : "permission denied",
+            SocketError.AddressNotAvailable => $"{endPoint.Address} is not an address of this machine",
+            _ => $"socket error {error}",
+        };
+        return $"TVS cannot listen on TCP {endPoint} (port {endPoint.Port}): {cause}. Fix: stop the other service, or set "
+            + $"{TvsOptions.Section}:Port (and {TvsOptions.Section}:Address) to a free port, or {TvsOptions.Section}:Enabled=false.";
     }
 
     /// <summary>Stops accepting, closes open connections, and waits for their tasks.</summary>

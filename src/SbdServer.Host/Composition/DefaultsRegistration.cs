@@ -1,3 +1,5 @@
+using SbdServer.Host.Health;
+using SbdServer.Host.Startup;
 using Serilog;
 
 namespace SbdServer.Host.Composition;
@@ -16,19 +18,30 @@ internal static class DefaultsRegistration
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
+            .Filter.ByExcluding(IsHostReportOfARefusal)
             .WriteTo.Async(
                 sink => sink.Console(new SafeConsoleFormatter()),
                 bufferSize: 10_000,
                 blockWhenFull: false));
 
         builder.Services.AddProblemDetails();
-        builder.Services.AddHealthChecks();
+        builder.Services.AddHealthChecks().AddSbdReadiness();
         return builder;
     }
 
+    /// <summary>
+    /// The generic host logs a failed start with its exception and stack trace; for a refusal Program already writes
+    /// the one line that names the setting, so the host's copy is left out (any other failure keeps it).
+    /// </summary>
+    private static bool IsHostReportOfARefusal(Serilog.Events.LogEvent e) =>
+        e.Exception is { } exception
+        && e.Properties.TryGetValue("SourceContext", out var source)
+        && source.ToString().StartsWith("\"Microsoft.", StringComparison.Ordinal)
+        && StartRefusal.From(exception) is not null;
+
     public static WebApplication MapSbdHealth(this WebApplication app)
     {
-        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapSbdHealthEndpoints();
         return app;
     }
 }

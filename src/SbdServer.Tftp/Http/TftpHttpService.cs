@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using SbdServer.Core.Diagnostics;
+using SbdServer.Core.Hosting;
 using SbdServer.Core.Tftp;
 using SbdServer.Tftp.Diagnostics;
 
@@ -76,8 +77,8 @@ public sealed class TftpHttpService(
                 SocketException socket => socket.SocketErrorCode,
                 _ => SocketError.SocketError,
             };
-            throw new InvalidOperationException(
-                TftpServerService.BindFailureMessage("TCP", endPoint, error, "Tftp:HttpPort"), ex);
+            throw new ListenerBindException(
+                "Tftp:HttpPort", error, TftpServerService.BindFailureMessage("TCP", endPoint, error, "Tftp:HttpPort"), ex);
         }
 
         _app = app;
