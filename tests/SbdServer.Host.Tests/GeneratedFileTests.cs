@@ -353,9 +353,16 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
         await SetAsync(admin, "ClusterSecurityMode", "NonSecure");
         await SetAsync(admin, "PrepareClusterForRollbackToPre80", "False");
         using var itlRecovery = await CertificateAsync(admin, Pub, "ITLRecovery");
+        await CreateDeviceAsync(admin, "SEP0A0B0C0D0E1A");
         var plan = await admin.PostAsJsonAsync("/api/plan", new { changes = new[] { new { action = "itl-reset", value = "localkey" } } }, Ct);
         Assert.Equal(HttpStatusCode.OK, plan.StatusCode);
-        Assert.Equal(0, (await plan.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("lost").GetInt32());
+        // Other tests in this class leave a device holding an older ITL (planned as at risk whatever changes); the reset
+        // itself must lock out no phone that holds the ITL served now.
+        var planned = await plan.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var devices = planned.GetProperty("devices").EnumerateArray().ToList();
+        Assert.NotEmpty(devices);
+        Assert.All(devices.Where(d => d.GetProperty("itl").GetString() != "Stale"), d => Assert.True(d.GetProperty("keepsTrust").GetBoolean(), d.ToString()));
+        Assert.Equal(devices.Count(d => d.GetProperty("itl").GetString() == "Stale"), planned.GetProperty("lost").GetInt32());
         try
         {
             var started = await admin.PostAsync("/api/itl/reset?key=localkey", null, Ct);
