@@ -76,6 +76,8 @@ public sealed partial class ScenarioNode : IAsyncDisposable
             ["Tvs__Port"] = "2445",
             ["PhoneServices__Address"] = address,
             ["PhoneServices__Port"] = "8443",
+            ["Capf__Address"] = address,
+            ["Capf__Port"] = "3804",
             ["Serilog__MinimumLevel__Default"] = "Warning",
             ["Serilog__MinimumLevel__Override__Microsoft.Hosting.Lifetime"] = "Information",
         };
