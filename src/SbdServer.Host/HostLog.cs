@@ -13,14 +13,27 @@ internal static partial class HostLog
     [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Security state ready: {Outcome} (node {Node})")]
     public static partial void SecurityReady(ILogger logger, string outcome, string node);
 
-    [LoggerMessage(EventId = 3104, Level = LogLevel.Critical, Message = "Refusing to start: {Reason}")]
-    public static partial void StartRefused(ILogger logger, string reason);
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Critical, Message = "Refusing to start: {Reason} (setting {Setting}, exit code {ExitCode})")]
+    public static partial void StartRefused(ILogger logger, string reason, string setting, int exitCode);
 
-    [LoggerMessage(EventId = 3110, Level = LogLevel.Warning, Message = "Admin API request refused: {Reason}")]
-    public static partial void AuthenticationFailed(ILogger logger, string reason);
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "Database not reachable yet (attempt {Attempt}, next in {DelaySeconds} s): {Reason}")]
+    public static partial void DatabaseRetry(ILogger logger, int attempt, double delaySeconds, string reason);
+
+    [LoggerMessage(EventId = 3106, Level = LogLevel.Critical, Message = "Start failed unexpectedly (exit code {ExitCode})")]
+    public static partial void StartFailed(ILogger logger, int exitCode, Exception exception);
+
+    [LoggerMessage(EventId = 3107, Level = LogLevel.Warning, Message = "Not ready: {Reasons}")]
+    public static partial void NotReady(ILogger logger, string reasons);
+
+    [LoggerMessage(EventId = 3110, Level = LogLevel.Warning, Message = "Admin API request from {Remote} refused: {Reason}")]
+    public static partial void AuthenticationFailed(ILogger logger, string remote, string reason);
 
     [LoggerMessage(EventId = 3111, Level = LogLevel.Information, Message = "Admin {Actor}: {Action} {Target}")]
     public static partial void AdminAction(ILogger logger, string actor, string action, string target);
+
+    [LoggerMessage(EventId = 3113, Level = LogLevel.Warning,
+        Message = "Admin API suppressed {Count} similar {Kind} warning(s) from {Peer} in the last {Seconds} s (counted in /metrics)")]
+    public static partial void WarningsSuppressed(ILogger logger, long count, string kind, string peer, int seconds);
 
     [LoggerMessage(EventId = 3112, Level = LogLevel.Error, Message = "Admin API {Method} {Path} failed in the database; answered 503")]
     public static partial void DatabaseFailed(ILogger logger, string method, string path, Exception exception);

@@ -28,25 +28,32 @@ public static class PhoneServicesEndpoints
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var services = endpoints.ServiceProvider;
-        var settings = services.GetRequiredService<IOptions<PhoneServicesOptions>>().Value;
-        var listener = services.GetRequiredService<PhoneServicesListener>();
-        var node = services.GetRequiredService<LocalNodeOptions>();
-        var logger = services.GetRequiredService<ILogger<PhoneServicesListener>>();
 
-        // This node as phones reach it (the FQDN of the "Secured" URL parameters) and the port actually bound.
-        var directory = new DirectoryEndpoint(
-            new PhoneDirectory(settings.Directory),
-            () => $"https://{node.Fqdn}:{listener.LocalEndPoint?.Port ?? settings.Port}");
-        var authenticate = new AuthenticateEndpoint(
-            services.GetRequiredService<IPhoneUserAuthenticator>(),
-            services.GetRequiredService<IDeviceStore>(),
-            new FailedAuthenticationLimiter(
-                services.GetRequiredService<TimeProvider>(), settings.MaxFailedAuthentications, settings.FailedAuthenticationWindow),
-            logger);
+        // Built on the first request, not when mapped: the authenticator and the device store reach the security
+        // state, which must not be created before the start-up checks (a refused first start leaves nothing behind).
+        var handlers = new Lazy<(DirectoryEndpoint Directory, AuthenticateEndpoint Authenticate)>(() =>
+        {
+            var settings = services.GetRequiredService<IOptions<PhoneServicesOptions>>().Value;
+            var listener = services.GetRequiredService<PhoneServicesListener>();
+            var node = services.GetRequiredService<LocalNodeOptions>();
+
+            // This node as phones reach it (the FQDN of the "Secured" URL parameters) and the port actually bound.
+            var directory = new DirectoryEndpoint(
+                new PhoneDirectory(settings.Directory),
+                () => $"https://{node.Fqdn}:{listener.LocalEndPoint?.Port ?? settings.Port}");
+            var authenticate = new AuthenticateEndpoint(
+                services.GetRequiredService<IPhoneUserAuthenticator>(),
+                services.GetRequiredService<IDeviceStore>(),
+                new FailedAuthenticationLimiter(
+                    services.GetRequiredService<TimeProvider>(), settings.MaxFailedAuthentications, settings.FailedAuthenticationWindow),
+                listener.Warnings,
+                services.GetRequiredService<ILogger<PhoneServicesListener>>());
+            return (directory, authenticate);
+        });
 
         // Any method, then an exact (case-sensitive) dispatch: CUCM answers 404 to everything it does not serve,
         // where routing alone would answer 405 or match another case.
-        RequestDelegate dispatch = context => DispatchAsync(context, directory, authenticate);
+        RequestDelegate dispatch = context => DispatchAsync(context, handlers.Value.Directory, handlers.Value.Authenticate);
         foreach (var path in new[] { DirectoryEndpoint.FormPath, DirectoryEndpoint.ListPath, AuthenticatePath })
         {
             endpoints.Map(path, dispatch).AllowAnonymous().WithDisplayName("phone services " + path).ExcludeFromDescription();

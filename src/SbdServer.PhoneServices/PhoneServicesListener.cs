@@ -9,6 +9,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SbdServer.Core.Certificates;
+using SbdServer.Core.Diagnostics;
+using SbdServer.Core.Hosting;
 using SbdServer.Core.PhoneServices;
 
 namespace SbdServer.PhoneServices;
@@ -25,8 +27,12 @@ namespace SbdServer.PhoneServices;
 /// </remarks>
 public sealed class PhoneServicesListener : IHostedService, IDisposable
 {
+    /// <summary>The <c>listener</c> label of this listener's peer warnings.</summary>
+    public const string WarningListener = "phone_services";
+
     private readonly PhoneServicesOptions _settings;
-    private readonly ServerCertificateReloader _certificate;
+    private readonly TimeProvider _time;
+    private readonly Lazy<ServerCertificateReloader> _certificate;
     private readonly IServiceProvider? _services;
     private readonly IHostApplicationLifetime? _lifetime;
     private readonly ILogger<PhoneServicesListener> _logger;
@@ -36,21 +42,48 @@ public sealed class PhoneServicesListener : IHostedService, IDisposable
         IOptions<PhoneServicesOptions> options,
         IPhoneServicesCertificateSource certificates,
         ILogger<PhoneServicesListener> logger,
+        TimeProvider? time = null,
+        PeerWarnings? peerWarnings = null,
         IServiceProvider? services = null,
         IHostApplicationLifetime? lifetime = null)
+        : this(options, () => certificates, logger, time, peerWarnings, services, lifetime)
     {
+    }
+
+    /// <param name="certificates">
+    /// Resolved at the first use, not here: the host's Kestrel options (and so this listener) are built with the
+    /// application, before the start-up checks, and the certificate source reaches the security state.
+    /// </param>
+    internal PhoneServicesListener(
+        IOptions<PhoneServicesOptions> options,
+        Func<IPhoneServicesCertificateSource> certificates,
+        ILogger<PhoneServicesListener> logger,
+        TimeProvider? time,
+        PeerWarnings? peerWarnings,
+        IServiceProvider? services,
+        IHostApplicationLifetime? lifetime)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         _settings = options.Value;
         _logger = logger;
+        _time = time ?? TimeProvider.System;
+        Warnings = (peerWarnings ?? new PeerWarnings(_time)).Create(
+            WarningListener,
+            summary => PhoneServicesLog.WarningsSuppressed(
+                logger, summary.Suppressed, summary.Kind, summary.PeerText, summary.WindowSeconds));
         _services = services;
         _lifetime = lifetime;
-        _certificate = new ServerCertificateReloader(
-            certificates,
+        _certificate = new Lazy<ServerCertificateReloader>(() => new ServerCertificateReloader(
+            certificates(),
             context => PhoneServicesTls.ServerOptions(context, _settings.AllowTls10),
             (sha256, subject) => PhoneServicesLog.CertificateReloaded(logger, sha256, subject),
-            (ex, sha256) => PhoneServicesLog.CertificateReloadFailed(logger, ex, sha256));
+            (ex, sha256) => PhoneServicesLog.CertificateReloadFailed(logger, ex, sha256)));
     }
 
     public bool Enabled => _settings.Enabled;
+
+    /// <summary>Rate limit of this listener's peer warnings (TLS handshakes, authenticate.jsp), per kind and address.</summary>
+    internal PeerWarningLimiter Warnings { get; }
 
     /// <summary>The configured endpoint (port 0 = any free port).</summary>
     public IPEndPoint ConfiguredEndPoint => new(IPAddress.Parse(_settings.Address), _settings.Port);
@@ -59,7 +92,7 @@ public sealed class PhoneServicesListener : IHostedService, IDisposable
     public IPEndPoint? LocalEndPoint { get; private set; }
 
     /// <summary>SHA-256 of the certificate new connections get (lower-case hex), once loaded.</summary>
-    public string? CurrentCertificateSha256 => _certificate.CurrentSha256;
+    public string? CurrentCertificateSha256 => (_certificate.IsValueCreated ? _certificate.Value.CurrentSha256 : null);
 
     /// <summary>Adds the HTTPS endpoint and the limits of <c>PhoneServices</c> to the host's Kestrel.</summary>
     /// <remarks>
@@ -81,15 +114,23 @@ public sealed class PhoneServicesListener : IHostedService, IDisposable
             return;
         }
 
+        var handshakes = new TlsHandshakeWatch(_time, _settings.HandshakeTimeout, Warnings,
+            (kind, remote, reason) => PhoneServicesLog.HandshakeFailed(_logger, remote, kind, reason));
         kestrel.Listen(ConfiguredEndPoint, listen =>
         {
             // Phones speak HTTP/1.1 only; ALPN offers nothing else.
             listen.Protocols = HttpProtocols.Http1;
+            listen.Use(handshakes.Outer);
             listen.UseHttps(new TlsHandshakeCallbackOptions
             {
-                OnConnection = context => _certificate.GetAsync(context.CancellationToken),
+                OnConnection = context =>
+                {
+                    TlsHandshakeWatch.HelloReceived(context);
+                    return _certificate.Value.GetAsync(context.CancellationToken);
+                },
                 HandshakeTimeout = _settings.HandshakeTimeout,
             });
+            listen.Use(TlsHandshakeWatch.Inner);
         });
     }
 
@@ -101,7 +142,7 @@ public sealed class PhoneServicesListener : IHostedService, IDisposable
         }
 
         // Load now: a node whose tomcat certificate cannot be read should not start and fail every phone later.
-        await _certificate.GetAsync(cancellationToken);
+        await _certificate.Value.GetAsync(cancellationToken);
         if (_settings.Port != 0)
         {
             ProbePort(ConfiguredEndPoint);
@@ -117,6 +158,7 @@ public sealed class PhoneServicesListener : IHostedService, IDisposable
     {
         if (LocalEndPoint is not null)
         {
+            Warnings.Flush(); // what the last window suppressed is still reported
             PhoneServicesLog.Stopped(_logger);
         }
 
@@ -126,7 +168,12 @@ public sealed class PhoneServicesListener : IHostedService, IDisposable
     public void Dispose()
     {
         _started.Dispose();
-        _certificate.Dispose();
+        if (_certificate.IsValueCreated)
+        {
+            _certificate.Value.Dispose();
+        }
+
+        Warnings.Dispose();
     }
 
     /// <summary>What an operator reads when the port cannot be bound: the port, the likely cause and the fix.</summary>
@@ -168,7 +215,8 @@ public sealed class PhoneServicesListener : IHostedService, IDisposable
         }
         catch (SocketException ex)
         {
-            throw new InvalidOperationException(BindFailureMessage(endPoint, ex.SocketErrorCode), ex);
+            throw new ListenerBindException(
+                $"{PhoneServicesOptions.Section}:Port", ex.SocketErrorCode, BindFailureMessage(endPoint, ex.SocketErrorCode), ex);
         }
     }
 

@@ -29,6 +29,14 @@ internal static partial class PhoneServicesLog
         Message = "authenticate.jsp could not look up device {Device}; answered ERROR")]
     public static partial void DeviceLookupFailed(ILogger logger, Exception exception, string device);
 
+    [LoggerMessage(EventId = 7007, Level = LogLevel.Information,
+        Message = "Phone services connection from {Remote}: TLS {Kind}: {Reason}")]
+    public static partial void HandshakeFailed(ILogger logger, string remote, string kind, string reason);
+
+    [LoggerMessage(EventId = 7008, Level = LogLevel.Warning,
+        Message = "Phone services suppressed {Count} similar {Kind} line(s) from {Peer} in the last {Seconds} s (counted in /metrics)")]
+    public static partial void WarningsSuppressed(ILogger logger, long count, string kind, string peer, int seconds);
+
     [LoggerMessage(EventId = 7006, Level = LogLevel.Information, Message = "Phone services stopped")]
     public static partial void Stopped(ILogger logger);
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SbdServer.Core.Diagnostics;
 
 namespace SbdServer.PhoneServices;
 
@@ -22,7 +23,15 @@ public static class PhoneServicesServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PhoneServicesOptions>, PhoneServicesOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<PhoneServicesListener>();
+        services.TryAddSingleton<PeerWarnings>();
+        services.AddSingleton(sp => new PhoneServicesListener(
+            sp.GetRequiredService<IOptions<PhoneServicesOptions>>(),
+            () => sp.GetRequiredService<Core.PhoneServices.IPhoneServicesCertificateSource>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<PhoneServicesListener>>(),
+            sp.GetService<TimeProvider>(),
+            sp.GetService<PeerWarnings>(),
+            sp,
+            sp.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()));
         services.AddHostedService(sp => sp.GetRequiredService<PhoneServicesListener>());
         return services;
     }

@@ -4,6 +4,8 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SbdServer.Core.Diagnostics;
+using SbdServer.Core.Hosting;
 using SbdServer.Core.Tftp;
 using SbdServer.Tftp.Diagnostics;
 using SbdServer.Tftp.Sessions;
@@ -23,7 +25,8 @@ public sealed class TftpServerService(
     TftpMetrics metrics,
     IEnumerable<ITftpServedFileObserver> observers,
     TimeProvider time,
-    ILogger<TftpServerService> logger) : BackgroundService
+    ILogger<TftpServerService> logger,
+    PeerWarnings? peerWarnings = null) : BackgroundService
 {
     private const int ListenerBufferSize = 65536;
     private const int SessionBufferSize = 1024;
@@ -36,7 +39,16 @@ public sealed class TftpServerService(
     private readonly TftpClientLimiter _clients = new(
         time, options.Value.MaxSessionsPerClient, options.Value.MaxRequestsPerSecondPerClient);
     private readonly LogRateLimiter _transferLog = new(time, options.Value.MaxTransferLogLinesPerSecond, TimeSpan.FromSeconds(1));
-    private readonly LogRateLimiter _warningLog = new(time, 10, TimeSpan.FromMinutes(1));
+    private readonly PeerWarningLimiter _warnings = (peerWarnings ??= new PeerWarnings(time)).Create(
+        TftpWarningKinds.Listener,
+        summary => TftpLog.WarningsSuppressed(logger, summary.Suppressed, summary.Kind, summary.PeerText, summary.WindowSeconds));
+
+    // Requests refused at once (no such file, access violation) are the peer's choice of name: a loop of them from
+    // one address is limited like a warning, more generously, since a booting phone asks for a few missing files.
+    private readonly PeerWarningLimiter _refusals = peerWarnings.Create(
+        TftpWarningKinds.Listener,
+        summary => TftpLog.RefusalLinesSuppressed(logger, summary.Suppressed, summary.Kind, summary.PeerText, summary.WindowSeconds),
+        new PeerWarningOptions { PerPeer = 20, PerKind = 200 });
     private readonly CancellationTokenSource _stopping = new();
     private readonly byte[] _listenerBuffer = GC.AllocateUninitializedArray<byte>(ListenerBufferSize);
     private readonly byte[] _sessionBuffer = new byte[SessionBufferSize];
@@ -77,7 +89,8 @@ public sealed class TftpServerService(
         catch (SocketException ex)
         {
             socket.Dispose();
-            throw new InvalidOperationException(BindFailureMessage("UDP", endPoint, ex.SocketErrorCode, "Tftp:Port"), ex);
+            throw new ListenerBindException(
+                "Tftp:Port", ex.SocketErrorCode, BindFailureMessage("UDP", endPoint, ex.SocketErrorCode, "Tftp:Port"), ex);
         }
 
         _listener = socket;
@@ -131,10 +144,16 @@ public sealed class TftpServerService(
                 Finish(session, "aborted-shutdown");
             }
         }
+
+        // What the last window suppressed is still reported.
+        _warnings.Flush();
+        _refusals.Flush();
     }
 
     public override void Dispose()
     {
+        _warnings.Dispose();
+        _refusals.Dispose();
         _loop?.Dispose();
         _listener?.Dispose();
         _stopping.Dispose();
@@ -142,7 +161,7 @@ public sealed class TftpServerService(
     }
 
     /// <summary>The text a bind failure stops the host with: the port, the cause, and the fix.</summary>
-    internal static string BindFailureMessage(string protocol, IPEndPoint endPoint, SocketError error, string key)
+    public static string BindFailureMessage(string protocol, IPEndPoint endPoint, SocketError error, string key)
     {
         var (cause, fix) = error switch
         {
@@ -337,7 +356,8 @@ public sealed class TftpServerService(
             metrics.LookupFailure();
             if (!_stopping.IsCancellationRequested)
             {
-                TftpLog.LookupFailed(logger, ex, request.FileName);
+                var file = LogText.EscapeLatin1(request.FileName);
+                TftpLog.LookupFailed(logger, ex, file);
             }
 
             lock (session.Gate)
@@ -684,7 +704,19 @@ public sealed class TftpServerService(
         }
 
         session.Content?.Dispose();
-        if (logger.IsEnabled(LogLevel.Information) && _transferLog.TryAcquire(out var suppressed))
+        if (!logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        var refusal = outcome switch
+        {
+            "not-found" => TftpWarningKinds.NotFound,
+            "access-violation" => TftpWarningKinds.AccessViolation,
+            _ => null,
+        };
+        long suppressed = 0;
+        if (refusal is not null ? _refusals.ShouldLog(refusal, session.Client.Address) : _transferLog.TryAcquire(out suppressed))
         {
             if (suppressed > 0)
             {
@@ -693,8 +725,14 @@ public sealed class TftpServerService(
             }
 
             var durationMs = (long)time.GetElapsedTime(session.StartedTimestamp).TotalMilliseconds;
-            TftpLog.Transfer(logger, outcome, session.Client, session.RequestedName, session.ServedName, session.Source,
-                session.Mode == TftpMode.Octet ? "octet" : "netascii", session.OptionsAsked, session.OptionsGranted,
+
+            // Names and options are the peer's bytes (decoded one per character): escaped, never raw.
+            var file = LogText.EscapeLatin1(session.RequestedName);
+            var served = LogText.EscapeLatin1(session.ServedName);
+            var asked = LogText.EscapeLatin1(session.OptionsAsked);
+            var granted = LogText.EscapeLatin1(session.OptionsGranted);
+            TftpLog.Transfer(logger, outcome, session.Client, file, served, session.Source,
+                session.Mode == TftpMode.Octet ? "octet" : "netascii", asked, granted,
                 transfer?.AckedBytes ?? 0, transfer?.AckedBlocks ?? 0, transfer?.Retransmits ?? 0,
                 transfer?.DuplicateAcks ?? 0, durationMs);
         }
@@ -752,9 +790,9 @@ public sealed class TftpServerService(
 
     private void OverLimit(IPEndPoint remote, string reason)
     {
-        if (_warningLog.TryAcquire(out var suppressed))
+        if (_warnings.ShouldLog(TftpWarningKinds.Refused, remote.Address))
         {
-            TftpLog.RequestRefused(logger, remote, reason, suppressed + 1);
+            TftpLog.RequestRefused(logger, remote, reason);
         }
 
         if (_options.OverLimitAction == TftpOverLimitAction.Busy)
@@ -766,9 +804,10 @@ public sealed class TftpServerService(
     private void Malformed(IPEndPoint remote, string reason)
     {
         metrics.MalformedPacket();
-        if (_warningLog.TryAcquire(out var suppressed))
+        if (_warnings.ShouldLog(TftpWarningKinds.Malformed, remote.Address))
         {
-            TftpLog.MalformedPacket(logger, remote, reason, suppressed + 1);
+            var escaped = LogText.Escape(reason);
+            TftpLog.MalformedPacket(logger, remote, escaped);
         }
     }
 

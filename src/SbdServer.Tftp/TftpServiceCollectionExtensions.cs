@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SbdServer.Core.Diagnostics;
 using SbdServer.Core.Tftp;
 using SbdServer.Tftp.Diagnostics;
 using SbdServer.Tftp.Http;
@@ -29,6 +30,7 @@ public static class TftpServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<TftpOptions>, TftpOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TftpMetrics>();
+        services.TryAddSingleton<PeerWarnings>();
         services.TryAddSingleton(sp => new TftpCatalogue(sp.GetServices<ITftpFileSource>()));
 
         var configured = section.Get<TftpOptions>() ?? new TftpOptions();

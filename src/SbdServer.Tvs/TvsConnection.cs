@@ -1,8 +1,11 @@
+using System.Buffers;
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
 using SbdServer.Core.Certificates;
+using SbdServer.Core.Diagnostics;
 using SbdServer.Core.Tvs;
 using SbdServer.Wire.Itl;
 using SbdServer.Wire.Tvs;
@@ -12,20 +15,27 @@ namespace SbdServer.Tvs;
 /// <summary>
 /// One phone connection: TLS handshake within <see cref="TvsOptions.HandshakeTimeout"/>, then requests answered
 /// in order until the client closes, goes silent for <see cref="TvsOptions.ReadTimeout"/>, or breaks the protocol
-/// (closed without an answer, logged once).
+/// (closed without an answer, logged once, rate-limited per address). When the server ends the connection after
+/// answering it sends close_notify and FIN, then reads and discards what the client still sends for at most
+/// <see cref="TvsOptions.CloseDrainTimeout"/>: closing with unread input would make the kernel reset the connection,
+/// and a reset destroys answers the client has not read yet.
 /// </summary>
 internal sealed class TvsConnection(
     long id,
     Socket socket,
-    string remoteAddress,
+    IPAddress remote,
     TvsOptions options,
     ServerCertificateReloader certificate,
     TvsRequestHandler handler,
     TvsQueryLog queryLog,
     TvsCounters counters,
     TimeProvider timeProvider,
+    PeerWarningLimiter warnings,
     ILogger logger)
 {
+    private const int MaxDrainBytes = 1024 * 1024;
+    private readonly string _remoteAddress = remote.ToString();
+
     public async Task RunAsync(CancellationToken stopping)
     {
         socket.NoDelay = true;
@@ -38,12 +48,21 @@ internal sealed class TvsConnection(
                 return;
             }
 
-            await ServeAsync(tls, stopping);
+            if (await ServeAsync(tls, stopping))
+            {
+                await CloseAfterAnswersAsync(tls, stopping);
+            }
         }
         catch (TvsFormatException ex)
         {
             counters.ProtocolViolation();
-            TvsLog.ProtocolViolation(logger, id, remoteAddress, ex.Message);
+            if (warnings.ShouldLog(TvsWarningKinds.Protocol, remote))
+            {
+                var reason = LogText.Escape(ex.Message);
+                TvsLog.ProtocolViolation(logger, id, _remoteAddress, reason);
+            }
+
+            await CloseAfterAnswersAsync(tls, stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -51,13 +70,55 @@ internal sealed class TvsConnection(
         }
         catch (IOException)
         {
-            TvsLog.ClientClosed(logger, id, remoteAddress);
+            TvsLog.ClientClosed(logger, id, _remoteAddress);
         }
         catch (Exception ex)
         {
             // A trust store or other infrastructure failure: fail closed, no answer.
             counters.InternalError();
-            TvsLog.InternalError(logger, ex, id, remoteAddress);
+            TvsLog.InternalError(logger, ex, id, _remoteAddress);
+        }
+    }
+
+    /// <summary>
+    /// close_notify, FIN, then discard input until the client closes, the drain timeout, or 1 MiB: answers already
+    /// written stay deliverable, and a client that keeps sending cannot hold the connection for long.
+    /// </summary>
+    private async Task CloseAfterAnswersAsync(SslStream tls, CancellationToken stopping)
+    {
+        if (options.CloseDrainTimeout <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(options.CloseDrainTimeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stopping);
+        var discard = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            // A client that reads nothing could block close_notify forever; the deadline covers it too.
+            await tls.ShutdownAsync().WaitAsync(linked.Token);
+            socket.Shutdown(SocketShutdown.Send);
+            var drained = 0;
+            while (drained < MaxDrainBytes)
+            {
+                var n = await socket.ReceiveAsync(discard, SocketFlags.None, linked.Token);
+                if (n == 0)
+                {
+                    return;
+                }
+
+                drained += n;
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException
+            or ObjectDisposedException or InvalidOperationException)
+        {
+            // The client went away or ran out the drain time; closing is all that is left.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(discard);
         }
     }
 
@@ -74,19 +135,28 @@ internal sealed class TvsConnection(
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
         {
             counters.HandshakeTimedOut();
-            TvsLog.HandshakeTimeout(logger, id, remoteAddress, options.HandshakeTimeout.TotalMilliseconds);
+            if (warnings.ShouldLog(TvsWarningKinds.HandshakeTimeout, remote))
+            {
+                TvsLog.HandshakeTimeout(logger, id, _remoteAddress, options.HandshakeTimeout.TotalMilliseconds);
+            }
+
             return false;
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException)
         {
             counters.HandshakeFailed();
-            var reason = Describe(ex);
-            TvsLog.HandshakeFailed(logger, id, remoteAddress, reason);
+            if (warnings.ShouldLog(TvsWarningKinds.HandshakeFailed, remote))
+            {
+                var reason = LogText.Escape(Describe(ex));
+                TvsLog.HandshakeFailed(logger, id, _remoteAddress, reason);
+            }
+
             return false;
         }
     }
 
-    private async Task ServeAsync(SslStream tls, CancellationToken stopping)
+    /// <summary>Answers requests; true when it stopped at the request cap (the server ends the connection).</summary>
+    private async Task<bool> ServeAsync(SslStream tls, CancellationToken stopping)
     {
         var header = new byte[TvsHeader.Size];
         for (var served = 0; served < options.MaxRequestsPerConnection; served++)
@@ -94,7 +164,7 @@ internal sealed class TvsConnection(
             var request = await ReadRequestAsync(tls, header, stopping);
             if (request is null)
             {
-                return;
+                return false;
             }
 
             var started = timeProvider.GetTimestamp();
@@ -108,6 +178,8 @@ internal sealed class TvsConnection(
 
             Record(request, decision, timeProvider.GetElapsedTime(started).TotalMilliseconds);
         }
+
+        return true;
     }
 
     /// <summary>The next request, or null when the client closed cleanly between requests or went silent.</summary>
@@ -154,7 +226,11 @@ internal sealed class TvsConnection(
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
         {
             counters.ReadTimedOut();
-            TvsLog.ReadTimeout(logger, id, remoteAddress, options.ReadTimeout.TotalMilliseconds);
+            if (warnings.ShouldLog(TvsWarningKinds.ReadTimeout, remote))
+            {
+                TvsLog.ReadTimeout(logger, id, _remoteAddress, options.ReadTimeout.TotalMilliseconds);
+            }
+
             return null;
         }
     }
@@ -167,7 +243,7 @@ internal sealed class TvsConnection(
         var query = request as TvsQueryRequest;
         queryLog.Add(new TvsQueryRecord(
             timeProvider.GetUtcNow(),
-            remoteAddress,
+            _remoteAddress,
             request.DeviceName,
             request.Command,
             decision.CertificateSha256,
@@ -188,8 +264,9 @@ internal sealed class TvsConnection(
             var roleNames = string.Join(",", roles.Select(TrustRoles.DisplayName));
             var ttl = response.TtlSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-";
             var duration = Math.Round(durationMs, 3);
+            var device = LogText.Escape(request.DeviceName);
             TvsLog.Answered(
-                logger, command, request.DeviceName, remoteAddress, status, outcome,
+                logger, command, device, _remoteAddress, status, outcome,
                 decision.CertificateSha256 ?? "-", roleNames, ttl, duration);
         }
     }

@@ -66,6 +66,14 @@ internal static partial class TvsLog
         Message = "Tvs:AllowTls10 is set but OPENSSL_CONF is not: OpenSSL 3 will refuse TLS 1.0 handshakes (docs/adr/0001-tvs-tls.md)")]
     public static partial void Tls10WithoutOpenSslConf(ILogger logger);
 
+    [LoggerMessage(EventId = 2022, Level = LogLevel.Warning,
+        Message = "TVS suppressed {Count} similar {Kind} warning(s) from {Peer} in the last {Seconds} s (counted in /metrics)")]
+    public static partial void WarningsSuppressed(ILogger logger, long count, string kind, string peer, int seconds);
+
+    [LoggerMessage(EventId = 2023, Level = LogLevel.Information,
+        Message = "TVS suppressed {Count} similar {Kind} line(s) from {Peer} in the last {Seconds} s (counted in /metrics)")]
+    public static partial void LinesSuppressed(ILogger logger, long count, string kind, string peer, int seconds);
+
     [LoggerMessage(EventId = 2020, Level = LogLevel.Information, Message = "TVS listener stopped")]
     public static partial void Stopped(ILogger logger);
 }

@@ -57,6 +57,14 @@ public sealed class TvsOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// After the server's last answer on a connection it closes (request cap reached, protocol violation): how long
+    /// it keeps reading and discarding what the client still sends, so the close is a FIN the client reads after
+    /// every answer rather than a reset that destroys answers in flight.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan CloseDrainTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>TTL handed out for certificates without their own (CUCM default: one day).</summary>
     [Range(1, uint.MaxValue)]
     public uint DefaultTtlSeconds { get; set; } = 86_400;

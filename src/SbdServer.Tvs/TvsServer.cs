@@ -4,6 +4,8 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SbdServer.Core.Certificates;
+using SbdServer.Core.Diagnostics;
+using SbdServer.Core.Hosting;
 using SbdServer.Core.Tvs;
 
 namespace SbdServer.Tvs;
@@ -22,6 +24,7 @@ public sealed class TvsServer : IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<TvsServer> _logger;
     private readonly ServerCertificateReloader _certificate;
+    private readonly PeerWarningLimiter _warnings;
     private readonly ConcurrentDictionary<IPAddress, int> _perIp = new();
     private readonly ConcurrentDictionary<long, Task> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -38,7 +41,8 @@ public sealed class TvsServer : IAsyncDisposable
         TvsQueryLog queryLog,
         TvsCounters counters,
         TimeProvider timeProvider,
-        ILogger<TvsServer> logger)
+        ILogger<TvsServer> logger,
+        PeerWarnings? peerWarnings = null)
     {
         _options = options.Value;
         _handler = handler;
@@ -51,6 +55,17 @@ public sealed class TvsServer : IAsyncDisposable
             context => TvsTlsPolicy.ServerOptions(context, _options.AllowTls10, _options.AllowTls13),
             (sha256, subject) => TvsLog.CertificateReloaded(logger, sha256, subject),
             (ex, sha256) => TvsLog.CertificateReloadFailed(logger, ex, sha256));
+        _warnings = (peerWarnings ?? new PeerWarnings(timeProvider)).Create(TvsWarningKinds.Listener, summary =>
+        {
+            if (TvsWarningKinds.IsWarning(summary.Kind))
+            {
+                TvsLog.WarningsSuppressed(logger, summary.Suppressed, summary.Kind, summary.PeerText, summary.WindowSeconds);
+            }
+            else
+            {
+                TvsLog.LinesSuppressed(logger, summary.Suppressed, summary.Kind, summary.PeerText, summary.WindowSeconds);
+            }
+        });
     }
 
     /// <summary>The bound address and port (the real port when configured with 0).</summary>
@@ -79,6 +94,12 @@ public sealed class TvsServer : IAsyncDisposable
             listener.Bind(new IPEndPoint(address, _options.Port));
             listener.Listen(1024);
         }
+        catch (SocketException ex)
+        {
+            listener.Dispose();
+            var wanted = new IPEndPoint(address, _options.Port);
+            throw new ListenerBindException($"{TvsOptions.Section}:Port", ex.SocketErrorCode, BindFailureMessage(wanted, ex.SocketErrorCode), ex);
+        }
         catch
         {
             listener.Dispose();
@@ -97,6 +118,22 @@ public sealed class TvsServer : IAsyncDisposable
         _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
     }
 
+    /// <summary>What an operator reads when the TVS port cannot be bound: the port, the likely cause and the fix.</summary>
+    public static string BindFailureMessage(IPEndPoint endPoint, SocketError error)
+    {
+        var cause = error switch
+        {
+            SocketError.AddressAlreadyInUse => "the port is already in use (a second SbdServer or another TVS on this address?)",
+            SocketError.AccessDenied => endPoint.Port < 1024
+                ? "permission denied: ports below 1024 need root or CAP_NET_BIND_SERVICE"
+                : "permission denied",
+            SocketError.AddressNotAvailable => $"{endPoint.Address} is not an address of this machine",
+            _ => $"socket error {error}",
+        };
+        return $"TVS cannot listen on TCP {endPoint} (port {endPoint.Port}): {cause}. Fix: stop the other service, or set "
+            + $"{TvsOptions.Section}:Port (and {TvsOptions.Section}:Address) to a free port, or {TvsOptions.Section}:Enabled=false.";
+    }
+
     /// <summary>Stops accepting, closes open connections, and waits for their tasks.</summary>
     public async Task StopAsync()
     {
@@ -113,6 +150,8 @@ public sealed class TvsServer : IAsyncDisposable
         }
 
         await Task.WhenAll(_connections.Values);
+        _warnings.Flush(); // what the last window suppressed is still reported
+        _warnings.Dispose();
         TvsLog.Stopped(_logger);
     }
 
@@ -188,7 +227,7 @@ public sealed class TvsServer : IAsyncDisposable
         var id = Interlocked.Increment(ref _connectionIds);
         _counters.ConnectionOpened();
         var connection = new TvsConnection(
-            id, socket, remote.ToString(), _options, _certificate, _handler, _queryLog, _counters, _timeProvider, _logger);
+            id, socket, remote, _options, _certificate, _handler, _queryLog, _counters, _timeProvider, _warnings, _logger);
         var task = Task.Run(() => RunAsync(id, connection, remote), CancellationToken.None);
         _connections.TryAdd(id, task);
     }

@@ -80,6 +80,10 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Tvs:Port", "0");
         builder.UseSetting("PhoneServices:Address", "127.0.0.1");
         builder.UseSetting("PhoneServices:Port", "0");
+        builder.UseSetting("Capf:Address", "127.0.0.1");
+        builder.UseSetting("Capf:Port", "0");
+        builder.UseSetting("Capf:ReadTimeout", "00:00:02");
+        builder.UseSetting("Capf:MaxConnectionsPerIp", "8");
         if (_kestrel)
         {
             // The plain admin endpoint (--urls) on a free port too; CreateClient talks to it.

@@ -96,5 +96,7 @@ public sealed class ClusterFactory : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Tvs:Enabled", "false");
         builder.UseSetting("PhoneServices:Address", "127.0.0.1");
         builder.UseSetting("PhoneServices:Port", "0");
+        builder.UseSetting("Capf:Address", "127.0.0.1");
+        builder.UseSetting("Capf:Port", "0");
     }
 }

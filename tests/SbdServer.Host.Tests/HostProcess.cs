@@ -18,6 +18,7 @@ internal sealed partial class HostProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _error = new();
 
     private HostProcess(Process process)
     {
@@ -52,27 +53,51 @@ internal sealed partial class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>What the host wrote to stderr only (it is in <see cref="Output"/> too).</summary>
+    public string StandardError
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _error.ToString();
+            }
+        }
+    }
+
     public bool HasExited => _process.HasExited;
 
     public int ProcessId => _process.Id;
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Starts the host; <paramref name="workingDirectory"/> defaults to the directory of the binaries.</summary>
+    /// <summary>
+    /// Starts the host; <paramref name="workingDirectory"/> defaults to the directory of the binaries, the admin API
+    /// listens on <paramref name="urls"/>, and <paramref name="runAs"/> (root only) runs it as that uid/gid.
+    /// </summary>
     public static HostProcess Start(
-        string dataDir, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
+        string dataDir, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null,
+        string urls = "http://127.0.0.1:0", int? runAs = null)
     {
         var binDir = AppContext.BaseDirectory;
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(runAs is null ? "dotnet" : "setpriv")
         {
             WorkingDirectory = workingDirectory ?? binDir,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (runAs is { } id)
+        {
+            foreach (var a in (string[])[$"--reuid={id}", $"--regid={id}", "--clear-groups", "dotnet"])
+            {
+                start.ArgumentList.Add(a);
+            }
+        }
+
         start.ArgumentList.Add(Path.Combine(binDir, "SbdServer.Host.dll"));
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
+        start.ArgumentList.Add(urls);
         start.Environment["Sbd__DataDir"] = dataDir;
         start.Environment["Sbd__Cluster__SecurityPassword"] = SecurityPassword;
         start.Environment["Sbd__Admin__Password"] = AdminPassword;
@@ -91,6 +116,8 @@ internal sealed partial class HostProcess : IAsyncDisposable
         start.Environment["Tvs__Port"] = "0";
         start.Environment["PhoneServices__Address"] = "127.0.0.1";
         start.Environment["PhoneServices__Port"] = "0";
+        start.Environment["Capf__Address"] = "127.0.0.1";
+        start.Environment["Capf__Port"] = "0";
         start.Environment.Remove("SBD_TEST_CRASH_BEFORE_COMMIT");
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
@@ -107,7 +134,7 @@ internal sealed partial class HostProcess : IAsyncDisposable
         var process = new Process { StartInfo = start };
         var host = new HostProcess(process);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => host.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Append(e.Data, error: true);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -195,11 +222,18 @@ internal sealed partial class HostProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return; // a test may dispose early to inspect the data directory, then leave its scope
+        }
+
         await KillAsync();
         _process.Dispose();
     }
 
-    private void Append(string? line)
+    private int _disposed;
+
+    private void Append(string? line, bool error = false)
     {
         if (line is null)
         {
@@ -209,6 +243,10 @@ internal sealed partial class HostProcess : IAsyncDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            if (error)
+            {
+                _error.AppendLine(line);
+            }
         }
     }
 

@@ -44,14 +44,13 @@ public sealed class HostProcessTests
 
         await using (var wrong = HostProcess.Start(dataDir, new Dictionary<string, string?> { ["Sbd__Cluster__SecurityPassword"] = "wrong" }))
         {
-            Assert.NotEqual(0, await wrong.WaitForExitAsync(Ct));
-            Assert.Contains("Refusing to start", wrong.Output, StringComparison.Ordinal);
+            StartRefusalProcessTests.AssertRefused(wrong, await wrong.WaitForExitAsync(Ct), 3, "Sbd:Cluster:SecurityPassword");
             Assert.Contains("not the password this cluster was created with", wrong.Output, StringComparison.Ordinal);
         }
 
         await using (var missing = HostProcess.Start(dataDir, new Dictionary<string, string?> { ["Sbd__Cluster__SecurityPassword"] = null }))
         {
-            Assert.NotEqual(0, await missing.WaitForExitAsync(Ct));
+            StartRefusalProcessTests.AssertRefused(missing, await missing.WaitForExitAsync(Ct), 2, "Sbd:Cluster:SecurityPassword");
             Assert.Contains("Sbd:Cluster:SecurityPassword is not set", missing.Output, StringComparison.Ordinal);
         }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using SbdServer.Core.Hosting;
 using SbdServer.PhoneServices.Tests.Support;
 using SbdServer.Testing;
 using Xunit;
@@ -160,7 +161,7 @@ public sealed class ServerTests
         blocker.Start();
         var port = ((IPEndPoint)blocker.LocalEndpoint).Port;
 
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => RunningServer.StartAsync(o => o.Port = port));
+        var ex = await Assert.ThrowsAsync<ListenerBindException>(() => RunningServer.StartAsync(o => o.Port = port));
 
         Assert.Contains($"port {port}", ex.Message, StringComparison.Ordinal);
         Assert.Contains("already in use", ex.Message, StringComparison.Ordinal);

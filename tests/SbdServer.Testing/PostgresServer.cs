@@ -80,13 +80,7 @@ public sealed class PostgresServer
             return new PostgresServer(configured);
         }
 
-        var bin = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql")
-                .Select(d => Path.Combine(d, "bin"))
-                .Where(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")))
-                .OrderByDescending(d => d, StringComparer.Ordinal)
-                .FirstOrDefault()
-            : null;
+        var bin = FindBinaries();
         if (bin is null)
         {
             return null;
@@ -139,7 +133,16 @@ public sealed class PostgresServer
         return server;
     }
 
-    private static async Task RunAsync(string file, IReadOnlyList<string> arguments, bool asPostgres)
+    /// <summary>The newest local PostgreSQL server binaries (<c>/usr/lib/postgresql/*/bin</c>), or null.</summary>
+    internal static string? FindBinaries() => Directory.Exists("/usr/lib/postgresql")
+        ? Directory.GetDirectories("/usr/lib/postgresql")
+            .Select(d => Path.Combine(d, "bin"))
+            .Where(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")))
+            .OrderByDescending(d => d, StringComparer.Ordinal)
+            .FirstOrDefault()
+        : null;
+
+    internal static async Task RunAsync(string file, IReadOnlyList<string> arguments, bool asPostgres)
     {
         var start = new ProcessStartInfo(asPostgres ? "runuser" : file)
         {

@@ -59,6 +59,52 @@ public sealed class HostileInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ForgedLineInFileName_LeavesOneEscapedLine()
+    {
+        // 00 01 "x\n[08:00:00 FTL] forged line" 00 "octet" 00, plus an option whose bytes are not UTF-8.
+        byte[] rrq = [
+            0, 1, .. "x\n[08:00:00 FTL] forged line"u8, 0, .. "octet"u8, 0,
+            .. "blk\u00FFsize"u8, 0xFF, 0xFE, 0, .. "512\r\n"u8, 0,
+        ];
+        var before = _server.Logs.Lines.Count;
+
+        var answer = await RawTftp.FirstAnswerAsync(_server.V4, rrq);
+
+        Assert.Equal("ERROR 2 'Access violation'", RawTftp.Describe(answer?.Packet)); // control characters
+        await ServerBehaviourTests.WaitForAsync(() => _server.Logs.Lines.Count > before, 5000);
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+        var line = Assert.Single(_server.Logs.Lines.Skip(before));
+        Assert.Equal(1001, line.EventId);
+        Assert.Contains(@"file x\n[08:00:00 FTL] forged line served", line.Message, StringComparison.Ordinal);
+        Assert.Contains(@"blkÿsize\xFF\xFE=512\r\n", line.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', line.Message);
+        Assert.DoesNotContain('\r', line.Message);
+    }
+
+    [Fact]
+    public async Task MalformedFlood_FromOnePeer_FiveWarningsThenOneSummary()
+    {
+        using var socket = RawTftp.Socket(_server.V4);
+        var random = new Random(1717);
+        for (var i = 0; i < 1000; i++)
+        {
+            var packet = new byte[random.Next(4, 64)];
+            random.NextBytes(packet);
+            packet[0] = 0;
+            packet[1] = (byte)random.Next(3, 256); // DATA, ACK, ERROR, OACK or unknown on the request port
+            await socket.SendToAsync(packet, _server.V4);
+        }
+
+        await ServerBehaviourTests.WaitForAsync(() => _server.Metrics.Malformed >= 1000, 10_000);
+        Assert.Equal(_itl, await RawTftp.DownloadAsync(_server.V4, "ITLFile.tlv"));
+        await _server.Server.StopAsync(CancellationToken.None); // ends the window: the summary is written
+
+        Assert.Equal(5, _server.Logs.Lines.Count(l => l.EventId == 1004));
+        var summary = Assert.Single(_server.Logs.Lines, l => l.EventId == 1012);
+        Assert.Contains("suppressed 995 similar malformed warning(s) from 127.0.0.1", summary.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TenThousandRrqsForMissingFiles_AreAnswered_AndLeaveNothingBehind()
     {
         var before = GC.GetTotalMemory(forceFullCollection: true);

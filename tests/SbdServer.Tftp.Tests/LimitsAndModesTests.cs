@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using SbdServer.Core.Hosting;
 using SbdServer.Testing;
 using SbdServer.Tftp.Tests.Infrastructure;
 using Xunit;
@@ -148,7 +149,7 @@ public sealed class LimitsAndModesTests : IDisposable
         squatter.Bind(new IPEndPoint(IPAddress.IPv6Any, 0));
         var port = ((IPEndPoint)squatter.LocalEndPoint!).Port;
 
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => TftpTestServer.StartAsync(s =>
+        var ex = await Assert.ThrowsAsync<ListenerBindException>(() => TftpTestServer.StartAsync(s =>
         {
             s["Tftp:Root"] = _tree.Path;
             s["Tftp:Port"] = port.ToString();
@@ -166,7 +167,7 @@ public sealed class LimitsAndModesTests : IDisposable
         squatter.Start();
         var port = ((IPEndPoint)squatter.LocalEndpoint).Port;
 
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => TftpTestServer.StartAsync(s =>
+        var ex = await Assert.ThrowsAsync<ListenerBindException>(() => TftpTestServer.StartAsync(s =>
         {
             s["Tftp:Root"] = _tree.Path;
             s["Tftp:HttpPort"] = port.ToString();

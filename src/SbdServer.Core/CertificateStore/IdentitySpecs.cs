@@ -30,6 +30,7 @@ public static class IdentitySpecs
             purpose,
             SerialBytes: 16,
             ValidityYears: name == CertificateStores.ItlRecovery ? 20 : 5,
-            DnsNames: name is CertificateStores.Capf or CertificateStores.ItlRecovery ? null : [node.Fqdn]);
+            DnsNames: name is CertificateStores.Capf or CertificateStores.ItlRecovery ? null : [node.Fqdn],
+            PathLength: name == CertificateStores.Capf ? 0 : null);
     }
 }

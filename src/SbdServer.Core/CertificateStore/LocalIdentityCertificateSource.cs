@@ -1,3 +1,4 @@
+using SbdServer.Core.Capf;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Events;
@@ -11,7 +12,7 @@ namespace SbdServer.Core.CertificateStore;
 /// services on 8443), its key unsealed on demand. A regeneration, CA-signed upload or restore of it raises
 /// <see cref="Changed"/>, so the listener presents the new pair to new connections without a restart (scenario 26).
 /// </summary>
-public sealed class LocalIdentityCertificateSource : ITvsCertificateSource, IPhoneServicesCertificateSource, IDisposable
+public sealed class LocalIdentityCertificateSource : ITvsCertificateSource, IPhoneServicesCertificateSource, ICapfCertificateSource, IDisposable
 {
     private readonly CertificateManager _certificates;
     private readonly LocalNodeOptions _node;

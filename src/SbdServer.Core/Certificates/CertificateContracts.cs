@@ -45,13 +45,16 @@ public enum CertificatePurpose
 /// and exactly this long (the seed's CallManager has 10, TVS and CAPF 8).</param>
 /// <param name="ValidityYears">notAfter = notBefore (whole seconds) + this many years (1-100).</param>
 /// <param name="DnsNames">SAN dNSNames; null or empty writes no SAN extension.</param>
+/// <param name="PathLength">For an <see cref="CertificatePurpose.Authority"/>: the basic constraints pathlen
+/// (CAPF: 0, it issues only LSCs); null writes none.</param>
 public sealed record CertificateSpec(
     SubjectName Subject,
     KeyAlgorithm Key = KeyAlgorithm.Rsa2048,
     CertificatePurpose Purpose = CertificatePurpose.Identity,
     int SerialBytes = 16,
     int ValidityYears = 5,
-    IReadOnlyList<string>? DnsNames = null);
+    IReadOnlyList<string>? DnsNames = null,
+    int? PathLength = null);
 
 /// <summary>A certificate and its private key (PKCS#8 DER). The caller owns the key bytes and must wipe them.</summary>
 public sealed record CertificateWithKey(byte[] CertificateDer, byte[] PrivateKeyPkcs8);
@@ -64,6 +67,12 @@ public interface ICertificateFactory
 
     /// <summary>A new key pair and a certificate signed by <paramref name="issuer"/>.</summary>
     CertificateWithKey CreateSigned(CertificateSpec spec, DateTimeOffset notBefore, CertificateWithKey issuer);
+
+    /// <summary>
+    /// A certificate for a key held elsewhere (a phone's LSC: CAPF only ever sees the public key), signed by
+    /// <paramref name="issuer"/>, which must be a CA.
+    /// </summary>
+    byte[] IssueForPublicKey(CertificateSpec spec, byte[] subjectPublicKeyInfo, DateTimeOffset notBefore, CertificateWithKey issuer);
 
     /// <summary>A self-signed certificate for an existing key (regeneration that keeps the key).</summary>
     byte[] CreateSelfSignedForKey(CertificateSpec spec, DateTimeOffset notBefore, byte[] privateKeyPkcs8);

@@ -1,3 +1,5 @@
+using SbdServer.Core.Capf;
+
 namespace SbdServer.Core.Devices;
 
 /// <summary>A phone as CUCM's device table knows it (issue 4 item 1).</summary>
@@ -39,4 +41,36 @@ public sealed class Device
     public DateTimeOffset? ResetRequestedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>The CAPF operation scheduled for the phone's next CAPF session (CUCM's "Certificate Operation").</summary>
+    public CapfOperation CapfOperation { get; set; }
+
+    public CapfAuthMode CapfAuthMode { get; set; } = CapfAuthMode.NullString;
+
+    /// <summary>4-10 digits the user keys in under Security Setup &gt; LSC; only with <see cref="CapfAuthMode.AuthenticationString"/>.</summary>
+    public string? CapfAuthString { get; set; }
+
+    public CapfKeyKind CapfKeyType { get; set; } = CapfKeyKind.Rsa;
+
+    /// <summary>RSA modulus bits (1024, 2048, 4096) or EC curve size (256, 384, 521).</summary>
+    public int CapfKeySize { get; set; } = 2048;
+
+    /// <summary>"Operation Completes By": after it the scheduled operation is refused and marked failed.</summary>
+    public DateTimeOffset? CapfCompletesBy { get; set; }
+
+    public CapfStatus CapfStatus { get; set; }
+
+    /// <summary>Why the last CAPF attempt failed (or what it did), in the operator's words.</summary>
+    public string? CapfStatusReason { get; set; }
+
+    public DateTimeOffset? CapfLastAttemptAt { get; set; }
+
+    /// <summary>Refused authentication attempts since the operation was scheduled.</summary>
+    public int CapfFailedAttempts { get; set; }
+
+    /// <summary>The LSC this cluster's CAPF issued to the phone (DER); null when none or deleted.</summary>
+    public byte[]? LscDer { get; set; }
+
+    /// <summary>The manufacturing certificate the phone last showed CAPF (authentication or fetch); the fallback after delete.</summary>
+    public byte[]? MicDer { get; set; }
 }

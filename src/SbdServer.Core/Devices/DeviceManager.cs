@@ -10,7 +10,7 @@ namespace SbdServer.Core.Devices;
 /// Device use cases: create, change, delete, upload the phone certificate, ask for a reset. Every change is one
 /// transaction with its audit entry and a <see cref="CertificateStoreChangeKind.DeviceChanged"/> event.
 /// </summary>
-public sealed class DeviceManager(
+public sealed partial class DeviceManager(
     ISecurityStore store,
     IDeviceStore devices,
     ICertificateCodec codec,

@@ -1,3 +1,5 @@
+using SbdServer.Core.Capf;
+
 namespace SbdServer.Core.Devices;
 
 /// <summary>
@@ -17,7 +19,9 @@ public sealed record DeviceView(
     DateTimeOffset? ResetRequestedAt,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<DeviceTrustFileView>? Trust = null,
-    DeviceReportView? Reported = null)
+    DeviceReportView? Reported = null,
+    CapfView? Capf = null,
+    LscView? Lsc = null)
 {
     public static DeviceView Of(Device device)
     {
@@ -35,6 +39,8 @@ public sealed record DeviceView(
                 : new DeviceCertificateView(device.CertificateSubject ?? "", device.CertificateMd5 ?? "", device.CertificateSha256 ?? ""),
             device.ResetRequestedAt is not null,
             device.ResetRequestedAt,
-            device.UpdatedAt);
+            device.UpdatedAt,
+            Capf: CapfView.Of(device),
+            Lsc: LscView.Of(device.LscDer));
     }
 }

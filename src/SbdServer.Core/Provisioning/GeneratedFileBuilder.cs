@@ -101,19 +101,20 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
         }
 
         var mixed = state.Cluster?.SecurityMode == SecurityMode.Mixed;
-        var records = new List<TrustListRecord>();
-        var signer = itlSigner;
-        if (ItlContent.IsItlReset(state))
+        var records = new List<TrustListRecord> { Record(itlSigner.Der, TrustRole.Sast) };
+        if (itlSigner.Id != callManager.Id)
         {
-            // Bulk ITL reset (12.x): phones verify this ITL with the CallManager record of the ITL they hold, and
-            // learn the (possibly new) ITLRecovery from its second SAST record, so the ITLRecovery-signed ITL served
-            // after the reset ends verifies too.
-            signer = callManager;
+            // 12.x layout (cucm-reference 1.4): the TFTP node's CallManager is a SAST too, next to the ITLRecovery.
+            // That second SAST is what "utils itl reset localkey" relies on: phones verify the CallManager-signed
+            // reset ITL with it.
             records.Add(Record(callManager.Der, TrustRole.Sast));
         }
 
-        records.Add(Record(itlSigner.Der, TrustRole.Sast));
         records.Add(Record(callManager.Der, mixed ? TrustRole.CcmTftp : TrustRole.Tftp));
+
+        // Bulk ITL reset (12.x): the same records, signed by the TFTP node's CallManager; phones learn the current
+        // ITLRecovery from it, so the ITLRecovery-signed ITL served once the reset ends verifies without TVS.
+        var signer = ItlContent.IsItlReset(state) ? callManager : itlSigner;
         foreach (var tvsNode in state.Nodes.Where(n => n.Services.HasFlag(NodeServices.Tvs)))
         {
             if (state.FindIdentity(tvsNode, CertificateStores.Tvs) is { } tvs)

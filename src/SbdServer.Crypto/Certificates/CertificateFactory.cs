@@ -22,26 +22,44 @@ public sealed class CertificateFactory : ICertificateFactory
     public CertificateWithKey CreateSigned(CertificateSpec spec, DateTimeOffset notBefore, CertificateWithKey issuer)
     {
         CertificateProfile.ValidateSpec(spec);
-        ArgumentNullException.ThrowIfNull(issuer);
-        using var issuerCertificate = LoadCertificate(issuer.CertificateDer, "issuer certificate");
-        using var issuerKey = PrivateKeys.Import(issuer.PrivateKeyPkcs8);
-        if (!issuerCertificate.PublicKey.ExportSubjectPublicKeyInfo().AsSpan()
-                .SequenceEqual(issuerKey.ExportSubjectPublicKeyInfo()))
+        var (issuerCertificate, issuerKey) = LoadIssuer(issuer);
+        using (issuerCertificate)
+        using (issuerKey)
         {
-            throw new CertificateImportException("The issuer's private key does not match the issuer certificate.");
+            using var key = NewKey(spec.Key);
+            var der = Issue(spec, notBefore, key, issuerCertificate, issuerKey);
+            return new CertificateWithKey(der, key.ExportPkcs8PrivateKey());
+        }
+    }
+
+    public byte[] IssueForPublicKey(CertificateSpec spec, byte[] subjectPublicKeyInfo, DateTimeOffset notBefore, CertificateWithKey issuer)
+    {
+        CertificateProfile.ValidateSpec(spec);
+        ArgumentNullException.ThrowIfNull(subjectPublicKeyInfo);
+        PublicKey publicKey;
+        try
+        {
+            publicKey = PublicKey.CreateFromSubjectPublicKeyInfo(subjectPublicKeyInfo, out var read);
+            if (read != subjectPublicKeyInfo.Length)
+            {
+                throw new CertificateImportException($"The public key has {subjectPublicKeyInfo.Length - read} bytes after its SubjectPublicKeyInfo.");
+            }
+        }
+        catch (CryptographicException ex)
+        {
+            throw new CertificateImportException("The public key is not a DER SubjectPublicKeyInfo.", ex);
         }
 
-        var constraints = issuerCertificate.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault();
-        if (constraints is not { CertificateAuthority: true })
+        var (issuerCertificate, issuerKey) = LoadIssuer(issuer);
+        using (issuerCertificate)
+        using (issuerKey)
         {
-            throw new CertificateImportException(
-                $"The issuer '{DistinguishedNames.ToCucm(issuerCertificate.SubjectName)}' is not a CA "
-                + "(basic constraints CA:false or absent), so certificates it signs would not chain.");
+            var request = new CertificateRequest(
+                CertificateProfile.BuildSubject(spec.Subject), publicKey, PrivateKeys.SignatureHash(issuerKey),
+                issuerKey is RSA ? RSASignaturePadding.Pkcs1 : null);
+            CertificateProfile.AddExtensions(request, spec);
+            return Sign(request, spec, notBefore, issuerCertificate, issuerKey);
         }
-
-        using var key = NewKey(spec.Key);
-        var der = Issue(spec, notBefore, key, issuerCertificate, issuerKey);
-        return new CertificateWithKey(der, key.ExportPkcs8PrivateKey());
     }
 
     public byte[] CreateSelfSignedForKey(CertificateSpec spec, DateTimeOffset notBefore, byte[] privateKeyPkcs8)
@@ -83,6 +101,12 @@ public sealed class CertificateFactory : ICertificateFactory
     {
         // The signature hash follows the signing key, which is the issuer's.
         var request = NewRequest(spec, subjectKey, PrivateKeys.SignatureHash(issuerKey));
+        return Sign(request, spec, notBefore, issuer, issuerKey);
+    }
+
+    private static byte[] Sign(
+        CertificateRequest request, CertificateSpec spec, DateTimeOffset notBefore, X509Certificate2? issuer, AsymmetricAlgorithm issuerKey)
+    {
         if (issuer is not null)
         {
             var hasKeyId = issuer.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Any();
@@ -118,6 +142,38 @@ public sealed class CertificateFactory : ICertificateFactory
         ECDsa ec => X509SignatureGenerator.CreateForECDsa(ec),
         _ => throw new CertificateImportException("Only RSA and EC keys are supported."),
     };
+
+    private static (X509Certificate2 Certificate, AsymmetricAlgorithm Key) LoadIssuer(CertificateWithKey issuer)
+    {
+        ArgumentNullException.ThrowIfNull(issuer);
+        var issuerCertificate = LoadCertificate(issuer.CertificateDer, "issuer certificate");
+        AsymmetricAlgorithm? issuerKey = null;
+        try
+        {
+            issuerKey = PrivateKeys.Import(issuer.PrivateKeyPkcs8);
+            if (!issuerCertificate.PublicKey.ExportSubjectPublicKeyInfo().AsSpan()
+                    .SequenceEqual(issuerKey.ExportSubjectPublicKeyInfo()))
+            {
+                throw new CertificateImportException("The issuer's private key does not match the issuer certificate.");
+            }
+
+            var constraints = issuerCertificate.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault();
+            if (constraints is not { CertificateAuthority: true })
+            {
+                throw new CertificateImportException(
+                    $"The issuer '{DistinguishedNames.ToCucm(issuerCertificate.SubjectName)}' is not a CA "
+                    + "(basic constraints CA:false or absent), so certificates it signs would not chain.");
+            }
+
+            return (issuerCertificate, issuerKey);
+        }
+        catch
+        {
+            issuerKey?.Dispose();
+            issuerCertificate.Dispose();
+            throw;
+        }
+    }
 
     private static X509Certificate2 LoadCertificate(byte[] der, string what)
     {

@@ -149,7 +149,10 @@ internal static class CertificateProfile
             _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Purpose, "Unknown certificate purpose."),
         };
 
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(isCa, false, 0, critical: true));
+        // CAPF issues only end-entity certificates (phone LSCs): pathlen 0, as CUCM 14SU2+ requires of it.
+        var pathLength = isCa ? spec.PathLength : null;
+        request.CertificateExtensions.Add(
+            new X509BasicConstraintsExtension(isCa, pathLength is not null, pathLength ?? 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
         var oids = new OidCollection();
         foreach (var eku in ekus)

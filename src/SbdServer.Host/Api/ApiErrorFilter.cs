@@ -1,6 +1,7 @@
 using System.Data.Common;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Diagnostics;
 using SbdServer.Core.Impact;
 using SbdServer.Core.Storage;
 
@@ -42,7 +43,9 @@ internal sealed class ApiErrorFilter : IEndpointFilter
         {
             // The provider's message can name hosts, ports or files: it goes to the log, the caller gets what to do.
             var http = context.HttpContext;
-            HostLog.DatabaseFailed(http.RequestServices.GetRequiredService<ILogger<ApiErrorFilter>>(), http.Request.Method, http.Request.Path, ex);
+            var path = LogText.Escape(http.Request.Path.Value);
+            var method = LogText.Escape(http.Request.Method, 16);
+            HostLog.DatabaseFailed(http.RequestServices.GetRequiredService<ILogger<ApiErrorFilter>>(), method, path, ex);
             http.Response.Headers.RetryAfter = "5";
             return Results.Problem(
                 "The cluster database could not be reached or failed the request, so it was not completed. TFTP keeps " +

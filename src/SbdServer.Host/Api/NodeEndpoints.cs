@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Diagnostics;
 
 namespace SbdServer.Host.Api;
 
@@ -37,7 +38,7 @@ internal static class NodeEndpoints
 
             var actor = Actor.Of(user);
             var report = await manager.RegenerateAsync(node, name, key, confirmed, actor, ct);
-            var target = node + "/" + name;
+            var target = LogText.Escape(node + "/" + name);
             HostLog.AdminAction(logger, actor, "regenerated", target);
             return Results.Ok(report);
         });

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace SbdServer.Host.Auth;
@@ -10,11 +11,14 @@ namespace SbdServer.Host.Auth;
 /// <summary>HTTP Basic (admin user and password) or Bearer (token from <c>POST /api/auth/token</c>).</summary>
 internal sealed class AdminAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
-    ILoggerFactory loggerFactory,
+    ILogger<AdminAuthenticationHandler> logger,
     UrlEncoder encoder,
     AdminCredentials credentials,
-    AdminTokenService tokens)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+    AdminTokenService tokens,
+    AdminApiWarnings warnings)
+    // The base class logs every refusal and challenge at Information, one line per request a guessing loop sends;
+    // refusals are logged here instead, per address and rate-limited.
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, NullLoggerFactory.Instance, encoder)
 {
     public const string SchemeName = "SbdAdmin";
 
@@ -78,7 +82,17 @@ internal sealed class AdminAuthenticationHandler(
 
     private Task<AuthenticateResult> Fail(string reason)
     {
-        HostLog.AuthenticationFailed(Logger, reason);
+        var remote = Context.Connection.RemoteIpAddress;
+        if (remote is { IsIPv4MappedToIPv6: true })
+        {
+            remote = remote.MapToIPv4();
+        }
+
+        if (warnings.Limiter.ShouldLog(AdminApiWarnings.AuthFailedKind, remote))
+        {
+            HostLog.AuthenticationFailed(logger, remote?.ToString() ?? "?", reason);
+        }
+
         return Task.FromResult(AuthenticateResult.Fail(reason));
     }
 

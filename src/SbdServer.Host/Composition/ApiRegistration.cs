@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SbdServer.Core.Diagnostics;
 using SbdServer.Host.Api;
 using SbdServer.Host.Auth;
 using SbdServer.Host.Startup;
@@ -35,6 +37,8 @@ internal static class ApiRegistration
             var minutes = sp.GetRequiredService<IConfiguration>().GetValue("Sbd:Admin:TokenLifetimeMinutes", 480);
             return new AdminTokenService(sp.GetRequiredService<TimeProvider>(), TimeSpan.FromMinutes(Math.Clamp(minutes, 1, 7 * 24 * 60)));
         });
+        services.TryAddSingleton<PeerWarnings>();
+        services.AddSingleton<AdminApiWarnings>();
         services.AddAuthentication(AdminAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, AdminAuthenticationHandler>(AdminAuthenticationHandler.SchemeName, null);
 
@@ -63,6 +67,7 @@ internal static class ApiRegistration
         api.MapAuditEndpoints();
         api.MapAuthEndpoints();
         api.MapTvsEndpoints();
+        api.MapCapfEndpoints();
         api.MapDeviceEndpoints();
         api.MapFileEndpoints();
         api.MapBulkEndpoints();

@@ -52,6 +52,7 @@ internal static class PersistenceRegistration
         services.AddSingleton<CertificateManager>();
         services.AddSingleton<ClusterBootstrapper>();
         services.AddSingleton<BackupService>();
+        services.AddSingleton<StartupState>();
 
         // Registered before every other hosted service: TFTP and TVS must not start without the security state.
         services.AddHostedService<SecurityStartupService>();
@@ -65,14 +66,14 @@ internal static class PersistenceRegistration
         var provider = DatabaseProvider.Sqlite;
         if (!string.IsNullOrWhiteSpace(providerText) && !Enum.TryParse(providerText, ignoreCase: true, out provider))
         {
-            throw new InvalidOperationException($"Sbd:Database:Provider must be Sqlite or Postgres, not '{providerText}'.");
+            throw new StartupConfigurationException("Sbd:Database:Provider", $"Sbd:Database:Provider must be Sqlite or Postgres, not '{providerText}'.");
         }
 
         var migrateText = configuration["Sbd:Database:Migrate"];
         var migrate = true;
         if (!string.IsNullOrWhiteSpace(migrateText) && !bool.TryParse(migrateText, out migrate))
         {
-            throw new InvalidOperationException($"Sbd:Database:Migrate must be true or false, not '{migrateText}'.");
+            throw new StartupConfigurationException("Sbd:Database:Migrate", $"Sbd:Database:Migrate must be true or false, not '{migrateText}'.");
         }
 
         return new DatabaseOptions
@@ -91,7 +92,8 @@ internal static class PersistenceRegistration
         {
             if (!int.TryParse(text, out var iterations) || iterations is < 1 or > KeyProtectionOptions.MaxIterations)
             {
-                throw new InvalidOperationException(
+                throw new StartupConfigurationException(
+                    "Sbd:Security:Pbkdf2Iterations",
                     $"Sbd:Security:Pbkdf2Iterations must be 1 to {KeyProtectionOptions.MaxIterations}, not '{text}'.");
             }
 
@@ -114,7 +116,11 @@ internal static class PersistenceRegistration
         var results = new List<ValidationResult>();
         if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
         {
-            throw new InvalidOperationException(string.Join(" ", results.Select(r => r.ErrorMessage)));
+            // The messages start with the key they are about ("Sbd:Node:Address must be ...").
+            var first = results[0].ErrorMessage ?? "";
+            throw new StartupConfigurationException(
+                first.StartsWith("Sbd:", StringComparison.Ordinal) ? first.Split(' ')[0] : "Sbd:Node",
+                string.Join(" ", results.Select(r => r.ErrorMessage)));
         }
 
         return options;

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SbdServer.Core.Diagnostics;
 using SbdServer.Core.Tvs;
 using SbdServer.Tvs;
 
@@ -30,6 +31,7 @@ internal static class TvsRegistration
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TvsCounters>();
+        services.TryAddSingleton<PeerWarnings>();
         services.TryAddSingleton(sp => new TvsQueryLog(sp.GetRequiredService<IOptions<TvsOptions>>().Value.QueryLogCapacity));
         services.TryAddSingleton(sp =>
         {

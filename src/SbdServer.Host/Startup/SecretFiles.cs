@@ -31,7 +31,8 @@ internal static class SecretFiles
 
         if (!mayGenerate)
         {
-            throw new InvalidOperationException(
+            throw new StartupConfigurationException(
+                key,
                 $"{key} is not set. Configure it (environment variable {key.Replace(":", "__", StringComparison.Ordinal)}) " +
                 "with the value this cluster was created with; SbdServer does not start without it.");
         }

@@ -23,5 +23,11 @@ internal sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>
         builder.Property(d => d.CertificateMd5).HasMaxLength(32);
         builder.Property(d => d.CertificateSha256).HasMaxLength(64);
         builder.Property(d => d.CertificateSubject).HasMaxLength(1024);
+        builder.Property(d => d.CapfOperation).HasConversion<int>();
+        builder.Property(d => d.CapfAuthMode).HasConversion<int>();
+        builder.Property(d => d.CapfAuthString).HasMaxLength(16);
+        builder.Property(d => d.CapfKeyType).HasConversion<int>();
+        builder.Property(d => d.CapfStatus).HasConversion<int>();
+        builder.Property(d => d.CapfStatusReason).HasMaxLength(512);
     }
 }

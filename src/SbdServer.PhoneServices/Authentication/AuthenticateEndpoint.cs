@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using SbdServer.Core.Devices;
+using SbdServer.Core.Diagnostics;
 using SbdServer.Core.PhoneServices;
 
 namespace SbdServer.PhoneServices.Authentication;
@@ -16,11 +17,15 @@ internal sealed class AuthenticateEndpoint(
     IPhoneUserAuthenticator authenticator,
     IDeviceStore devices,
     FailedAuthenticationLimiter limiter,
+    PeerWarningLimiter warnings,
     ILogger logger)
 {
     public const string Authorized = "AUTHORIZED";
     public const string Unauthorized = "UN-AUTHORIZED";
     public const string Error = "ERROR";
+
+    /// <summary>Peer-warning kind of "refused for an address over the failed-attempt limit" (event 7004).</summary>
+    public const string BlockedKind = "auth_blocked";
 
     private const int MaxUserLength = 128;
     private const int MaxPasswordLength = 256;
@@ -45,7 +50,11 @@ internal sealed class AuthenticateEndpoint(
         var remoteText = remote.ToString();
         if (limiter.IsBlocked(remote, out var retryAfter, out var failures))
         {
-            PhoneServicesLog.AuthenticationRateLimited(logger, remoteText, failures);
+            if (warnings.ShouldLog(BlockedKind, remote))
+            {
+                PhoneServicesLog.AuthenticationRateLimited(logger, remoteText, failures);
+            }
+
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
                 .ToString(System.Globalization.CultureInfo.InvariantCulture);
             await AnswerAsync(context, StatusCodes.Status429TooManyRequests, Error);
@@ -141,23 +150,8 @@ internal sealed class AuthenticateEndpoint(
         return context.Request.Query.TryGetValue(name, out var fromQuery) && fromQuery.Count == 1 ? fromQuery[0] : null;
     }
 
-    /// <summary>Peer text for the log: bounded, without control characters (no forged log lines).</summary>
-    private static string Printable(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return "-";
-        }
-
-        var shortened = value.Length <= 64 ? value : value[..64] + "...";
-        return string.Create(shortened.Length, shortened, (span, text) =>
-        {
-            for (var i = 0; i < text.Length; i++)
-            {
-                span[i] = char.IsControl(text[i]) ? '?' : text[i];
-            }
-        });
-    }
+    /// <summary>Peer text for the log: one escaping rule (<see cref="LogText"/>), bounded to 64 characters.</summary>
+    private static string Printable(string? value) => string.IsNullOrEmpty(value) ? "-" : LogText.Escape(value, 64);
 
     private static async Task AnswerAsync(HttpContext context, int status, string body)
     {

@@ -23,13 +23,11 @@ internal static partial class TftpLog
         Message = "TFTP {Count} transfer log line(s) suppressed in the last interval (limit {Limit}/s; see /metrics)")]
     public static partial void TransferLinesSuppressed(ILogger logger, long count, int limit);
 
-    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning,
-        Message = "TFTP request from {Peer} refused: {Reason} ({Count} such event(s) since the last warning)")]
-    public static partial void RequestRefused(ILogger logger, EndPoint peer, string reason, long count);
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "TFTP request from {Peer} refused: {Reason}")]
+    public static partial void RequestRefused(ILogger logger, EndPoint peer, string reason);
 
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning,
-        Message = "TFTP malformed packet from {Peer}: {Reason} ({Count} such packet(s) since the last warning)")]
-    public static partial void MalformedPacket(ILogger logger, EndPoint peer, string reason, long count);
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "TFTP malformed packet from {Peer}: {Reason}")]
+    public static partial void MalformedPacket(ILogger logger, EndPoint peer, string reason);
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "TFTP datagram from {Peer} failed")]
     public static partial void DatagramFailed(ILogger logger, Exception exception, EndPoint? peer);
@@ -51,6 +49,14 @@ internal static partial class TftpLog
         Message = "TFTP HTTP {Status}: peer {Peer} file {File} served {ServedName} from {Source} bytes {Bytes}")]
     public static partial void HttpTransfer(
         ILogger logger, int status, string peer, string file, string servedName, string source, long bytes);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning,
+        Message = "TFTP suppressed {Count} similar {Kind} warning(s) from {Peer} in the last {Seconds} s (counted in /metrics)")]
+    public static partial void WarningsSuppressed(ILogger logger, long count, string kind, string peer, int seconds);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Information,
+        Message = "TFTP suppressed {Count} {Kind} transfer line(s) from {Peer} in the last {Seconds} s (counted in /metrics)")]
+    public static partial void RefusalLinesSuppressed(ILogger logger, long count, string kind, string peer, int seconds);
 
     [LoggerMessage(EventId = 1011, Level = LogLevel.Error, Message = "TFTP retransmission check for {Peer} failed")]
     public static partial void TickFailed(ILogger logger, Exception exception, EndPoint peer);

@@ -11,6 +11,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using SbdServer.Core.Diagnostics;
+using SbdServer.Core.Hosting;
 using SbdServer.Core.Tftp;
 using SbdServer.Tftp.Diagnostics;
 
@@ -75,8 +77,8 @@ public sealed class TftpHttpService(
                 SocketException socket => socket.SocketErrorCode,
                 _ => SocketError.SocketError,
             };
-            throw new InvalidOperationException(
-                TftpServerService.BindFailureMessage("TCP", endPoint, error, "Tftp:HttpPort"), ex);
+            throw new ListenerBindException(
+                "Tftp:HttpPort", error, TftpServerService.BindFailureMessage("TCP", endPoint, error, "Tftp:HttpPort"), ex);
         }
 
         _app = app;
@@ -122,7 +124,8 @@ public sealed class TftpHttpService(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             metrics.LookupFailure();
-            TftpLog.LookupFailed(logger, ex, name);
+            var file = LogText.Escape(name);
+            TftpLog.LookupFailed(logger, ex, file);
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return;
         }
@@ -165,8 +168,9 @@ public sealed class TftpHttpService(
             if (logger.IsEnabled(LogLevel.Information) && _log.TryAcquire(out _))
             {
                 var peerText = peer.ToString();
-                TftpLog.HttpTransfer(logger, 200, peerText, name, lookup.ServedName!, content.Source,
-                    content.Length);
+                var file = LogText.Escape(name);
+                var served = LogText.Escape(lookup.ServedName);
+                TftpLog.HttpTransfer(logger, 200, peerText, file, served, content.Source, content.Length);
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Logging;
+using SbdServer.Core.Diagnostics;
 using SbdServer.Core.Tftp;
 using SbdServer.Tftp.Client;
 using SbdServer.Tftp.Diagnostics;
@@ -90,7 +91,10 @@ internal sealed class AlternateLocationsFileSource : ITftpFileSource
 
                 if (_logLimiter.TryAcquire(out _))
                 {
-                    TftpLog.AlternateFailed(_logger, text, request.Name, ex.Message);
+                    // The reason may quote the remote server's ERROR text: as untrusted as the name.
+                    var file = LogText.EscapeLatin1(request.Name);
+                    var reason = LogText.Escape(ex.Message);
+                    TftpLog.AlternateFailed(_logger, text, file, reason);
                 }
             }
         }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Devices;
+using SbdServer.Core.Diagnostics;
 using SbdServer.Core.PhoneServices;
 
 namespace SbdServer.PhoneServices.Tests.Support;
@@ -30,6 +31,7 @@ internal sealed class RunningServer : IAsyncDisposable
         Certificates = certificates;
         Devices = devices;
         Time = time;
+        Warnings = app.Services.GetRequiredService<PeerWarnings>();
     }
 
     public PhoneServicesListener Listener => _app.Services.GetRequiredService<PhoneServicesListener>();
@@ -40,9 +42,15 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public FakeTimeProvider Time { get; }
 
+    /// <summary>The listener's warning counters; kept past disposal, when the last summaries are flushed.</summary>
+    public PeerWarnings Warnings { get; }
+
     public int Port => Listener.LocalEndPoint!.Port;
 
-    public static async Task<RunningServer> StartAsync(Action<PhoneServicesOptions>? configure = null, TestCertificateSource? certificates = null)
+    public static async Task<RunningServer> StartAsync(
+        Action<PhoneServicesOptions>? configure = null,
+        TestCertificateSource? certificates = null,
+        ILogger<PhoneServicesListener>? logger = null)
     {
         certificates ??= new TestCertificateSource(TestCertificates.Default);
         var devices = new TestDeviceStore(KnownDevice);
@@ -60,6 +68,10 @@ internal sealed class RunningServer : IAsyncDisposable
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddSingleton(new LocalNodeOptions { Name = "cucm-pub", Fqdn = Fqdn, Address = "10.0.0.10" });
         builder.Services.AddSbdPhoneServices();
+        if (logger is not null)
+        {
+            builder.Services.AddSingleton(logger);
+        }
         builder.Services.Configure<PhoneServicesOptions>(options =>
         {
             options.Address = "127.0.0.1";

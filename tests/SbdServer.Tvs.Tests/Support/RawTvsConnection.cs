@@ -21,9 +21,16 @@ internal sealed class RawTvsConnection : IAsyncDisposable
 
     public byte[] ServerCertificate { get; private set; } = [];
 
-    public static async Task<RawTvsConnection> OpenAsync(int port, SslProtocols protocols = SslProtocols.None)
+    /// <param name="receiveBufferSize">Set small to play a phone that reads slowly (a small TCP window).</param>
+    public static async Task<RawTvsConnection> OpenAsync(
+        int port, SslProtocols protocols = SslProtocols.None, int? receiveBufferSize = null)
     {
         var tcp = new TcpClient { NoDelay = true };
+        if (receiveBufferSize is { } size)
+        {
+            tcp.ReceiveBufferSize = size;
+        }
+
         await tcp.ConnectAsync("127.0.0.1", port);
         var tls = new SslStream(tcp.GetStream());
         var connection = new RawTvsConnection(tcp, tls);

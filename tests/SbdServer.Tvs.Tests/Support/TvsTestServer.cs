@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SbdServer.Core.Diagnostics;
 using SbdServer.Core.Tvs;
 
 namespace SbdServer.Tvs.Tests.Support;
@@ -26,6 +27,8 @@ internal sealed class TvsTestServer : IAsyncDisposable
 
     public TvsCounters Counters { get; private init; } = null!;
 
+    public PeerWarnings Warnings { get; private init; } = null!;
+
     public int Port => Server.LocalEndPoint.Port;
 
     public static async Task<TvsTestServer> StartAsync(Action<TvsOptions>? configure = null)
@@ -43,6 +46,7 @@ internal sealed class TvsTestServer : IAsyncDisposable
         var logs = new CollectingLogger<TvsServer>();
         var queryLog = new TvsQueryLog(options.QueryLogCapacity);
         var counters = new TvsCounters();
+        var warnings = new PeerWarnings(TimeProvider.System);
         var store = new CachedTvsTrustStore(trust, options.DefaultTtlSeconds);
         var server = new TvsServer(
             Microsoft.Extensions.Options.Options.Create(options),
@@ -51,7 +55,8 @@ internal sealed class TvsTestServer : IAsyncDisposable
             queryLog,
             counters,
             TimeProvider.System,
-            logs);
+            logs,
+            warnings);
         await server.StartAsync(CancellationToken.None);
         return new TvsTestServer(server, options)
         {
@@ -60,6 +65,7 @@ internal sealed class TvsTestServer : IAsyncDisposable
             Logs = logs,
             QueryLog = queryLog,
             Counters = counters,
+            Warnings = warnings,
         };
     }
 

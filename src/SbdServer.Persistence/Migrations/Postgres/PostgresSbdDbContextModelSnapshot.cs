@@ -454,6 +454,48 @@ namespace SbdServer.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(128)")
                         .HasColumnName("call_manager_group");
 
+                    b.Property<int>("CapfAuthMode")
+                        .HasColumnType("integer")
+                        .HasColumnName("capf_auth_mode");
+
+                    b.Property<string>("CapfAuthString")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("capf_auth_string");
+
+                    b.Property<DateTimeOffset?>("CapfCompletesBy")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("capf_completes_by");
+
+                    b.Property<int>("CapfFailedAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("capf_failed_attempts");
+
+                    b.Property<int>("CapfKeySize")
+                        .HasColumnType("integer")
+                        .HasColumnName("capf_key_size");
+
+                    b.Property<int>("CapfKeyType")
+                        .HasColumnType("integer")
+                        .HasColumnName("capf_key_type");
+
+                    b.Property<DateTimeOffset?>("CapfLastAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("capf_last_attempt_at");
+
+                    b.Property<int>("CapfOperation")
+                        .HasColumnType("integer")
+                        .HasColumnName("capf_operation");
+
+                    b.Property<int>("CapfStatus")
+                        .HasColumnType("integer")
+                        .HasColumnName("capf_status");
+
+                    b.Property<string>("CapfStatusReason")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("capf_status_reason");
+
                     b.Property<byte[]>("CertificateDer")
                         .HasColumnType("bytea")
                         .HasColumnName("certificate_der");
@@ -482,6 +524,14 @@ namespace SbdServer.Persistence.Migrations.Postgres
                     b.Property<bool>("EncryptedConfig")
                         .HasColumnType("boolean")
                         .HasColumnName("encrypted_config");
+
+                    b.Property<byte[]>("LscDer")
+                        .HasColumnType("bytea")
+                        .HasColumnName("lsc_der");
+
+                    b.Property<byte[]>("MicDer")
+                        .HasColumnType("bytea")
+                        .HasColumnName("mic_der");
 
                     b.Property<string>("Model")
                         .IsRequired()

@@ -448,6 +448,48 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("call_manager_group");
 
+                    b.Property<int>("CapfAuthMode")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("capf_auth_mode");
+
+                    b.Property<string>("CapfAuthString")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("capf_auth_string");
+
+                    b.Property<DateTimeOffset?>("CapfCompletesBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("capf_completes_by");
+
+                    b.Property<int>("CapfFailedAttempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("capf_failed_attempts");
+
+                    b.Property<int>("CapfKeySize")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("capf_key_size");
+
+                    b.Property<int>("CapfKeyType")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("capf_key_type");
+
+                    b.Property<DateTimeOffset?>("CapfLastAttemptAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("capf_last_attempt_at");
+
+                    b.Property<int>("CapfOperation")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("capf_operation");
+
+                    b.Property<int>("CapfStatus")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("capf_status");
+
+                    b.Property<string>("CapfStatusReason")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("capf_status_reason");
+
                     b.Property<byte[]>("CertificateDer")
                         .HasColumnType("BLOB")
                         .HasColumnName("certificate_der");
@@ -476,6 +518,14 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                     b.Property<bool>("EncryptedConfig")
                         .HasColumnType("INTEGER")
                         .HasColumnName("encrypted_config");
+
+                    b.Property<byte[]>("LscDer")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("lsc_der");
+
+                    b.Property<byte[]>("MicDer")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("mic_der");
 
                     b.Property<string>("Model")
                         .IsRequired()
