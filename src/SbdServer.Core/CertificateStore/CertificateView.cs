@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using SbdServer.Core.Tvs;
 using SbdServer.Wire.Itl;
 
@@ -17,13 +18,41 @@ public sealed record CertificateView(
     string Md5,
     IReadOnlyList<TrustRole> Roles)
 {
+    /// <summary>CUCM's "Key Type" column: <c>RSA 2048</c>, <c>EC 384</c> (empty when the key cannot be read).</summary>
+    public string KeyType { get; init; } = "";
+
     public static CertificateView Of(IdentityCertificate c) =>
-        new(c.Name, c.Name, c.SerialNumber, c.Subject, c.Issuer, c.NotBefore, c.NotAfter, c.Sha1, c.Sha256, c.Md5,
-            StoreRoles.For(c.Name));
+        new CertificateView(c.Name, c.Name, c.SerialNumber, c.Subject, c.Issuer, c.NotBefore, c.NotAfter, c.Sha1, c.Sha256, c.Md5,
+            StoreRoles.For(c.Name)) { KeyType = KeyTypeOf(c.Der) };
 
     public static CertificateView Of(TrustCertificate c) =>
-        new(CommonName(c.Subject), c.Store, c.SerialNumber, c.Subject, c.Issuer, c.NotBefore, c.NotAfter, c.Sha1,
-            c.Sha256, c.Md5, StoreRoles.For(c.Store));
+        new CertificateView(CommonName(c.Subject), c.Store, c.SerialNumber, c.Subject, c.Issuer, c.NotBefore, c.NotAfter, c.Sha1,
+            c.Sha256, c.Md5, StoreRoles.For(c.Store)) { KeyType = KeyTypeOf(c.Der) };
+
+    private static string KeyTypeOf(byte[] der)
+    {
+        if (der.Length == 0)
+        {
+            return "";
+        }
+
+        try
+        {
+            using var certificate = X509CertificateLoader.LoadCertificate(der);
+            using var rsa = certificate.GetRSAPublicKey();
+            if (rsa is not null)
+            {
+                return "RSA " + rsa.KeySize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            using var ec = certificate.GetECDsaPublicKey();
+            return ec is null ? "" : "EC " + ec.KeySize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return ""; // stored certificates were parsed on the way in; a column is not worth failing the list for
+        }
+    }
 
     private static string CommonName(string subject) =>
         subject.Split(';').FirstOrDefault(p => p.StartsWith("CN=", StringComparison.Ordinal))?[3..] ?? subject;
