@@ -129,5 +129,7 @@ public class NodeFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Tvs:Port", "0");
         builder.UseSetting("PhoneServices:Address", "127.0.0.1");
         builder.UseSetting("PhoneServices:Port", "0");
+        builder.UseSetting("Capf:Address", "127.0.0.1");
+        builder.UseSetting("Capf:Port", "0");
     }
 }
