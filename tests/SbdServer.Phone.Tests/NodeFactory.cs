@@ -32,6 +32,8 @@ public class NodeFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public int TvsPort => Services.GetRequiredService<TvsHostedService>().Server!.LocalEndPoint.Port;
 
+    public int CapfPort => Services.GetRequiredService<SbdServer.Capf.CapfHostedService>().Server!.LocalEndPoint.Port;
+
     public int ServicesPort => Services.GetRequiredService<PhoneServicesService>().LocalEndPoint!.Port;
 
     /// <summary>The node's names and standard ports mapped to what it bound (the TFTP address is TVS of last resort).</summary>
@@ -129,5 +131,7 @@ public class NodeFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Tvs:Port", "0");
         builder.UseSetting("PhoneServices:Address", "127.0.0.1");
         builder.UseSetting("PhoneServices:Port", "0");
+        builder.UseSetting("Capf:Address", "127.0.0.1");
+        builder.UseSetting("Capf:Port", "0");
     }
 }
