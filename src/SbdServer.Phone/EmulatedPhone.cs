@@ -485,6 +485,7 @@ public sealed class EmulatedPhone
         private TrustListFile? _itl;
         private byte[]? _ctlBytes;
         private byte[]? _itlBytes;
+        private bool _hadCtl;
         private FetchTransport? _transport;
 
         private PhoneOptions Options => phone._options;
@@ -505,6 +506,7 @@ public sealed class EmulatedPhone
             _ctl = TryParse(_ctlBytes);
             _itl = TryParse(_itlBytes);
             var hadTrust = _ctl is not null || (_itl is not null && !_itl.IsBlank);
+            _hadCtl = _ctl is not null;
             _log.Add($"TFTP: {phone.DeviceName} model {phone.Model.Name}: TFTP server {Options.TftpHost}:{Options.TftpPort}"
                 + (Options.HttpPort is { } hp ? $", HTTP port {hp} first" : ", TFTP only"));
             _log.Add($"SECD: installed: CTL {(_ctl is null ? "none" : "present")}, ITL {(_itl is null ? "none" : _itl.IsBlank ? "blank" : "present")}");
@@ -627,7 +629,10 @@ public sealed class EmulatedPhone
                 return (BootOutcome.Accepted, "No Trust List installed");
             }
 
-            if (hadTrust && (ctl == Change.Installed || itl == Change.Installed))
+            // A first CTL is an initial install (alarm CTL_INITIAL_SUCCESS), even on a phone that held an ITL: the
+            // phones of a cluster just switched to mixed mode show "CTL and ITL installed" (cucm-reference 3, 19).
+            var firstCtl = !_hadCtl && ctl == Change.Installed;
+            if (hadTrust && !firstCtl && (ctl == Change.Installed || itl == Change.Installed))
             {
                 return (BootOutcome.Accepted, "Trust List updated");
             }

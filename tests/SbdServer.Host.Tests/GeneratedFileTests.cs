@@ -246,6 +246,8 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
     {
         using var admin = factory.Admin();
         await SetAsync(admin, "ItlSignerMode", signerMode);
+        // The class shares one cluster and the ITL theory leaves it in mixed mode (CCM+TFTP, no TFTP record).
+        await SetAsync(admin, "ClusterSecurityMode", "NonSecure");
         await SetAsync(admin, "PrepareClusterForRollbackToPre80", "False");
         const string Plain = "SEP0A0B0C0D0E06", Encrypted = "SEP0A0B0C0D0E07";
         await CreateDeviceAsync(admin, Plain, securityProfile: "Authenticated");

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using SbdServer.Capf;
 using SbdServer.Core.Hosting;
 using SbdServer.PhoneServices;
 using SbdServer.Tftp;
@@ -50,11 +51,18 @@ internal static class ListenerProbe
             yield return new("Tvs:Port", ProtocolType.Tcp, endPoint, e => TvsServer.BindFailureMessage(endPoint, e));
         }
 
+        var capf = configuration.GetSection(CapfOptions.Section).Get<CapfOptions>() ?? new CapfOptions();
+        if (capf.Enabled)
+        {
+            var endPoint = EndPoint(Address(capf.Address, "Capf:Address"), capf.Port, "Capf:Port");
+            yield return new("Capf:Port", ProtocolType.Tcp, endPoint, e => CapfServer.BindFailureMessage(endPoint, e));
+        }
+
         var phone = configuration.GetSection(PhoneServicesOptions.Section).Get<PhoneServicesOptions>() ?? new PhoneServicesOptions();
         if (phone.Enabled)
         {
             var endPoint = EndPoint(Address(phone.Address, "PhoneServices:Address"), phone.Port, "PhoneServices:Port");
-            yield return new("PhoneServices:Port", ProtocolType.Tcp, endPoint, e => PhoneServicesService.BindFailureMessage(endPoint, e));
+            yield return new("PhoneServices:Port", ProtocolType.Tcp, endPoint, e => PhoneServicesListener.BindFailureMessage(endPoint, e));
         }
 
         foreach (var url in (configuration["urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
