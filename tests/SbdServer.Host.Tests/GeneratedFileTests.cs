@@ -470,6 +470,26 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
         Assert.Equal(after, await TftpGetAsync("/itlfile.TLV"));
     }
 
+    /// <summary>Signers are kept between builds (SignerPool): a regenerated key must replace them at once.</summary>
+    [Fact]
+    public async Task Config_AfterCallManagerRegeneration_IsSignedWithTheNewKey_NeverTheKeptOldOne()
+    {
+        using var admin = factory.Admin();
+        const string Device = "SEP0A0B0C0D0E0A";
+        await CreateDeviceAsync(admin, Device, securityProfile: "Authenticated");
+        using var before = await CertificateAsync(admin, Pub, "CallManager");
+        Assert.True(VerifiesWith(SgnCodec.Parse(await GetFileAsync(admin, Device + ".cnf.xml.sgn")), before));
+
+        var regenerated = await admin.PostAsync($"/api/nodes/{Pub}/certificates/CallManager/regenerate?confirm=true", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, regenerated.StatusCode);
+
+        using var after = await CertificateAsync(admin, Pub, "CallManager");
+        var again = SgnCodec.Parse(await GetFileAsync(admin, Device + ".cnf.xml.sgn"));
+        Assert.True(VerifiesWith(again, after), "the config is not signed with the regenerated CallManager key");
+        Assert.False(VerifiesWith(again, before), "the config is still signed with the replaced CallManager key");
+        AssertSignedBy(again, after);
+    }
+
     [Fact]
     public async Task StaticFile_IsSignedOnRequest_ButAnExistingSgnIsServedAsItIs()
     {
