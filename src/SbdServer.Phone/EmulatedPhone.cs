@@ -209,6 +209,11 @@ public sealed class EmulatedPhone
                 var socket = new System.Net.Sockets.Socket(endpoint.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
                 try
                 {
+                    if (_options.SourceAddress is { } local)
+                    {
+                        socket.Bind(new System.Net.IPEndPoint(local, 0));
+                    }
+
                     await socket.ConnectAsync(endpoint, ct);
                     return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
                 }
@@ -407,6 +412,7 @@ public sealed class EmulatedPhone
                 var client = await TvsClient.ConnectAsync(endpoint.Address.ToString(), endpoint.Port, new TvsClientOptions
                 {
                     Timeout = phone._options.TvsTimeout,
+                    LocalAddress = phone._options.SourceAddress,
                     Protocols = phone.Model.Tls10Only ? TlsProtocols(phone.Model) : null,
                 }, cancellationToken);
                 var presented = client.ServerCertificate.ToArray();
@@ -512,15 +518,17 @@ public sealed class EmulatedPhone
             {
                 var server = await Options.Resolver.ResolveAsync(Options.TftpHost!, Options.TftpPort, cancellationToken);
                 var http = Options.Http;
-                var ownsHttp = http is null && Options.HttpPort is not null;
+
+                // A shared pool hands a connection to whichever phone asks next: a phone with its own address needs its own.
+                var ownsHttp = Options.HttpPort is not null && (http is null || Options.SourceAddress is not null);
                 if (ownsHttp)
                 {
-                    http = PhoneFileFetcher.CreateHttpClient(4);
+                    http = PhoneFileFetcher.CreateHttpClient(4, Options.SourceAddress);
                 }
 
                 try
                 {
-                    var fetcher = new PhoneFileFetcher(server, Options.HttpPort, http, new TftpFileClient(Options.Tftp));
+                    var fetcher = new PhoneFileFetcher(server, Options.HttpPort, http, new TftpFileClient(Options.Tftp, Options.SourceAddress));
                     var ctlChange = await TrustListAsync(fetcher, TrustKind.Ctl, cancellationToken);
                     _phases["ctl"] = Lap(phase);
                     var itlChange = await TrustListAsync(fetcher, TrustKind.Itl, cancellationToken);

@@ -21,6 +21,9 @@ namespace SbdServer.Phone.Tests;
 /// </summary>
 public class NodeFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    /// <summary>On real sockets: phone services are an endpoint of the host's Kestrel, absent under a test server.</summary>
+    public NodeFactory() => UseKestrel();
+
     public const string AdminPassword = "phone tests admin";
     public const string Fqdn = "cucm-pub.lab.example";
 
@@ -34,7 +37,7 @@ public class NodeFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public int CapfPort => Services.GetRequiredService<SbdServer.Capf.CapfHostedService>().Server!.LocalEndPoint.Port;
 
-    public int ServicesPort => Services.GetRequiredService<PhoneServicesService>().LocalEndPoint!.Port;
+    public int ServicesPort => Services.GetRequiredService<PhoneServicesListener>().LocalEndPoint!.Port;
 
     /// <summary>The node's names and standard ports mapped to what it bound (the TFTP address is TVS of last resort).</summary>
     public string[] Resolve =>
@@ -54,6 +57,16 @@ public class NodeFactory : WebApplicationFactory<Program>, IAsyncLifetime
         HttpPort = tftpOnly ? null : HttpPort,
         Resolver = PhoneResolver.Parse(Resolve),
     };
+
+    /// <summary>The plain admin endpoint (--urls) the node bound, for a CLI run in another process.</summary>
+    public Uri ApiAddress
+    {
+        get
+        {
+            using var client = CreateClient();
+            return client.BaseAddress!;
+        }
+    }
 
     public HttpClient Admin()
     {
@@ -93,7 +106,7 @@ public class NodeFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _ = Server; // first start: cluster, node, certificates
+        StartServer(); // first start: cluster, node, certificates
         await OnStartedAsync();
     }
 
@@ -133,5 +146,6 @@ public class NodeFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("PhoneServices:Port", "0");
         builder.UseSetting("Capf:Address", "127.0.0.1");
         builder.UseSetting("Capf:Port", "0");
+        builder.UseSetting("urls", "http://127.0.0.1:0"); // the plain admin endpoint CreateClient uses
     }
 }
