@@ -1,5 +1,6 @@
 using SbdServer.Host.Composition;
 using SbdServer.Host.Startup;
+using SbdServer.PhoneServices;
 
 return await StartGuard.RunAsync(args, static args =>
 {
@@ -16,12 +17,16 @@ return await StartGuard.RunAsync(args, static args =>
     builder.AddSbdTvs();
     builder.AddSbdPhoneServices();
     builder.AddSbdCapf();
+    builder.AddSbdWebListeners();
+    builder.AddSbdAdminPages();
 
     var app = builder.Build();
 
     app.MapSbdHealth();
     app.MapSbdApi();
     app.MapSbdMetrics();
+    app.MapSbdPhoneServices();
+    app.MapSbdAdminPages();
     return app;
 });
 

@@ -27,6 +27,11 @@ internal sealed class TlsHandshakeWatch(
         {
             await next(context);
         }
+        catch (Exception) when (!state.Completed)
+        {
+            // A handshake that throws (hostile hellos reach SslStream paths that fail with odd exceptions) is one
+            // more failed handshake, reported below once and rate-limited, not Kestrel's multi-line error per peer.
+        }
         finally
         {
             if (!state.Completed)

@@ -2,13 +2,31 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace SbdServer.Host.Tests;
 
 /// <summary>One in-process host on a fresh SQLite data directory, shared by the tests of a class.</summary>
-public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+/// <remarks>On the in-memory test server: no sockets, so no HTTPS listener (see <see cref="HttpsApiFactory"/>).</remarks>
+public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    private readonly bool _kestrel;
+
+    public ApiFactory()
+        : this(kestrel: false)
+    {
+    }
+
+    protected ApiFactory(bool kestrel)
+    {
+        _kestrel = kestrel;
+        if (kestrel)
+        {
+            UseKestrel();
+        }
+    }
+
     public const string AdminPassword = "admin secret";
     public const string SecurityPassword = "cluster secret";
 
@@ -27,7 +45,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public ValueTask InitializeAsync()
     {
         // Starting the server runs the first start (cluster, node, certificates).
-        _ = Server;
+        StartServer();
         return ValueTask.CompletedTask;
     }
 
@@ -42,6 +60,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             // Best effort: a unique temp dir per run.
         }
+
+        GC.SuppressFinalize(this);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -64,5 +84,20 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Capf:Port", "0");
         builder.UseSetting("Capf:ReadTimeout", "00:00:02");
         builder.UseSetting("Capf:MaxConnectionsPerIp", "8");
+        if (_kestrel)
+        {
+            // The plain admin endpoint (--urls) on a free port too; CreateClient talks to it.
+            builder.UseSetting("urls", "http://127.0.0.1:0");
+        }
     }
+}
+
+/// <summary>
+/// An <see cref="ApiFactory"/> on real Kestrel sockets: the node's HTTPS listener (tomcat certificate, phone routes,
+/// REST API, /admin) on a free port, and the plain --urls endpoint <see cref="WebApplicationFactory{T}.CreateClient()"/> uses.
+/// </summary>
+public sealed class HttpsApiFactory() : ApiFactory(kestrel: true)
+{
+    /// <summary>The bound HTTPS port of the node's listener.</summary>
+    public int HttpsPort => Services.GetRequiredService<SbdServer.PhoneServices.PhoneServicesListener>().LocalEndPoint!.Port;
 }

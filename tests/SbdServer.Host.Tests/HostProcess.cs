@@ -108,7 +108,7 @@ internal sealed partial class HostProcess : IAsyncDisposable
         start.Environment["Serilog__MinimumLevel__Override__Microsoft.Hosting.Lifetime"] = "Information";
         start.Environment["Serilog__MinimumLevel__Override__SbdServer.Tftp.TftpServerService"] = "Information";
         start.Environment["Serilog__MinimumLevel__Override__SbdServer.Tftp.Http.TftpHttpService"] = "Information";
-        start.Environment["Serilog__MinimumLevel__Override__SbdServer.PhoneServices.PhoneServicesService"] = "Information";
+        start.Environment["Serilog__MinimumLevel__Override__SbdServer.PhoneServices.PhoneServicesListener"] = "Information";
         start.Environment["Serilog__MinimumLevel__Override__SbdServer.Tvs.TvsServer"] = "Information";
         start.Environment["Tftp__Port"] = "0"; // TFTP and HTTP 6970 on free ports: hosts run in parallel
         start.Environment["Tftp__HttpPort"] = "0";

@@ -24,14 +24,14 @@ namespace SbdServer.Host.Tests;
 /// CA-signed upload, authenticate.jsp against the admin credentials and the device table, and the phone's
 /// HTTPS-through-TVS check (cucm-reference scenarios 5, 6 and 26).
 /// </summary>
-public sealed class PhoneServicesIntegrationTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public sealed class PhoneServicesIntegrationTests(HttpsApiFactory factory) : IClassFixture<HttpsApiFactory>
 {
     private const string Node = "cucm-pub";
     private const string PhoneDevice = "CP-8861-SEP0011215A1AE3";
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private int Port => factory.Services.GetRequiredService<PhoneServicesService>().LocalEndPoint!.Port;
+    private int Port => factory.HttpsPort;
 
     private int TvsPort => factory.Services.GetRequiredService<TvsHostedService>().Server!.LocalEndPoint.Port;
 
@@ -133,27 +133,15 @@ public sealed class PhoneServicesIntegrationTests(ApiFactory factory) : IClassFi
     [Fact]
     public async Task HttpsThroughTvs_ServerCertificateInNoStore_Refused()
     {
-        // Scenario 6: an application server whose certificate no store holds.
-        var foreign = new ForeignCertificateSource();
-        await using var server = ActivatorUtilities.CreateInstance<PhoneServicesService>(
-            factory.Services,
-            Options.Create(new PhoneServicesOptions { Address = "127.0.0.1", Port = 0 }),
-            (IPhoneServicesCertificateSource)foreign);
-        await server.StartAsync(Ct);
-        try
-        {
-            await using var connection = await ConnectAsync(server.LocalEndPoint!.Port);
-            Assert.Equal(foreign.Der, connection.Certificate);
+        // Scenario 6: an application server whose certificate no store holds; what it presents is all TVS sees.
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=rogue.lab.example", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var foreign = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
 
-            var answer = await VerifyThroughTvsAsync(connection.Certificate);
+        var answer = await VerifyThroughTvsAsync(foreign.RawData);
 
-            Assert.Equal(TvsStatus.Invalid, answer.Status);
-            Assert.True(answer.Roles.IsEmpty);
-        }
-        finally
-        {
-            await server.StopAsync(Ct);
-        }
+        Assert.Equal(TvsStatus.Invalid, answer.Status);
+        Assert.True(answer.Roles.IsEmpty);
     }
 
     [Fact]
@@ -176,14 +164,60 @@ public sealed class PhoneServicesIntegrationTests(ApiFactory factory) : IClassFi
     }
 
     [Fact]
-    public async Task AdminApi_IsNotReachableOn8443()
+    public async Task AdminApi_IsServedOnTheHttpsListener_ForTheAdminOnly()
     {
-        using var client = PhoneClient(Port);
-        client.DefaultRequestHeaders.Authorization = ApiFactory.Basic("admin", ApiFactory.AdminPassword);
+        using var anonymous = PhoneClient(Port);
+        using var admin = PhoneClient(Port);
+        admin.DefaultRequestHeaders.Authorization = ApiFactory.Basic("admin", ApiFactory.AdminPassword);
 
-        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/nodes/{Node}/certificates", Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/metrics", Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/health", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/nodes/{Node}/certificates", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/metrics", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/nodes/{Node}/certificates", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Root_RedirectsToAdmin()
+    {
+        using var client = new HttpClient(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, c, _, _) => c is not null },
+        })
+        { BaseAddress = new Uri($"https://127.0.0.1:{Port}") };
+
+        var response = await client.GetAsync("/", Ct);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/admin", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task AdminDashboard_IsServedOnTheHttpsListener_ForTheAdminOnly()
+    {
+        using var anonymous = PhoneClient(Port);
+        using var admin = PhoneClient(Port);
+        admin.DefaultRequestHeaders.Authorization = ApiFactory.Basic("admin", ApiFactory.AdminPassword);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/admin", Ct)).StatusCode);
+        var page = await admin.GetAsync("/admin", Ct);
+        var html = await page.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<h1>Dashboard</h1>", html, StringComparison.Ordinal);
+        Assert.Contains("cucm-pub.lab.example", html, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{Port}", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/admin/assets/admin.css", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task PhoneRoutes_AreNotOnThePlainAdminEndpoint()
+    {
+        using var plain = factory.CreateClient();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await plain.GetAsync("/ccmcip/xmldirectory.jsp", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await plain.GetAsync(
+            "/ccmcip/authenticate.jsp?UserID=admin&Password=" + Uri.EscapeDataString(ApiFactory.AdminPassword), Ct)).StatusCode);
     }
 
     private async Task<TvsResponse> VerifyThroughTvsAsync(byte[] certificate)
@@ -213,27 +247,4 @@ public sealed class PhoneServicesIntegrationTests(ApiFactory factory) : IClassFi
     { BaseAddress = new Uri($"https://127.0.0.1:{port}") };
 
     private static Task<RawHttpsConnection> ConnectAsync(int port) => RawHttpsConnection.ConnectAsync(port);
-
-    /// <summary>A self-signed certificate no store of the cluster holds.</summary>
-    private sealed class ForeignCertificateSource : IPhoneServicesCertificateSource
-    {
-        private readonly CertificateWithKey _pair;
-
-        public ForeignCertificateSource()
-        {
-            using var key = RSA.Create(2048);
-            var request = new CertificateRequest("CN=rogue.lab.example", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-            _pair = new CertificateWithKey(certificate.RawData, key.ExportPkcs8PrivateKey());
-        }
-
-#pragma warning disable CS0067 // Never changes; the event is part of the port.
-        public event EventHandler? Changed;
-#pragma warning restore CS0067
-
-        public byte[] Der => _pair.CertificateDer;
-
-        public ValueTask<CertificateWithKey> GetCurrentAsync(CancellationToken cancellationToken) =>
-            ValueTask.FromResult(new CertificateWithKey([.. _pair.CertificateDer], [.. _pair.PrivateKeyPkcs8]));
-    }
 }

@@ -21,6 +21,9 @@ namespace SbdServer.Phone.Tests;
 /// </summary>
 public class NodeFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    /// <summary>On real sockets: phone services are an endpoint of the host's Kestrel, absent under a test server.</summary>
+    public NodeFactory() => UseKestrel();
+
     public const string AdminPassword = "phone tests admin";
     public const string Fqdn = "cucm-pub.lab.example";
 
@@ -32,7 +35,7 @@ public class NodeFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public int TvsPort => Services.GetRequiredService<TvsHostedService>().Server!.LocalEndPoint.Port;
 
-    public int ServicesPort => Services.GetRequiredService<PhoneServicesService>().LocalEndPoint!.Port;
+    public int ServicesPort => Services.GetRequiredService<PhoneServicesListener>().LocalEndPoint!.Port;
 
     /// <summary>The node's names and standard ports mapped to what it bound (the TFTP address is TVS of last resort).</summary>
     public string[] Resolve =>
@@ -52,6 +55,16 @@ public class NodeFactory : WebApplicationFactory<Program>, IAsyncLifetime
         HttpPort = tftpOnly ? null : HttpPort,
         Resolver = PhoneResolver.Parse(Resolve),
     };
+
+    /// <summary>The plain admin endpoint (--urls) the node bound, for a CLI run in another process.</summary>
+    public Uri ApiAddress
+    {
+        get
+        {
+            using var client = CreateClient();
+            return client.BaseAddress!;
+        }
+    }
 
     public HttpClient Admin()
     {
@@ -91,7 +104,7 @@ public class NodeFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _ = Server; // first start: cluster, node, certificates
+        StartServer(); // first start: cluster, node, certificates
         await OnStartedAsync();
     }
 
@@ -129,5 +142,8 @@ public class NodeFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Tvs:Port", "0");
         builder.UseSetting("PhoneServices:Address", "127.0.0.1");
         builder.UseSetting("PhoneServices:Port", "0");
+        builder.UseSetting("Capf:Address", "127.0.0.1");
+        builder.UseSetting("Capf:Port", "0");
+        builder.UseSetting("urls", "http://127.0.0.1:0"); // the plain admin endpoint CreateClient uses
     }
 }

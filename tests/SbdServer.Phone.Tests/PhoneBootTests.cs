@@ -117,7 +117,7 @@ public sealed class PhoneBootTests(PhoneBootTests.CallManagerNode node) : IClass
         var resolve = node.Resolve.SelectMany(r => new[] { "--resolve", r }).ToArray();
         var boot = await Sbd(["phone", "boot", "--tftp", $"127.0.0.1:{node.TftpPort}", "--http-port", node.HttpPort.ToString(),
             "--mac", Mac, "--state", state, "--model", "8861", .. resolve,
-            "--api", node.Server.BaseAddress.ToString(), "--api-password", NodeFactory.AdminPassword]);
+            "--api", node.ApiAddress.ToString(), "--api-password", NodeFactory.AdminPassword]);
         Assert.True(boot.ExitCode == 0, boot.Output);
         Assert.Contains($"TFTP: dgetfile src=ITLSEP{Mac}.tlv dest=<ram>/ITLFile.tlv", boot.Output, StringComparison.Ordinal);
         Assert.EndsWith("STATUS: ITL installed", boot.Output.TrimEnd(), StringComparison.Ordinal);

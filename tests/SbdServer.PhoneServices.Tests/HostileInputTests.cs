@@ -13,7 +13,7 @@ public sealed class HostileInputTests
     [Fact]
     public async Task TwoHundredFailedHandshakes_FiveLinesThenOneSummary_AllCounted_WhilePhonesAreServed()
     {
-        var logs = new CapturingLogger<PhoneServicesService>();
+        var logs = new CapturingLogger<PhoneServicesListener>();
         var server = await RunningServer.StartAsync(logger: logs);
         var random = new Random(1707);
         try
@@ -35,14 +35,14 @@ public sealed class HostileInputTests
                 }
             }
 
-            await WaitForAsync(() => server.Warnings.Events(PhoneServicesService.WarningListener, "handshake_failed") >= 200);
+            await WaitForAsync(() => server.Warnings.Events(PhoneServicesListener.WarningListener, "handshake_failed") >= 200);
         }
         finally
         {
             await server.DisposeAsync();
         }
 
-        Assert.Equal(200, server.Warnings.Events(PhoneServicesService.WarningListener, "handshake_failed"));
+        Assert.Equal(200, server.Warnings.Events(PhoneServicesListener.WarningListener, "handshake_failed"));
         Assert.Equal(5, logs.Messages(7007).Count());
         var summary = Assert.Single(logs.Messages(7008));
         Assert.Contains("suppressed 195 similar handshake_failed line(s) from 127.0.0.1", summary, StringComparison.Ordinal);
@@ -51,7 +51,7 @@ public sealed class HostileInputTests
     [Fact]
     public async Task ForgedLineInUserName_IsLoggedEscaped()
     {
-        var logs = new CapturingLogger<PhoneServicesService>();
+        var logs = new CapturingLogger<PhoneServicesListener>();
         await using var server = await RunningServer.StartAsync(logger: logs);
         using var client = server.CreateClient();
 

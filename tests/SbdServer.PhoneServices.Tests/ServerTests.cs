@@ -173,7 +173,7 @@ public sealed class ServerTests
     {
         await using var server = await RunningServer.StartAsync(o => o.Enabled = false);
 
-        Assert.Null(server.Service.LocalEndPoint);
+        Assert.Null(server.Listener.LocalEndPoint);
     }
 
     [Fact]

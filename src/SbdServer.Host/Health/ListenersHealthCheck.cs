@@ -48,7 +48,7 @@ internal sealed class ListenersHealthCheck(IServiceProvider services, StartupSta
         }
 
         if (services.GetRequiredService<IOptions<PhoneServicesOptions>>().Value.Enabled
-            && services.GetService<PhoneServicesService>() is { } phone)
+            && services.GetService<PhoneServicesListener>() is { } phone)
         {
             if (phone.LocalEndPoint is null)
             {

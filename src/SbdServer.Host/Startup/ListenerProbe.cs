@@ -54,7 +54,7 @@ internal static class ListenerProbe
         if (phone.Enabled)
         {
             var endPoint = EndPoint(Address(phone.Address, "PhoneServices:Address"), phone.Port, "PhoneServices:Port");
-            yield return new("PhoneServices:Port", ProtocolType.Tcp, endPoint, e => PhoneServicesService.BindFailureMessage(endPoint, e));
+            yield return new("PhoneServices:Port", ProtocolType.Tcp, endPoint, e => PhoneServicesListener.BindFailureMessage(endPoint, e));
         }
 
         foreach (var url in (configuration["urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

@@ -74,6 +74,12 @@ internal sealed class AuthenticateEndpoint(
                 await AnswerAsync(context, StatusCodes.Status400BadRequest, Error);
                 return;
             }
+            catch (BadHttpRequestException ex)
+            {
+                // A chunked body over the route's size limit (413) or a broken one: refused, not a failed login.
+                await AnswerAsync(context, ex.StatusCode, Error);
+                return;
+            }
         }
 
         var user = Field(context, form, "UserID");

@@ -1,15 +1,21 @@
 using System.Net.Http;
 using System.Net.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SbdServer.Core.Cluster;
+using SbdServer.Core.Devices;
 using SbdServer.Core.Diagnostics;
+using SbdServer.Core.PhoneServices;
 
 namespace SbdServer.PhoneServices.Tests.Support;
 
-/// <summary>A <see cref="PhoneServicesService"/> on a free loopback port with in-memory ports behind it.</summary>
+/// <summary>
+/// A web application that is nothing but the phone services kit (the HTTPS listener and the phone routes) on a
+/// free loopback port, with in-memory ports behind it: what the host composes, without the rest of the host.
+/// </summary>
 internal sealed class RunningServer : IAsyncDisposable
 {
     public const string Fqdn = "cucm-pub.lab.example";
@@ -17,15 +23,18 @@ internal sealed class RunningServer : IAsyncDisposable
     public const string Password = "s3cret & <pw>";
     public const string KnownDevice = "SEP0011215A1AE3";
 
-    private RunningServer(PhoneServicesService service, TestCertificateSource certificates, TestDeviceStore devices, FakeTimeProvider time)
+    private readonly WebApplication _app;
+
+    private RunningServer(WebApplication app, TestCertificateSource certificates, TestDeviceStore devices, FakeTimeProvider time)
     {
-        Service = service;
+        _app = app;
         Certificates = certificates;
         Devices = devices;
         Time = time;
+        Warnings = app.Services.GetRequiredService<PeerWarnings>();
     }
 
-    public PhoneServicesService Service { get; }
+    public PhoneServicesListener Listener => _app.Services.GetRequiredService<PhoneServicesListener>();
 
     public TestCertificateSource Certificates { get; }
 
@@ -33,27 +42,59 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public FakeTimeProvider Time { get; }
 
-    public PeerWarnings Warnings { get; private init; } = null!;
+    /// <summary>The listener's warning counters; kept past disposal, when the last summaries are flushed.</summary>
+    public PeerWarnings Warnings { get; }
 
-    public int Port => Service.LocalEndPoint!.Port;
+    public int Port => Listener.LocalEndPoint!.Port;
 
     public static async Task<RunningServer> StartAsync(
         Action<PhoneServicesOptions>? configure = null,
         TestCertificateSource? certificates = null,
-        ILogger<PhoneServicesService>? logger = null)
+        ILogger<PhoneServicesListener>? logger = null)
     {
-        var options = new PhoneServicesOptions { Address = "127.0.0.1", Port = 0 };
-        configure?.Invoke(options);
         certificates ??= new TestCertificateSource(TestCertificates.Default);
         var devices = new TestDeviceStore(KnownDevice);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var warnings = new PeerWarnings(time);
-        var service = new PhoneServicesService(
-            Options.Create(options), certificates, new TestAuthenticator(User, Password), devices,
-            new LocalNodeOptions { Name = "cucm-pub", Fqdn = Fqdn, Address = "10.0.0.10" }, time,
-            logger ?? NullLogger<PhoneServicesService>.Instance, warnings);
-        await service.StartAsync(CancellationToken.None);
-        return new RunningServer(service, certificates, devices, time) { Warnings = warnings };
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.Services.AddSingleton<IPhoneServicesCertificateSource>(certificates);
+        builder.Services.AddSingleton<IPhoneUserAuthenticator>(new TestAuthenticator(User, Password));
+        builder.Services.AddSingleton<IDeviceStore>(devices);
+        builder.Services.AddSingleton<TimeProvider>(time);
+        builder.Services.AddSingleton(new LocalNodeOptions { Name = "cucm-pub", Fqdn = Fqdn, Address = "10.0.0.10" });
+        builder.Services.AddSbdPhoneServices();
+        if (logger is not null)
+        {
+            builder.Services.AddSingleton(logger);
+        }
+        builder.Services.Configure<PhoneServicesOptions>(options =>
+        {
+            options.Address = "127.0.0.1";
+            options.Port = 0;
+            configure?.Invoke(options);
+        });
+        builder.WebHost.UseSbdPhoneServicesHttps();
+
+        // Only when the listener is disabled does Kestrel fall back to this instead of its fixed localhost:5000.
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.MapSbdPhoneServices();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        return new RunningServer(app, certificates, devices, time);
     }
 
     /// <summary>A client on its own connection pool; <see cref="CapturingClient.PresentedCertificate"/> is what the server showed.</summary>
@@ -61,8 +102,8 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Service.StopAsync(CancellationToken.None);
-        await Service.DisposeAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
 }
 

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using SbdServer.Admin.Status;
+using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Devices;
+using SbdServer.Core.Nodes;
+using SbdServer.Core.Provisioning;
+
+namespace SbdServer.Admin.Pages;
+
+/// <summary>Dashboard: nodes and services, counters, devices by ITL status, certificates expiring soon.</summary>
+public sealed class IndexModel(
+    CertificateManager certificates, DeviceTrustInventory inventory, INodeStatus status, TimeProvider time) : PageModel
+{
+    /// <summary>CUCM's Certificate Monitor warns at these horizons.</summary>
+    public static readonly int[] ExpiryHorizonDays = [30, 60, 90];
+
+    public IReadOnlyList<ClusterNode> Nodes { get; private set; } = [];
+
+    public IReadOnlyList<ListenerStatus> Listeners => status.Listeners;
+
+    public IReadOnlyList<KeyValuePair<string, long>> Counters => status.Counters;
+
+    public IReadOnlyList<KeyValuePair<TrustFileState, int>> ItlStates { get; private set; } = [];
+
+    public int DeviceCount { get; private set; }
+
+    /// <summary>Certificates ending within 90 days, soonest first, with their node.</summary>
+    public IReadOnlyList<(string Node, CertificateView Certificate, int Days)> Expiring { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Nodes = await certificates.GetNodesAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var expiring = new List<(string, CertificateView, int)>();
+        var seenTrust = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in Nodes)
+        {
+            foreach (var certificate in await certificates.GetCertificatesAsync(node.Name, cancellationToken))
+            {
+                var days = (int)Math.Floor((certificate.NotAfter - now).TotalDays);
+                var identity = certificate.Name == certificate.Store;
+                if (days <= ExpiryHorizonDays[^1] && (identity || seenTrust.Add(certificate.Sha256)))
+                {
+                    expiring.Add((identity ? node.Name : "cluster", certificate, days));
+                }
+            }
+        }
+
+        Expiring = [.. expiring.OrderBy(e => e.Item3)];
+        var entries = await inventory.ListAsync(null, cancellationToken);
+        DeviceCount = entries.Count;
+        ItlStates = [.. Enum.GetValues<TrustFileState>().Select(s => new KeyValuePair<TrustFileState, int>(s, entries.Count(e => e.Itl.State == s)))];
+    }
+}
