@@ -55,16 +55,23 @@ internal sealed class CapfConnection(
         }
         catch (CapfFormatException ex)
         {
+            // The reason can quote what the peer sent (a device name, a length): escaped once, for log and session log.
+            var reason = LogText.Escape(ex.Message);
             if (warnings.ShouldLog("protocol", remote))
             {
-                CapfLog.ProtocolViolation(logger, _remote, ex.Message);
+                CapfLog.ProtocolViolation(logger, _remote, reason);
             }
 
-            Record(CapfSessionOutcome.ProtocolViolation, ex.Message, null);
+            Record(CapfSessionOutcome.ProtocolViolation, reason, null);
         }
         catch (TimeoutException ex)
         {
-            CapfLog.TimedOut(logger, _remote, options.ReadTimeout.TotalMilliseconds, ex.Message);
+            // A silent client is the cheapest flood there is: its lines are limited like the other peer warnings.
+            if (warnings.ShouldLog("read_timeout", remote))
+            {
+                CapfLog.TimedOut(logger, _remote, options.ReadTimeout.TotalMilliseconds, ex.Message);
+            }
+
             Record(CapfSessionOutcome.TimedOut, ex.Message, null);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using SbdServer.Core.Capf;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.Diagnostics;
+using SbdServer.Core.Hosting;
 using SbdServer.Tvs;
 
 namespace SbdServer.Capf;
@@ -89,15 +90,35 @@ public sealed class CapfServer : IAsyncDisposable
         catch (SocketException ex)
         {
             listener.Dispose();
-            throw new InvalidOperationException(
-                $"CAPF cannot listen on {address}:{_options.Port} ({ex.SocketErrorCode}): another process holds the port, " +
-                "or binding below 1024 needs root or CAP_NET_BIND_SERVICE; set Capf:Port or Capf:Enabled=false.", ex);
+            var wanted = new IPEndPoint(address, _options.Port);
+            throw new ListenerBindException($"{CapfOptions.Section}:Port", ex.SocketErrorCode, BindFailureMessage(wanted, ex.SocketErrorCode), ex);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
         }
 
         _listener = listener;
         var endPoint = LocalEndPoint.ToString();
         CapfLog.Listening(_logger, endPoint, _options.AllowTls10 ? "allowed" : "refused", _certificate.CurrentSha256 ?? "?");
         _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
+    }
+
+    /// <summary>What an operator reads when the CAPF port cannot be bound: the port, the likely cause and the fix.</summary>
+    public static string BindFailureMessage(IPEndPoint endPoint, SocketError error)
+    {
+        var cause = error switch
+        {
+            SocketError.AddressAlreadyInUse => "the port is already in use (a second SbdServer or another CAPF on this address?)",
+            SocketError.AccessDenied => endPoint.Port < 1024
+                ? "permission denied: ports below 1024 need root or CAP_NET_BIND_SERVICE"
+                : "permission denied",
+            SocketError.AddressNotAvailable => $"{endPoint.Address} is not an address of this machine",
+            _ => $"socket error {error}",
+        };
+        return $"CAPF cannot listen on TCP {endPoint} (port {endPoint.Port}): {cause}. Fix: stop the other service, or set "
+            + $"{CapfOptions.Section}:Port (and {CapfOptions.Section}:Address) to a free port, or {CapfOptions.Section}:Enabled=false.";
     }
 
     public async Task StopAsync()

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using SbdServer.Phone;
+using SbdServer.Phone.Capf;
 using SbdServer.Phone.Farm;
 using SbdServer.Phone.Net;
 using SbdServer.Phone.Reporting;
@@ -9,9 +10,10 @@ using SbdServer.Phone.Reporting;
 namespace SbdServer.Cli;
 
 /// <summary>
-/// <c>sbd phone boot|https|trustlist|erase|farm</c>: an emulated Cisco phone over a state directory. Exit codes:
-/// 0 the configuration was accepted (boot) / the server is trusted (https) / all phones ok (farm); 1 a trust
-/// failure; 2 any other error (network, usage, state directory).
+/// <c>sbd phone boot|https|trustlist|erase|farm|capf</c>: an emulated Cisco phone over a state directory. Exit codes:
+/// 0 the configuration was accepted (boot) / the server is trusted (https) / all phones ok (farm) / the CAPF session
+/// ended as scheduled (capf); 1 a trust failure or a CAPF refusal (END_SESSION 7 or 9); 2 any other error (network,
+/// usage, state directory).
 /// </summary>
 internal static class PhoneCommand
 {
@@ -32,6 +34,7 @@ internal static class PhoneCommand
         command.Subcommands.Add(TrustList());
         command.Subcommands.Add(Erase());
         command.Subcommands.Add(FarmCommand());
+        command.Subcommands.Add(Capf());
         return command;
     }
 
@@ -312,6 +315,57 @@ internal static class PhoneCommand
         return command;
     }
 
+    private static Command Capf()
+    {
+        var host = new Option<string>("--host") { Description = "CAPF server HOST[:PORT] (default port 3804).", Required = true };
+        var state = State();
+        var authString = new Option<string?>("--auth-string")
+        {
+            Description = "The authentication string keyed in under Security Setup > LSC (4-10 digits); omit for the null "
+                + "string or authentication by the phone's LSC/MIC.",
+        };
+        var command = new Command("capf",
+            "Run one CAPF session (TLS, default port 3804) as the phone: the server must present a certificate named by a "
+            + "CAPF record of the installed trust list (boot first); the phone authenticates with its LSC or MIC when it "
+            + "has one, and does what CAPF scheduled: install (the new LSC goes to lsc.pem), fetch, delete (lsc.pem "
+            + "removed). Exit 0 when the session ended as scheduled (also 'no scheduled operation'), 1 when CAPF refused "
+            + "(END_SESSION 7: authentication failed or the operation's deadline passed; 9: unknown device), 2 on any "
+            + "other error.")
+        {
+            host, state, authString,
+        };
+        command.SetAction(async (parse, ct) => await RunAsync(async () =>
+        {
+            var (name, port) = PhoneResolver.SplitHostPort(parse.GetValue(host)!, 3804, "--host");
+            var secret = parse.GetValue(authString) ?? "";
+            if (secret.Length > 0 && (secret.Length is < 4 or > 10 || !secret.All(char.IsAsciiDigit)))
+            {
+                throw new FormatException("--auth-string must be 4-10 digits, as CUCM's authentication string.");
+            }
+
+            var result = await PhoneCapfSession.RunAsync(parse.GetValue(state)!, name, port!.Value, secret, TimeSpan.FromSeconds(30), ct);
+            foreach (var line in result.Log)
+            {
+                Console.Out.WriteLine(line);
+            }
+
+            Console.Out.WriteLine("STATUS: " + CapfStatus(result));
+            return result.Outcome is CapfClientOutcome.Refused or CapfClientOutcome.UnknownDevice ? TrustFailure : Ok;
+        }));
+        return command;
+    }
+
+    private static string CapfStatus(CapfClientResult result) => result.Outcome switch
+    {
+        CapfClientOutcome.Installed => $"{PhoneCapfSession.Installed} (END_SESSION {result.EndReason})",
+        CapfClientOutcome.Deleted => $"{PhoneCapfSession.NotInstalled}: LSC deleted (END_SESSION {result.EndReason})",
+        CapfClientOutcome.Fetched => $"certificate sent to CAPF (END_SESSION {result.EndReason})",
+        CapfClientOutcome.NoOperation => $"no scheduled operation (END_SESSION {result.EndReason})",
+        CapfClientOutcome.UnknownDevice => $"refused by CAPF: unknown device (END_SESSION {result.EndReason})",
+        CapfClientOutcome.Refused => $"refused by CAPF (END_SESSION {result.EndReason})",
+        _ => throw new ArgumentOutOfRangeException(nameof(result), result.Outcome, "Unknown CAPF outcome."),
+    };
+
     private static string ProgressLine(FarmCounters counters, int total) =>
         string.Create(CultureInfo.InvariantCulture,
             $"done {counters.Done}/{total}  ok {counters.Ok}  failed {counters.Failed}  {counters.PhonesPerSecond:F1} phones/s");
@@ -394,7 +448,7 @@ internal static class PhoneCommand
     }
 
     private static bool Expected(Exception e) =>
-        e is FormatException or ArgumentException or PhoneStateException or PhoneNetworkException or IOException
+        e is FormatException or ArgumentException or PhoneStateException or PhoneNetworkException or CapfClientException or IOException
             or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException;
 
     private static int Fail(string message)

@@ -88,6 +88,9 @@ public sealed class PhoneState
 
     public void WriteConfig(byte[] bytes) => WriteOrDelete(ConfigFile, bytes);
 
+    /// <summary>Stores the LSC and its key (PEM) from a CAPF install; null removes it (CAPF delete).</summary>
+    public void WriteLsc(string? pem) => WriteOrDelete(LscFile, pem is null ? null : System.Text.Encoding.ASCII.GetBytes(pem));
+
     /// <summary>The TVS list of the configuration the phone runs with (empty before its first accepted config).</summary>
     public IReadOnlyList<TvsServer> TvsServers =>
         Data.TvsServers?.Select(s => new TvsServer(s.Address, s.Port)).ToList() ?? [];

@@ -21,6 +21,11 @@ public sealed class PhoneCommandTests
         { ["phone", "https", "http://example/", "--state", "."], "not an https URL" },
         { ["phone", "trustlist", "--state", "/nonexistent/sbd-phone"], "no such state directory" },
         { ["phone", "farm", "--tftp", "127.0.0.1", "--mac-start", "0011215A1AE3", "--count", "0", "--state", "f"], "at least 1" },
+        { ["phone", "capf", "--state", "s"], "--host" },
+        { ["phone", "capf", "--host", "127.0.0.1", "--state", "s", "--auth-string", "12ab"], "4-10 digits" },
+        { ["phone", "capf", "--host", "127.0.0.1", "--state", "s", "--auth-string", "12345678901"], "4-10 digits" },
+        { ["phone", "capf", "--host", "127.0.0.1:70000", "--state", "s"], "port '70000'" },
+        { ["phone", "capf", "--host", "127.0.0.1", "--state", "/nonexistent/sbd-phone"], "no such state directory" },
         { ["phone", "wobble"], "wobble" },
     };
 
@@ -61,6 +66,19 @@ public sealed class PhoneCommandTests
         Assert.Equal("No Trust List installed\n", list.Stdout);
         Assert.Equal(0, erase.ExitCode);
         Assert.Contains("Erasing CTL and ITL files", erase.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Capf_WithoutACapfRecordInTheTrustList_RefusesBeforeConnecting_Exit2()
+    {
+        using var temp = new TempFolder();
+        File.WriteAllText(temp.File("phone.json"), """{ "mac": "0011215A1AE3", "model": "8861" }""");
+
+        var never = Sbd.Run(temp.Path, "phone", "capf", "--host", "127.0.0.1:" + FreePorts.Tcp(), "--state", temp.Path);
+
+        Assert.Equal(2, never.ExitCode);
+        Assert.Contains("has no CAPF record (boot first)", never.Stderr, StringComparison.Ordinal);
+        Assert.Contains("STATUS: error: ", never.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed partial class StartRefusalProcessTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static TheoryData<string> Listeners => ["Tftp:Port", "Tftp:HttpPort", "Tvs:Port", "PhoneServices:Port", "Urls"];
+    public static TheoryData<string> Listeners => ["Tftp:Port", "Tftp:HttpPort", "Tvs:Port", "Capf:Port", "PhoneServices:Port", "Urls"];
 
     [Theory]
     [MemberData(nameof(Listeners))]

@@ -35,6 +35,8 @@ public class NodeFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public int TvsPort => Services.GetRequiredService<TvsHostedService>().Server!.LocalEndPoint.Port;
 
+    public int CapfPort => Services.GetRequiredService<SbdServer.Capf.CapfHostedService>().Server!.LocalEndPoint.Port;
+
     public int ServicesPort => Services.GetRequiredService<PhoneServicesListener>().LocalEndPoint!.Port;
 
     /// <summary>The node's names and standard ports mapped to what it bound (the TFTP address is TVS of last resort).</summary>

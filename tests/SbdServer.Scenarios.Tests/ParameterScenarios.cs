@@ -52,7 +52,11 @@ public sealed class ParameterScenarios : ScenarioTestBase
         Expect.TrustFailed(stranded, Expect.Locked, "scenario 29, offline phone");
         Expect.PlannerAgrees(plan, modern, online);
         Expect.PlannerAgrees(plan, offline, stranded);
-        Expect.Accepted(await sha1Only.BootAsync(), "Trust List updated", "scenario 29, second online phone");
+        var tls10 = await sha1Only.BootAsync();
+        Expect.Accepted(tls10, "Trust List updated", "scenario 29, second online phone");
+        Expect.TvsAnswered(tls10, "scenario 29, second online phone (TLS 1.0)", "127.0.0.11:2445");
+        Assert.Contains(tls10.Log, l => l.Contains("TVS 127.0.0.11:2445 (Tls ", StringComparison.Ordinal));
+        Expect.PlannerAgrees(plan, sha1Only, tls10);
         await cluster.MarkPropagatedAsync();
 
         // 15: a phone locked by CallManager + TVS together never installs the rollback ITL set afterwards.
@@ -83,7 +87,10 @@ public sealed class ParameterScenarios : ScenarioTestBase
         await cluster.RegenerateAsync(Pub, "CallManager");
         await cluster.RegenerateAsync(Pub, "TVS");
         var anySigner = await modern.BootAsync();
-        Expect.Accepted(anySigner, "Trust List updated", "scenario 14, new signer under the blank ITL");
+        // A blank ITL is no trust (formats.md 5, rule 1): the next ITL is taken on first use, hence "ITL installed".
+        Expect.Accepted(anySigner, "ITL installed", "scenario 14, new signer under the blank ITL");
+        Expect.NoTvs(anySigner, "scenario 14, new signer under the blank ITL");
+        Assert.Equal(await modern.ServedItlMd5Async(cluster.Publisher), modern.InstalledItlMd5);
         Expect.PlannerAgrees(plan, modern, anySigner);
 
         // Back to False: the normal ITL again (another reset), which the blank ITL lets in.
@@ -91,7 +98,7 @@ public sealed class ParameterScenarios : ScenarioTestBase
         plan = await cluster.PlanAsync(Parameter(Rollback, "False"));
         await cluster.SetParameterAsync(Rollback, "False");
         var normal = await modern.BootAsync();
-        Expect.Accepted(normal, "Trust List updated", "scenario 14, rollback off");
+        Expect.Accepted(normal, "ITL installed", "scenario 14, rollback off");
         Expect.PlannerAgrees(plan, modern, normal);
         Assert.False(modern.TrustList().ItlFile!.IsBlank);
         Assert.Equal(await modern.ServedItlMd5Async(cluster.Publisher), modern.InstalledItlMd5);

@@ -74,6 +74,10 @@ public sealed partial class ScenarioNode : IAsyncDisposable
             ["Tftp__Root"] = Path.Combine(dataDir, "tftp"),
             ["Tvs__Address"] = address,
             ["Tvs__Port"] = "2445",
+
+            // CUCM's TVS accepts TLS 1.0 until an admin runs "set tls min-version 1.2" (cucm-reference 1.8: that
+            // breaks the TLS 1.0-only 79xx phones); the scenarios run 7962 phones against a default cluster.
+            ["Tvs__AllowTls10"] = "true",
             ["PhoneServices__Address"] = address,
             ["PhoneServices__Port"] = "8443",
             ["Capf__Address"] = address,

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using SbdServer.Capf;
 using SbdServer.Host.Startup;
 using SbdServer.PhoneServices;
 using SbdServer.Tftp;
@@ -9,9 +10,9 @@ using SbdServer.Tvs;
 namespace SbdServer.Host.Health;
 
 /// <summary>
-/// Every enabled listener is bound and running (TFTP, HTTP 6970, TVS, phone services; the admin port answers this
-/// request), and the certificates they present are loaded: the security state is ready and TVS and phone services
-/// hold a certificate. Services that configuration turned off are not required.
+/// Every enabled listener is bound and running (TFTP, HTTP 6970, TVS, CAPF, phone services; the admin port answers
+/// this request), and the certificates they present are loaded: the security state is ready and TVS, CAPF and phone
+/// services hold a certificate. Services that configuration turned off are not required.
 /// </summary>
 internal sealed class ListenersHealthCheck(IServiceProvider services, StartupState state) : IHealthCheck
 {
@@ -44,6 +45,19 @@ internal sealed class ListenersHealthCheck(IServiceProvider services, StartupSta
             else if (tvs.Server.CurrentCertificateSha256 is null)
             {
                 problems.Add("TVS certificate not loaded");
+            }
+        }
+
+        if (services.GetService<IOptions<CapfOptions>>()?.Value.Enabled == true
+            && services.GetService<CapfHostedService>() is { } capf)
+        {
+            if (capf.Server is null)
+            {
+                problems.Add("CAPF not listening");
+            }
+            else if (capf.Server.CurrentCertificateSha256 is null)
+            {
+                problems.Add("CAPF certificate not loaded");
             }
         }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using SbdServer.Capf;
 using SbdServer.Core.Hosting;
 using SbdServer.PhoneServices;
 using SbdServer.Tftp;
@@ -48,6 +49,13 @@ internal static class ListenerProbe
         {
             var endPoint = EndPoint(Address(tvs.Address, "Tvs:Address"), tvs.Port, "Tvs:Port");
             yield return new("Tvs:Port", ProtocolType.Tcp, endPoint, e => TvsServer.BindFailureMessage(endPoint, e));
+        }
+
+        var capf = configuration.GetSection(CapfOptions.Section).Get<CapfOptions>() ?? new CapfOptions();
+        if (capf.Enabled)
+        {
+            var endPoint = EndPoint(Address(capf.Address, "Capf:Address"), capf.Port, "Capf:Port");
+            yield return new("Capf:Port", ProtocolType.Tcp, endPoint, e => CapfServer.BindFailureMessage(endPoint, e));
         }
 
         var phone = configuration.GetSection(PhoneServicesOptions.Section).Get<PhoneServicesOptions>() ?? new PhoneServicesOptions();

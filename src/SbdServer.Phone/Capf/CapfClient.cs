@@ -37,7 +37,7 @@ public static class CapfClient
                     EnabledSslProtocols = options.Protocols ?? System.Security.Authentication.SslProtocols.None,
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                     RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                        certificate is not null && Pinned(certificate.GetRawCertData(), options.ExpectedServerCertificateHash),
+                        certificate is not null && Pinned(certificate.GetRawCertData(), options),
                 },
                 timeout.Token);
             server = X509CertificateLoader.LoadCertificate(tls.RemoteCertificate!.GetRawCertData());
@@ -280,16 +280,24 @@ public static class CapfClient
         return CapfCodec.Read(parsed, body);
     }
 
-    private static bool Pinned(byte[] presented, ReadOnlyMemory<byte>? hash)
+    private static bool Pinned(byte[] presented, CapfClientOptions options)
     {
-        if (hash is not { } expected)
+        if (options.ExpectedServerCertificateHash is null && options.AcceptedServerCertificateHashes.Count == 0)
         {
             return true;
         }
 
 #pragma warning disable CA5350 // The ITL's CERTHASH is SHA-1; comparing against it is the phone's check.
-        var actual = expected.Length == 20 ? SHA1.HashData(presented) : SHA256.HashData(presented);
+        var sha1 = SHA1.HashData(presented);
 #pragma warning restore CA5350
-        return CryptographicOperations.FixedTimeEquals(actual, expected.Span);
+        var sha256 = SHA256.HashData(presented);
+        var match = false;
+        foreach (var expected in options.AcceptedServerCertificateHashes.Append(options.ExpectedServerCertificateHash ?? ReadOnlyMemory<byte>.Empty))
+        {
+            match |= expected.Length == 20 ? CryptographicOperations.FixedTimeEquals(sha1, expected.Span)
+                : expected.Length == 32 && CryptographicOperations.FixedTimeEquals(sha256, expected.Span);
+        }
+
+        return match;
     }
 }

@@ -13,6 +13,12 @@ public sealed class CapfClientOptions
     /// </summary>
     public ReadOnlyMemory<byte>? ExpectedServerCertificateHash { get; init; }
 
+    /// <summary>
+    /// Further hashes (SHA-1 or SHA-256) any one of which the server certificate may match, as a phone accepts any
+    /// CAPF record of its CTL and ITL; used together with <see cref="ExpectedServerCertificateHash"/>.
+    /// </summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>> AcceptedServerCertificateHashes { get; init; } = [];
+
     /// <summary>TLS versions to offer; null lets the system choose.</summary>
     public SslProtocols? Protocols { get; init; }
 
