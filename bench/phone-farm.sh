@@ -22,6 +22,7 @@ PGPORT=$BASE
 PW="farm admin password"
 SECRET="farm cluster security password"
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+SOURCE_START=${SOURCE_START:-127.16.0.1}
 PIDS=()
 
 cleanup() {
@@ -44,7 +45,7 @@ dotnet build -c Release -v q -nologo "$REPO/src/SbdServer.Cli" >/dev/null
 HOST_DLL="$REPO/src/SbdServer.Host/bin/Release/net10.0/SbdServer.Host.dll"
 SBD="$REPO/src/SbdServer.Cli/bin/Release/net10.0/sbd.dll"
 
-# start_node NAME OFFSET: ports BASE+OFFSET+1.. (TFTP, HTTP, TVS, phone services, API)
+# start_node NAME OFFSET: ports BASE+OFFSET+1.. (TFTP, HTTP, TVS, phone services, API, CAPF)
 start_node() {
   local name=$1 p=$((BASE + $2))
   mkdir -p "$OUT/$name"
@@ -53,7 +54,7 @@ start_node() {
     Sbd__Node__Name="$name" Sbd__Node__Fqdn="$name.lab.example" Sbd__Node__Address=127.0.0.1 \
     Sbd__Node__HostAddress=127.0.0.1 Serilog__MinimumLevel__Default=Warning \
     Tftp__Address=127.0.0.1 Tftp__Port=$((p + 1)) Tftp__HttpPort=$((p + 2)) Tvs__Address=127.0.0.1 Tvs__Port=$((p + 3)) \
-    PhoneServices__Address=127.0.0.1 PhoneServices__Port=$((p + 4)) \
+    PhoneServices__Address=127.0.0.1 PhoneServices__Port=$((p + 4)) Capf__Address=127.0.0.1 Capf__Port=$((p + 6)) \
     dotnet "$HOST_DLL" --urls "http://127.0.0.1:$((p + 5))" >"$OUT/$name.log" 2>&1 &
   PIDS+=($!)
   echo $! >"$OUT/$name.pid"
@@ -103,13 +104,25 @@ run() {
   local label=$1; shift
   local a0 b0 a1 b1
   a0=$(cpu "$A_PID"); b0=$(cpu "$B_PID")
+  local tracer=""
+  if [ -n "${TRACE:-}" ]; then
+    # TRACE=path/to/dotnet-trace: samples node A's threads for the first TRACE_SECONDS of the farm (speedscope JSON).
+    "$TRACE" collect -p "$A_PID" --profile dotnet-sampled-thread-time --format Speedscope \
+      --duration "00:00:00:${TRACE_SECONDS:-15}" -o "$OUT/$label.nettrace" >"$OUT/$label.trace.log" 2>&1 &
+    tracer=$!
+    sleep 2
+  fi
   set +e
   /usr/bin/time -v -o "$OUT/$label.time" dotnet "$SBD" phone farm --tftp "127.0.0.1:$A_TFTP" --http-port "$A_HTTP" \
     --mac-start 0A0000000000 --count "$N" --concurrency "$C" --model 8861 --state "$OUT/state-$label" \
     --json "$OUT/$label.json" "$@" >"$OUT/$label.out" 2>"$OUT/$label.err"
   local code=$?
+  if [ -n "$tracer" ]; then wait "$tracer" || true; fi
   set -e
   a1=$(cpu "$A_PID"); b1=$(cpu "$B_PID")
+  # Why transfers were refused or lost: the server's admission counters and the kernel's UDP drop counters.
+  curl -s -u "admin:$PW" "$A_API/metrics" | grep -E '^sbd_tftp_(rejected|timeouts|retransmits|duplicate_requests)' >"$OUT/$label.metrics" || true
+  grep '^Udp:' /proc/net/snmp >>"$OUT/$label.metrics"
   local rss
   rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$OUT/$label.time")
   python3 - "$label" "$code" "$OUT/$label.json" "$rss" "$a0" "$a1" "$b0" "$b1" "$TICK" <<'EOF' | tee -a "$OUT/results.txt"
@@ -127,7 +140,12 @@ EOF
 }
 
 echo "== farms ($(date -u +%T)): N=$N C=$C (nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
-run cold-http
-run warm-http
-run warm-tftp --tftp-only
+for r in ${RUNS:-cold-http warm-http warm-tftp}; do
+  args=()
+  case $r in *-tftp*) args+=(--tftp-only) ;; esac
+  # Every phone sends from its own 127.16.x.y (a real farm has an address per phone); "shared" runs send all from
+  # 127.0.0.1, which the server's per-client limits treat as one client.
+  case $r in *shared*) ;; *) args+=(--source-start "$SOURCE_START") ;; esac
+  run "$r" "${args[@]}"
+done
 echo "== results in $OUT/results.txt"

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using SbdServer.Phone;
 using SbdServer.Phone.Capf;
@@ -249,11 +251,17 @@ internal static class PhoneCommand
         {
             Description = "Write the summary as JSON: phones, ok, failed, outcomes, boot_ms {p50,p90,p99,max}, phase_ms, phones_per_s, elapsed_s.",
         };
+        var sourceStart = new Option<string?>("--source-start")
+        {
+            Description = "First phone's own IPv4 address; phone i sends from ADDR+i (e.g. 127.16.0.1: every 127.x.y.z is "
+                + "local on Linux). Without it all phones share one address, which the server's per-client limits "
+                + "(Tftp:MaxSessionsPerClient, Tftp:MaxRequestsPerSecondPerClient) throttle like one client.",
+        };
         var command = new Command("farm",
             "Boot N phones with consecutive MACs, C at a time; print a live progress line and a summary (outcomes by "
             + "status, p50/p90/p99/max boot time and per phase). Exit 0 only if every phone's config was accepted.")
         {
-            macStart, count, concurrency, state, json,
+            macStart, count, concurrency, state, json, sourceStart,
         };
         AddTo(command, options);
         command.SetAction(async (parse, ct) => await RunAsync(async () =>
@@ -263,6 +271,13 @@ internal static class PhoneCommand
             if (n < 1 || c < 1)
             {
                 throw new FormatException("--count and --concurrency must be at least 1.");
+            }
+
+            IPAddress? firstSource = null;
+            if (parse.GetValue(sourceStart) is { } text
+                && (!IPAddress.TryParse(text, out firstSource) || firstSource.AddressFamily != AddressFamily.InterNetwork))
+            {
+                throw new FormatException($"--source-start '{text}' is not an IPv4 address.");
             }
 
             using var http = PhoneFileFetcher.CreateHttpClient(Math.Max(c, 16));
@@ -295,6 +310,7 @@ internal static class PhoneCommand
                     Concurrency = c,
                     StateRoot = parse.GetValue(state)!,
                     Template = template,
+                    SourceAddressStart = firstSource,
                 }, counters, ct);
             }
             finally

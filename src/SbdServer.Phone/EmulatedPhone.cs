@@ -209,6 +209,11 @@ public sealed class EmulatedPhone
                 var socket = new System.Net.Sockets.Socket(endpoint.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
                 try
                 {
+                    if (_options.SourceAddress is { } local)
+                    {
+                        socket.Bind(new System.Net.IPEndPoint(local, 0));
+                    }
+
                     await socket.ConnectAsync(endpoint, ct);
                     return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
                 }
@@ -407,6 +412,7 @@ public sealed class EmulatedPhone
                 var client = await TvsClient.ConnectAsync(endpoint.Address.ToString(), endpoint.Port, new TvsClientOptions
                 {
                     Timeout = phone._options.TvsTimeout,
+                    LocalAddress = phone._options.SourceAddress,
                     Protocols = phone.Model.Tls10Only ? TlsProtocols(phone.Model) : null,
                 }, cancellationToken);
                 var presented = client.ServerCertificate.ToArray();
@@ -479,6 +485,7 @@ public sealed class EmulatedPhone
         private TrustListFile? _itl;
         private byte[]? _ctlBytes;
         private byte[]? _itlBytes;
+        private bool _hadCtl;
         private FetchTransport? _transport;
 
         private PhoneOptions Options => phone._options;
@@ -499,6 +506,7 @@ public sealed class EmulatedPhone
             _ctl = TryParse(_ctlBytes);
             _itl = TryParse(_itlBytes);
             var hadTrust = _ctl is not null || (_itl is not null && !_itl.IsBlank);
+            _hadCtl = _ctl is not null;
             _log.Add($"TFTP: {phone.DeviceName} model {phone.Model.Name}: TFTP server {Options.TftpHost}:{Options.TftpPort}"
                 + (Options.HttpPort is { } hp ? $", HTTP port {hp} first" : ", TFTP only"));
             _log.Add($"SECD: installed: CTL {(_ctl is null ? "none" : "present")}, ITL {(_itl is null ? "none" : _itl.IsBlank ? "blank" : "present")}");
@@ -510,15 +518,17 @@ public sealed class EmulatedPhone
             {
                 var server = await Options.Resolver.ResolveAsync(Options.TftpHost!, Options.TftpPort, cancellationToken);
                 var http = Options.Http;
-                var ownsHttp = http is null && Options.HttpPort is not null;
+
+                // A shared pool hands a connection to whichever phone asks next: a phone with its own address needs its own.
+                var ownsHttp = Options.HttpPort is not null && (http is null || Options.SourceAddress is not null);
                 if (ownsHttp)
                 {
-                    http = PhoneFileFetcher.CreateHttpClient(4);
+                    http = PhoneFileFetcher.CreateHttpClient(4, Options.SourceAddress);
                 }
 
                 try
                 {
-                    var fetcher = new PhoneFileFetcher(server, Options.HttpPort, http, new TftpFileClient(Options.Tftp));
+                    var fetcher = new PhoneFileFetcher(server, Options.HttpPort, http, new TftpFileClient(Options.Tftp, Options.SourceAddress));
                     var ctlChange = await TrustListAsync(fetcher, TrustKind.Ctl, cancellationToken);
                     _phases["ctl"] = Lap(phase);
                     var itlChange = await TrustListAsync(fetcher, TrustKind.Itl, cancellationToken);
@@ -619,7 +629,10 @@ public sealed class EmulatedPhone
                 return (BootOutcome.Accepted, "No Trust List installed");
             }
 
-            if (hadTrust && (ctl == Change.Installed || itl == Change.Installed))
+            // A first CTL is an initial install (alarm CTL_INITIAL_SUCCESS), even on a phone that held an ITL: the
+            // phones of a cluster just switched to mixed mode show "CTL and ITL installed" (cucm-reference 3, 19).
+            var firstCtl = !_hadCtl && ctl == Change.Installed;
+            if (hadTrust && !firstCtl && (ctl == Change.Installed || itl == Change.Installed))
             {
                 return (BootOutcome.Accepted, "Trust List updated");
             }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.RegularExpressions;
 using SbdServer.Phone.Net;
 using SbdServer.Phone.Reporting;
@@ -22,7 +23,15 @@ public sealed partial record PhoneOptions
 
     public PhoneResolver Resolver { get; init; } = PhoneResolver.Empty;
 
-    /// <summary>Shared HTTP client for port 6970 and HTTPS services; null creates one per phone.</summary>
+    /// <summary>
+    /// The phone's own address: its TFTP, HTTP 6970 and TVS traffic leaves from it. A farm gives every phone its own,
+    /// as real phones have: a server limits transfers and requests per client address (Tftp:MaxSessionsPerClient), so
+    /// thousands of phones sharing one address would be throttled like one misbehaving client. Null lets the system
+    /// choose.
+    /// </summary>
+    public IPAddress? SourceAddress { get; init; }
+
+    /// <summary>Shared HTTP client for port 6970; null, or a <see cref="SourceAddress"/>, gives the phone its own.</summary>
     public HttpClient? Http { get; init; }
 
     public TftpClientOptions Tftp { get; init; } = new();

@@ -31,6 +31,10 @@ public sealed class TftpServerService(
     private const int ListenerBufferSize = 65536;
     private const int SessionBufferSize = 1024;
     private const int MaxNetasciiBytes = 16 * 1024 * 1024;
+
+    // Requests read per wake-up: enough to keep up with a boot storm, few enough that the transfer sockets ready in
+    // the same pass are not kept waiting behind a flood on the request port.
+    private const int ListenerBatch = 64;
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly TftpOptions _options = options.Value;
@@ -187,8 +191,24 @@ public sealed class TftpServerService(
         return _loop.Completion;
     }
 
-    /// <summary>The listener has a datagram (I/O thread).</summary>
+    /// <summary>
+    /// The listener has datagrams (I/O thread): reads up to <see cref="ListenerBatch"/> of them. One per wake-up let a
+    /// boot storm's requests queue behind every transfer socket that was ready in the same pass (each pass serves all of
+    /// them), so a phone waited hundreds of milliseconds for an answer as simple as "file not found" (docs/benchmarks.md).
+    /// </summary>
     private void OnListenerReadable()
+    {
+        for (var i = 0; i < ListenerBatch; i++)
+        {
+            if (!ReadListenerDatagram())
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Reads and handles one datagram; false when the listener has nothing more to read now.</summary>
+    private bool ReadListenerDatagram()
     {
         var socket = _listener!;
         var flags = SocketFlags.None;
@@ -199,13 +219,14 @@ public sealed class TftpServerService(
         {
             length = socket.ReceiveMessageFrom(_listenerBuffer, ref flags, ref from, out packetInformation);
         }
-        catch (SocketException)
+        catch (SocketException ex)
         {
-            return; // ICMP echo of an earlier send, an oversized datagram, or nothing left to read: keep serving
+            // Nothing left to read ends the batch; an ICMP echo of an earlier send or an oversized datagram does not.
+            return ex.SocketErrorCode != SocketError.WouldBlock;
         }
         catch (ObjectDisposedException)
         {
-            return;
+            return false;
         }
 
         var remote = Normalize((IPEndPoint)from);
@@ -217,6 +238,8 @@ public sealed class TftpServerService(
         {
             TftpLog.DatagramFailed(logger, ex, remote); // one bad datagram never stops the loop
         }
+
+        return true;
     }
 
     private void OnListenerDatagram(ReadOnlySpan<byte> packet, IPEndPoint remote, IPAddress? local)

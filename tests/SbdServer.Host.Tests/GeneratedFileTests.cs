@@ -246,6 +246,8 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
     {
         using var admin = factory.Admin();
         await SetAsync(admin, "ItlSignerMode", signerMode);
+        // The class shares one cluster and the ITL theory leaves it in mixed mode (CCM+TFTP, no TFTP record).
+        await SetAsync(admin, "ClusterSecurityMode", "NonSecure");
         await SetAsync(admin, "PrepareClusterForRollbackToPre80", "False");
         const string Plain = "SEP0A0B0C0D0E06", Encrypted = "SEP0A0B0C0D0E07";
         await CreateDeviceAsync(admin, Plain, securityProfile: "Authenticated");
@@ -466,6 +468,26 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
         Assert.Equal(tvs.GetCertHash(), TrustListCodec.Parse(after).Records.First(r => r.Role == TrustRole.Tvs).CertificateHash);
         Assert.Equal(after, await TftpGetAsync("ITLFile.tlv"));
         Assert.Equal(after, await TftpGetAsync("/itlfile.TLV"));
+    }
+
+    /// <summary>Signers are kept between builds (SignerPool): a regenerated key must replace them at once.</summary>
+    [Fact]
+    public async Task Config_AfterCallManagerRegeneration_IsSignedWithTheNewKey_NeverTheKeptOldOne()
+    {
+        using var admin = factory.Admin();
+        const string Device = "SEP0A0B0C0D0E0A";
+        await CreateDeviceAsync(admin, Device, securityProfile: "Authenticated");
+        using var before = await CertificateAsync(admin, Pub, "CallManager");
+        Assert.True(VerifiesWith(SgnCodec.Parse(await GetFileAsync(admin, Device + ".cnf.xml.sgn")), before));
+
+        var regenerated = await admin.PostAsync($"/api/nodes/{Pub}/certificates/CallManager/regenerate?confirm=true", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, regenerated.StatusCode);
+
+        using var after = await CertificateAsync(admin, Pub, "CallManager");
+        var again = SgnCodec.Parse(await GetFileAsync(admin, Device + ".cnf.xml.sgn"));
+        Assert.True(VerifiesWith(again, after), "the config is not signed with the regenerated CallManager key");
+        Assert.False(VerifiesWith(again, before), "the config is still signed with the replaced CallManager key");
+        AssertSignedBy(again, after);
     }
 
     [Fact]

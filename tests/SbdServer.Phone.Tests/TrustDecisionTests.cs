@@ -90,6 +90,21 @@ public sealed class TrustDecisionTests : IAsyncLifetime
         Assert.Contains("CTL MD5 ", EmulatedPhone.TrustList(_state).Render(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task FirstCtl_OnAPhoneWithAnItl_IsAnInitialInstall()
+    {
+        Serve(Vector("ITLFile.tlv"), Vector("SEP0011215A1AE3.cnf.xml.sgn"));
+        Assert.Equal("ITL installed", (await Phone().BootAsync(Ct)).Status);
+
+        // The cluster went mixed: the CTL's signer must be vouched for by the installed ITL.
+        Serve(Vector("ITLFile.tlv"), Vector("SEP0011215A1AE3.cnf.xml.sgn"), Vector("CTLFile.tlv"));
+        var result = await Phone().BootAsync(Ct);
+
+        Assert.True(result.Accepted, Log(result));
+        Assert.Equal("CTL and ITL installed", result.Status);
+        Assert.Contains(result.Log, l => l.StartsWith("SECD: CTLFile.tlv: signer found in ITL", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("7962", false)]
     [InlineData("8861", true)]

@@ -118,6 +118,25 @@ public sealed class ScenarioCluster : IAsyncDisposable
 
     public static object ItlReset(string value) => new { action = "itl-reset", value };
 
+    /// <summary>Bulk export of a node's certificate (PKCS#12 with its key), as "Bulk Certificate Management > Export".</summary>
+    public async Task<byte[]> ExportAsync(string node, string certificate, string password)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/nodes/{node}/certificates/{certificate}/export");
+        request.Headers.Add("X-Sbd-Password", password);
+        var response = await Admin.SendAsync(request, Ct);
+        await EnsureAsync(response, $"export {node}/{certificate}");
+        return await response.Content.ReadAsByteArrayAsync(Ct);
+    }
+
+    /// <summary>Bulk import of another cluster's exported certificate into the stores phones trust through TVS.</summary>
+    public async Task ImportAsync(string certificate, byte[] pkcs12, string password)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/bulk/import/{certificate}") { Content = new ByteArrayContent(pkcs12) };
+        request.Headers.Add("X-Sbd-Password", password);
+        await EnsureAsync(await Admin.SendAsync(request, Ct), $"import {certificate}");
+        await WaitConvergedAsync();
+    }
+
     public async Task<X509Certificate2> CertificateAsync(string node, string name) =>
         X509Certificate2.CreateFromPem(await Admin.GetStringAsync($"/api/nodes/{node}/certificates/{name}/pem", Ct));
 

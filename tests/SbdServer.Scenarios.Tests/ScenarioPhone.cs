@@ -7,7 +7,7 @@ namespace SbdServer.Scenarios.Tests;
 
 /// <summary>
 /// One emulated phone (the <c>SbdServer.Phone</c> library, one state directory) of a scenario, booting from a node's
-/// TFTP address as DHCP option 150 would name it, and reporting its trust lists to the cluster after each boot.
+/// TFTP address as DHCP option 150 would name it, and reporting its trust lists to its cluster after each boot.
 /// </summary>
 public sealed class ScenarioPhone(ScenarioCluster cluster, string stateRoot, string mac, string model = "8861") : IDisposable
 {
@@ -19,15 +19,18 @@ public sealed class ScenarioPhone(ScenarioCluster cluster, string stateRoot, str
 
     public string Model { get; } = model;
 
+    /// <summary>The cluster the phone reports to and whose publisher it boots from by default; a migration moves it.</summary>
+    public ScenarioCluster Cluster { get; set; } = cluster;
+
     public string StateDirectory { get; } = Path.Combine(stateRoot, PhoneOptions.NormalizeMac(mac));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Boots from <paramref name="tftp"/> (the publisher when null).</summary>
-    public Task<PhoneBootResult> BootAsync(ScenarioNode? tftp = null) => Phone(tftp ?? cluster.Publisher).BootAsync(Ct);
+    public Task<PhoneBootResult> BootAsync(ScenarioNode? tftp = null) => Phone(tftp ?? Cluster.Publisher).BootAsync(Ct);
 
     /// <summary>A secure phone-service request with the phone's current trust state.</summary>
-    public Task<PhoneHttpsResult> HttpsAsync(string url) => Phone(cluster.Publisher).HttpsAsync(new Uri(url), Ct);
+    public Task<PhoneHttpsResult> HttpsAsync(string url) => Phone(Cluster.Publisher).HttpsAsync(new Uri(url), Ct);
 
     /// <summary>Settings > Security > Trust List > erase (or a factory reset of the security settings).</summary>
     public void Erase() => EmulatedPhone.Erase(StateDirectory);
@@ -52,6 +55,6 @@ public sealed class ScenarioPhone(ScenarioCluster cluster, string stateRoot, str
         Model = PhoneModel.Get(Model),
         TftpHost = tftp.Address,
         Http = _http,
-        Report = new DeviceReportClient(_http, cluster.Publisher.Api, "admin", ScenarioNode.AdminPassword),
+        Report = new DeviceReportClient(_http, Cluster.Publisher.Api, "admin", ScenarioNode.AdminPassword),
     });
 }

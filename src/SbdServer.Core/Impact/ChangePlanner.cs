@@ -30,6 +30,7 @@ public static class ChangePlanner
         EnterpriseParameterCatalog.PrepareClusterForRollbackToPre80,
         EnterpriseParameterCatalog.ItlSignerMode,
         EnterpriseParameterCatalog.TftpFileSignatureAlgorithm,
+        EnterpriseParameterCatalog.ClusterSecurityMode,
     ];
 
     /// <summary>Evaluates <paramref name="changes"/> for every device; throws <see cref="CertificateStoreException"/> for bad input.</summary>
@@ -51,7 +52,7 @@ public static class ChangePlanner
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(devices);
         ArgumentNullException.ThrowIfNull(report);
-        var plans = Evaluate(state, devices, new PlanInput(report.Requested, null, null, null, null), report);
+        var plans = Evaluate(state, devices, new PlanInput(report.Requested, null, null, null, null, null), report);
         return report with
         {
             Devices = plans,
@@ -162,7 +163,8 @@ public static class ChangePlanner
                 : null,
             parameters.TryGetValue(EnterpriseParameterCatalog.PrepareClusterForRollbackToPre80, out var rollback) ? bool.Parse(rollback) : null,
             parameters.GetValueOrDefault(EnterpriseParameterCatalog.TftpFileSignatureAlgorithm),
-            itlReset);
+            itlReset,
+            parameters.TryGetValue(EnterpriseParameterCatalog.ClusterSecurityMode, out var security) ? Enum.Parse<SecurityMode>(security) : null);
     }
 
     private static List<DevicePlan> Evaluate(
@@ -179,6 +181,10 @@ public static class ChangePlanner
         var resetAfter = targetMode == ItlSignerMode.ItlRecovery && (input.ItlReset ?? cluster.ItlResetSince is not null);
         var groups = ImpactAnalyzer.EffectiveGroups(state);
 
+        // Mixed mode (scenario 19) adds a CTL signed by the ITL's own signer and turns the ITL's TFTP record into
+        // CCM+TFTP: a new ITL for every phone, verified like any ITL whose signer stays.
+        var securityChanges = input.SecurityMode is { } security && security != cluster.SecurityMode;
+
         var result = new List<DevicePlan>(devices.Count);
         foreach (var planned in devices.OrderBy(d => d.Device.Name, StringComparer.Ordinal))
         {
@@ -188,6 +194,7 @@ public static class ChangePlanner
             var tftp = group is null ? null : ImpactAnalyzer.TftpNodeOf(state, group);
             var itlChanges = tftp is not null
                 && (targetMode != currentMode
+                    || securityChanges
                     || rollbackAfter != rollbackNow
                     || resetAfter != resetNow
                     || !string.Equals(digestAfter, digestNow, StringComparison.Ordinal)
@@ -346,5 +353,6 @@ public static class ChangePlanner
     }
 
     private sealed record PlanInput(
-        IReadOnlyList<CertificateChange> Certificates, ItlSignerMode? SignerMode, bool? Rollback, string? Digest, bool? ItlReset);
+        IReadOnlyList<CertificateChange> Certificates, ItlSignerMode? SignerMode, bool? Rollback, string? Digest, bool? ItlReset,
+        SecurityMode? SecurityMode);
 }

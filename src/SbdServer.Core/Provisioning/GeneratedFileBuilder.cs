@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
@@ -19,8 +18,10 @@ namespace SbdServer.Core.Provisioning;
 /// Builds one generated file from the provisioning inputs as a given TFTP node would (issue 4 item 2). Deterministic
 /// for equal inputs except the header timestamp (and the random key of an encrypted config).
 /// </summary>
-public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto crypto, IProvisioningLog log)
+public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto crypto, IProvisioningLog log) : IDisposable
 {
+    private readonly SignerPool _signers = new(keys, crypto);
+
     /// <summary>ITL size above which older phones are known to fail loading it.</summary>
     public const int ItlWarningBytes = 64 * 1024;
 
@@ -320,24 +321,7 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
     private static byte[]? Address(ClusterNode node) =>
         IPAddress.TryParse(node.IpAddress, out var address) && address.GetAddressBytes() is { Length: 4 } bytes ? bytes : null;
 
-    private T Sign<T>(IdentityCertificate signer, Func<IFileSigner, T> build)
-    {
-        var key = keys.Unprotect(signer.ProtectedKey);
-        try
-        {
-            var fileSigner = crypto.CreateSigner(signer.Der, key);
-            try
-            {
-                return build(fileSigner);
-            }
-            finally
-            {
-                (fileSigner as IDisposable)?.Dispose();
-            }
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(key);
-        }
-    }
+    private T Sign<T>(IdentityCertificate signer, Func<IFileSigner, T> build) => _signers.Sign(signer, build);
+
+    public void Dispose() => _signers.Dispose();
 }

@@ -28,6 +28,7 @@ public sealed class GeneratedFileCatalogue : ITftpFileSource, IDisposable
     private readonly ConcurrentDictionary<(string Node, string Name), CachedFile> _files = new();
     private readonly ConcurrentDictionary<string, CachedFile> _signedStatic = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<(string Node, string Name), LastBuild> _last = new();
+    private readonly ConcurrentDictionary<(string Node, string Name, long Generation), Task<CachedFile>> _building = new();
     private readonly SemaphoreSlim _loadLock = new(1, 1);
     private readonly Func<ITftpFileSource?> _staticRoot;
     private ProvisioningInputs? _inputs;
@@ -105,7 +106,7 @@ public sealed class GeneratedFileCatalogue : ITftpFileSource, IDisposable
         // Building signs with RSA (milliseconds); the caller may be the TFTP I/O thread, which serves every transfer in
         // flight and must not stall on one cache miss.
         await Task.Yield();
-        var built = BuildStable(key, file, inputs, node);
+        var built = await BuildOnceAsync(key, generation, file, inputs, node, cancellationToken);
 
         // A change that arrived while building must not leave the old state cached.
         if (Interlocked.Read(ref _generation) == generation)
@@ -114,6 +115,42 @@ public sealed class GeneratedFileCatalogue : ITftpFileSource, IDisposable
         }
 
         return built.Bytes.Length == 0 ? null : built;
+    }
+
+    /// <summary>
+    /// Builds the file once for all requests that miss the cache at the same time: the first wave of a boot storm asks
+    /// for the cluster ITL hundreds of times within milliseconds, and each of them building and signing it cost the
+    /// node a second of CPU exactly when every phone was waiting (docs/benchmarks.md). Keyed by generation, so a request
+    /// after a change never joins a build from the state before it.
+    /// </summary>
+    private async Task<CachedFile> BuildOnceAsync(
+        (string Node, string Name) key, long generation, GeneratedFileName file, ProvisioningInputs inputs, ClusterNode node,
+        CancellationToken cancellationToken)
+    {
+        var flight = (key.Node, key.Name, generation);
+        var mine = new TaskCompletionSource<CachedFile>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = _building.GetOrAdd(flight, mine.Task);
+        if (running != mine.Task)
+        {
+            return await running.WaitAsync(cancellationToken);
+        }
+
+        try
+        {
+            var built = BuildStable(key, file, inputs, node);
+            mine.SetResult(built);
+            return built;
+        }
+        catch (Exception ex)
+        {
+            mine.SetException(ex);
+            _ = mine.Task.Exception; // observed here: the builder's own caller gets it thrown
+            throw;
+        }
+        finally
+        {
+            _building.TryRemove(new KeyValuePair<(string, string, long), Task<CachedFile>>(flight, mine.Task));
+        }
     }
 
     /// <summary>Drops the cached inputs and files; the next request rebuilds.</summary>

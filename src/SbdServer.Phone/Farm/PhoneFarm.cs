@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 
 namespace SbdServer.Phone.Farm;
 
@@ -17,6 +19,40 @@ public sealed record FarmOptions
 
     /// <summary>Options every phone shares; <see cref="PhoneOptions.Mac"/> is replaced per phone.</summary>
     public required PhoneOptions Template { get; init; }
+
+    /// <summary>
+    /// The first phone's own IPv4 address; phone i sends from this address + i (<see cref="PhoneOptions.SourceAddress"/>).
+    /// On Linux every 127.x.y.z is local without setup, so a farm on loopback can give each phone its own address.
+    /// Null: every phone sends from the address the system chooses, i.e. all from one client address.
+    /// </summary>
+    public IPAddress? SourceAddressStart { get; init; }
+
+    /// <summary>The address of phone <paramref name="index"/>, or null without <see cref="SourceAddressStart"/>.</summary>
+    /// <exception cref="ArgumentException">The start is not IPv4, or the range leaves 127.0.0.0/8 or the IPv4 space.</exception>
+    public IPAddress? SourceAddressOf(int index)
+    {
+        if (SourceAddressStart is not { } start)
+        {
+            return null;
+        }
+
+        if (start.AddressFamily != AddressFamily.InterNetwork)
+        {
+            throw new ArgumentException($"The farm's first source address {start} is not IPv4.");
+        }
+
+        var bytes = start.GetAddressBytes();
+        var first = ((uint)bytes[0] << 24) | ((uint)bytes[1] << 16) | ((uint)bytes[2] << 8) | bytes[3];
+        var value = (ulong)first + (ulong)index;
+        var leavesLoopback = bytes[0] == 127 && value >> 24 != 127;
+        if (value > uint.MaxValue || leavesLoopback)
+        {
+            throw new ArgumentException(
+                $"{Count} phones from {start} run past {(leavesLoopback ? "127.255.255.255" : "255.255.255.255")}.");
+        }
+
+        return new IPAddress([(byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value]);
+    }
 }
 
 /// <summary>Live counters of a running farm, read by a progress display while phones boot.</summary>
@@ -100,6 +136,7 @@ public static class PhoneFarm
         }
 
         var first = PhoneOptions.NormalizeMac(options.MacStart);
+        CheckSourceAddresses(options);
         counters ??= new FarmCounters();
         counters.Restart();
         Directory.CreateDirectory(options.StateRoot);
@@ -116,7 +153,9 @@ public static class PhoneFarm
             async (index, ct) =>
             {
                 var mac = PhoneOptions.AddToMac(first, index);
-                var phone = new EmulatedPhone(Path.Combine(options.StateRoot, "SEP" + mac), options.Template with { Mac = mac });
+                var phone = new EmulatedPhone(
+                    Path.Combine(options.StateRoot, "SEP" + mac),
+                    options.Template with { Mac = mac, SourceAddress = options.SourceAddressOf(index) ?? options.Template.SourceAddress });
                 PhoneBootResult result;
                 try
                 {
@@ -156,6 +195,30 @@ public static class PhoneFarm
             options.Count / Math.Max(elapsed.TotalSeconds, 1e-9),
             elapsed,
             [.. failures]);
+    }
+
+    /// <summary>A range that does not fit, or addresses this machine does not have, fail before any phone boots.</summary>
+    private static void CheckSourceAddresses(FarmOptions options)
+    {
+        foreach (var address in new[] { options.SourceAddressOf(0), options.SourceAddressOf(options.Count - 1) })
+        {
+            if (address is null)
+            {
+                continue;
+            }
+
+            using var probe = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            try
+            {
+                probe.Bind(new IPEndPoint(address, 0));
+            }
+            catch (SocketException e)
+            {
+                throw new ArgumentException(
+                    $"The farm cannot send from {address}: {e.Message} (every 127.x.y.z is local; other addresses must be configured).",
+                    nameof(options), e);
+            }
+        }
     }
 
     private static void Keep(ConcurrentQueue<string> failures, string text)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using SbdServer.Wire.Tlv;
 
 namespace SbdServer.Phone.Net;
@@ -77,16 +78,48 @@ public sealed class PhoneFileFetcher(IPEndPoint tftpServer, int? httpPort, HttpC
     }
 
     /// <summary>An HttpClient suitable for many phones at once (no proxy, short timeouts, pooled connections).</summary>
-    public static HttpClient CreateHttpClient(int maxConnectionsPerServer = 1024) =>
-        new(new SocketsHttpHandler
+    /// <param name="localAddress">Connect from this address (one phone's own client); null lets the system choose.</param>
+    public static HttpClient CreateHttpClient(int maxConnectionsPerServer = 1024, IPAddress? localAddress = null)
+    {
+        var handler = new SocketsHttpHandler
         {
             UseProxy = false,
             ConnectTimeout = TimeSpan.FromSeconds(3),
             MaxConnectionsPerServer = maxConnectionsPerServer,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
             AutomaticDecompression = DecompressionMethods.None,
-        })
-        {
-            Timeout = TimeSpan.FromSeconds(10),
         };
+        if (localAddress is not null)
+        {
+            handler.ConnectCallback = (context, ct) => ConnectFromAsync(localAddress, context.DnsEndPoint, ct);
+        }
+
+        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    /// <summary>A TCP connection from <paramref name="localAddress"/> to <paramref name="target"/> (an address or a name).</summary>
+    internal static async ValueTask<Stream> ConnectFromAsync(IPAddress localAddress, DnsEndPoint target, CancellationToken cancellationToken)
+    {
+        var remote = IPAddress.TryParse(target.Host.Trim('[', ']'), out var address)
+            ? address
+            : (await Dns.GetHostAddressesAsync(target.Host, localAddress.AddressFamily, cancellationToken)).FirstOrDefault()
+                ?? throw new HttpRequestException($"{target.Host} has no address of the phone's family ({localAddress}).");
+        var socket = new Socket(localAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            socket.Bind(new IPEndPoint(localAddress, 0));
+            await socket.ConnectAsync(new IPEndPoint(remote, target.Port), cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new HttpRequestException($"connect from {localAddress} to {target.Host}:{target.Port}: {e.Message}", e);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 }

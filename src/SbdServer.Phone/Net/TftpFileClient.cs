@@ -11,7 +11,8 @@ namespace SbdServer.Phone.Net;
 /// A phone's TFTP client: one RRQ (octet, <c>blksize</c> and <c>tsize</c> options, RFC 1350/2347/2348/2349) per
 /// file on its own UDP socket, lock-step ACKs, retransmission of the last packet on silence.
 /// </summary>
-public sealed class TftpFileClient(TftpClientOptions options)
+/// <param name="localAddress">The phone's address the socket is bound to; null binds the wildcard address.</param>
+public sealed class TftpFileClient(TftpClientOptions options, IPAddress? localAddress = null)
 {
     private const int MaxPacket = 65_536;
 
@@ -21,7 +22,15 @@ public sealed class TftpFileClient(TftpClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(server);
         using var socket = new Socket(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(server.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0));
+        try
+        {
+            socket.Bind(new IPEndPoint(LocalAddress(server), 0));
+        }
+        catch (SocketException e)
+        {
+            throw new PhoneNetworkException($"TFTP: cannot send from {localAddress}: {e.Message}", e);
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent(MaxPacket);
         var last = ArrayPool<byte>.Shared.Rent(600);
         try
@@ -167,6 +176,18 @@ public sealed class TftpFileClient(TftpClientOptions options)
             ArrayPool<byte>.Shared.Return(buffer);
             ArrayPool<byte>.Shared.Return(last);
         }
+    }
+
+    private IPAddress LocalAddress(IPEndPoint server)
+    {
+        if (localAddress is null)
+        {
+            return server.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+        }
+
+        return localAddress.AddressFamily == server.AddressFamily
+            ? localAddress
+            : throw new PhoneNetworkException($"TFTP {server}: the phone's address {localAddress} is of another address family.");
     }
 
     private static async Task AbortAsync(Socket socket, IPEndPoint peer, string message)

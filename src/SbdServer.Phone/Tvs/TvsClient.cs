@@ -38,10 +38,17 @@ public sealed class TvsClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Timeout);
-        var tcp = new TcpClient { NoDelay = true };
+        var tcp = options.LocalAddress is { } local
+            ? new TcpClient(local.AddressFamily) { NoDelay = true }
+            : new TcpClient { NoDelay = true };
         SslStream? tls = null;
         try
         {
+            if (options.LocalAddress is { } from)
+            {
+                tcp.Client.Bind(new System.Net.IPEndPoint(from, 0));
+            }
+
             await tcp.ConnectAsync(host, port, timeout.Token);
             byte[]? presented = null;
             tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);

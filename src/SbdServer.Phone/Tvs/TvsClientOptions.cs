@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Authentication;
 
 namespace SbdServer.Phone.Tvs;
@@ -16,6 +17,9 @@ public sealed class TvsClientOptions
 
     /// <summary>TLS versions to offer; null lets the system choose (TLS 1.2/1.3).</summary>
     public SslProtocols? Protocols { get; init; }
+
+    /// <summary>The phone's address the connection is made from; null lets the system choose.</summary>
+    public IPAddress? LocalAddress { get; init; }
 
     /// <summary>Connect, handshake and each request/response exchange must finish within this time.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);

@@ -190,6 +190,23 @@ public class ChangePlannerTests
     }
 
     [Fact]
+    public void MixedMode_GivesEveryPhoneANewItl_WithTheSameSigner_AndDoesNotHideALock()
+    {
+        var state = new PlannerState(ItlSignerMode.ItlRecovery, "cucm-pub").Device("000000000001");
+
+        var mixed = Assert.Single(state.Plan(ProposedChange.SetParameter(EnterpriseParameterCatalog.ClusterSecurityMode, "mixed")).Devices);
+        var same = Assert.Single(state.Plan(ProposedChange.SetParameter(EnterpriseParameterCatalog.ClusterSecurityMode, "NonSecure")).Devices);
+        var locked = Assert.Single(new PlannerState(ItlSignerMode.CallManager, "cucm-pub").Device("000000000001").Plan(
+            ProposedChange.SetParameter(EnterpriseParameterCatalog.ClusterSecurityMode, "Mixed"),
+            ProposedChange.Regenerate("cucm-pub", Cm),
+            ProposedChange.Regenerate("cucm-pub", Tvs)).Devices);
+
+        Assert.Equal((true, true, "ITL signer unchanged (ITLRecovery)"), (mixed.KeepsTrust, mixed.ItlChanges, mixed.Reason));
+        Assert.Equal((true, false), (same.KeepsTrust, same.ItlChanges));
+        Assert.False(locked.KeepsTrust);
+    }
+
+    [Fact]
     public void SignerModeSwitch_ToItlRecovery_NeedsTvs()
     {
         var state = new PlannerState(ItlSignerMode.CallManager, "cucm-pub").Device("000000000001");
