@@ -4,6 +4,13 @@
 #
 #   bench/phone-farm.sh            N=10000 C=500, runs: cold HTTP, warm HTTP, warm TFTP-only
 #   N=2000 C=200 bench/phone-farm.sh
+#   RUNS="cold-http-shared warm-http-shared warm-tftp" bench/phone-farm.sh
+#
+# RUNS: labels run in order; "*-tftp*" fetches over TFTP only; every phone sends from its own address
+# (SOURCE_START+i, default 127.16.0.1, `sbd phone farm --source-start`) unless the label contains "shared", when all
+# send from 127.0.0.1 (one client to the server's per-client limits; HTTP then shares one connection pool).
+# TRACE=path/to/dotnet-trace samples node A for TRACE_SECONDS (15) of each run into $OUT/<label>.speedscope.json.
+# After each run $OUT/<label>.metrics holds node A's TFTP admission counters and the kernel's UDP counters.
 #
 # Every run boots first-time phones (fresh state directories), so each phone fetches CTLSEP (404), CTLFile (404),
 # ITLSEP and SEP<MAC>.cnf.xml.sgn and verifies both signatures. "cold" is the first farm after the nodes started:

@@ -24,6 +24,9 @@ public static class AdminUiRegistration
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapGet("/", () => Results.Redirect(BasePath)).AllowAnonymous().ExcludeFromDescription();
         endpoints.MapGet(BasePath + "/assets/{name}", (string name) => Asset(name)).AllowAnonymous().ExcludeFromDescription();
+
+        // Browsers ask for it on every site; without it each page would log a failed request in the console.
+        endpoints.MapGet("/favicon.ico", () => Asset("favicon.svg")).AllowAnonymous().ExcludeFromDescription();
         endpoints.MapRazorPages();
         return endpoints;
     }
@@ -50,6 +53,7 @@ public static class AdminUiRegistration
             {
                 ".css" => "text/css; charset=utf-8",
                 ".js" => "text/javascript; charset=utf-8",
+                ".svg" => "image/svg+xml",
                 _ => "application/octet-stream",
             };
             result[name] = (copy.ToArray(), type);

@@ -37,4 +37,15 @@ internal static partial class HostLog
 
     [LoggerMessage(EventId = 3112, Level = LogLevel.Error, Message = "Admin API {Method} {Path} failed in the database; answered 503")]
     public static partial void DatabaseFailed(ILogger logger, string method, string path, Exception exception);
+
+    [LoggerMessage(EventId = 3114, Level = LogLevel.Warning,
+        Message = "Admin account {User} locked for {Minutes} min after {Failures} wrong passwords (last from {Remote})")]
+    public static partial void AccountLocked(ILogger logger, string user, int minutes, int failures, string remote);
+
+    [LoggerMessage(EventId = 3115, Level = LogLevel.Warning,
+        Message = "Admin sign-ins from {Remote} refused for {Seconds} s after {Failures} failures")]
+    public static partial void AddressBlocked(ILogger logger, string remote, int seconds, int failures);
+
+    [LoggerMessage(EventId = 3116, Level = LogLevel.Error, Message = "Could not write the audit entry {Action} for {User}")]
+    public static partial void AuditFailed(ILogger logger, string action, string user, Exception exception);
 }

@@ -19,9 +19,11 @@ return await StartGuard.RunAsync(args, static args =>
     builder.AddSbdCapf();
     builder.AddSbdWebListeners();
     builder.AddSbdAdminPages();
+    builder.AddSbdAdminSecurity();
 
     var app = builder.Build();
 
+    app.UseSbdSecurityHeaders();
     app.MapSbdHealth();
     app.MapSbdApi();
     app.MapSbdMetrics();

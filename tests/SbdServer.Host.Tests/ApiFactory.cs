@@ -12,25 +12,32 @@ namespace SbdServer.Host.Tests;
 public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly bool _kestrel;
+    private readonly bool _ownsDataDir;
 
     public ApiFactory()
         : this(kestrel: false)
     {
     }
 
-    protected ApiFactory(bool kestrel)
+    /// <param name="dataDir">Another node's data directory to share (it stays for its owner to delete).</param>
+    protected ApiFactory(bool kestrel, string? dataDir = null)
     {
         _kestrel = kestrel;
+        _ownsDataDir = dataDir is null;
+        DataDir = dataDir ?? Path.Combine(Path.GetTempPath(), "sbd-host-" + Guid.NewGuid().ToString("N"));
         if (kestrel)
         {
             UseKestrel();
         }
     }
 
+    /// <summary>Extra settings of a test class's node (lockout limits and the like).</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>();
+
     public const string AdminPassword = "admin secret";
     public const string SecurityPassword = "cluster secret";
 
-    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "sbd-host-" + Guid.NewGuid().ToString("N"));
+    public string DataDir { get; }
 
     public HttpClient Admin()
     {
@@ -52,6 +59,12 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (!_ownsDataDir)
+        {
+            GC.SuppressFinalize(this);
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDir, recursive: true);
@@ -84,6 +97,14 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Capf:Port", "0");
         builder.UseSetting("Capf:ReadTimeout", "00:00:02");
         builder.UseSetting("Capf:MaxConnectionsPerIp", "8");
+        // Many test classes send wrong passwords on purpose; the lockout and the address limit have tests of their own.
+        builder.UseSetting("Sbd:Admin:LockoutThreshold", "1000");
+        builder.UseSetting("Sbd:Admin:AddressFailureLimit", "1000000");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         if (_kestrel)
         {
             // The plain admin endpoint (--urls) on a free port too; CreateClient talks to it.
@@ -96,8 +117,19 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 /// An <see cref="ApiFactory"/> on real Kestrel sockets: the node's HTTPS listener (tomcat certificate, phone routes,
 /// REST API, /admin) on a free port, and the plain --urls endpoint <see cref="WebApplicationFactory{T}.CreateClient()"/> uses.
 /// </summary>
-public sealed class HttpsApiFactory() : ApiFactory(kestrel: true)
+public class HttpsApiFactory : ApiFactory
 {
+    public HttpsApiFactory()
+        : base(kestrel: true)
+    {
+    }
+
+    /// <summary>A second node on <paramref name="dataDir"/>: the same cluster state, its own process state.</summary>
+    internal HttpsApiFactory(string dataDir)
+        : base(kestrel: true, dataDir)
+    {
+    }
+
     /// <summary>The bound HTTPS port of the node's listener.</summary>
     public int HttpsPort => Services.GetRequiredService<SbdServer.PhoneServices.PhoneServicesListener>().LocalEndPoint!.Port;
 }

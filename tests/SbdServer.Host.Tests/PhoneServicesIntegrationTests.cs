@@ -193,21 +193,21 @@ public sealed class PhoneServicesIntegrationTests(HttpsApiFactory factory) : ICl
     }
 
     [Fact]
-    public async Task AdminDashboard_IsServedOnTheHttpsListener_ForTheAdminOnly()
+    public async Task AdminDashboard_IsServedOnTheHttpsListener_ToASignedInAdmin()
     {
         using var anonymous = PhoneClient(Port);
-        using var admin = PhoneClient(Port);
-        admin.DefaultRequestHeaders.Authorization = ApiFactory.Basic("admin", ApiFactory.AdminPassword);
+        using var basic = PhoneClient(Port);
+        basic.DefaultRequestHeaders.Authorization = ApiFactory.Basic("admin", ApiFactory.AdminPassword);
+        using var browser = new AdminSession(Port);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/admin", Ct)).StatusCode);
-        var page = await admin.GetAsync("/admin", Ct);
-        var html = await page.Content.ReadAsStringAsync(Ct);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/admin/assets/admin.css", Ct)).StatusCode);
+        Assert.Contains("<h1>Sign in</h1>", await basic.GetStringAsync("/admin", Ct), StringComparison.Ordinal); // Basic is the API's, not the UI's
+        await browser.SignInAsync("admin", ApiFactory.AdminPassword);
+        var html = await browser.Http.GetStringAsync("/admin", Ct);
 
-        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("<h1>Dashboard</h1>", html, StringComparison.Ordinal);
         Assert.Contains("cucm-pub.lab.example", html, StringComparison.Ordinal);
         Assert.Contains($"127.0.0.1:{Port}", html, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/admin/assets/admin.css", Ct)).StatusCode);
     }
 
     [Fact]

@@ -42,11 +42,21 @@ public sealed class ScenarioPhone(ScenarioCluster cluster, string stateRoot, str
 
     public void Dispose() => _http.Dispose();
 
-    /// <summary>MD5 of <c>ITLSEP&lt;MAC&gt;.tlv</c> as <paramref name="node"/> serves it over HTTP 6970 now.</summary>
-    public async Task<string> ServedItlMd5Async(ScenarioNode node)
+    /// <summary>MD5 of <c>ITLSEP&lt;MAC&gt;.tlv</c> as <paramref name="node"/> serves it now.</summary>
+    public Task<string> ServedItlMd5Async(ScenarioNode node) => ServedMd5Async(node, $"ITLSEP{Mac}.tlv");
+
+    /// <summary>MD5 of <c>CTLSEP&lt;MAC&gt;.tlv</c> as <paramref name="node"/> serves it now.</summary>
+    public Task<string> ServedCtlMd5Async(ScenarioNode node) => ServedMd5Async(node, $"CTLSEP{Mac}.tlv");
+
+    /// <summary>
+    /// Through the node's admin API (the same catalogue as TFTP and HTTP 6970), never over HTTP 6970 itself: a
+    /// download of the phone's per-device file there is recorded as the phone's own fetch and would overwrite what
+    /// the server's ITL File Status knows about the phone.
+    /// </summary>
+    private static async Task<string> ServedMd5Async(ScenarioNode node, string name)
     {
-        var bytes = await _http.GetByteArrayAsync($"http://{node.Address}:6970/ITLSEP{Mac}.tlv", Ct);
-        return Convert.ToHexStringLower(MD5.HashData(bytes));
+        using var admin = node.Client();
+        return Convert.ToHexStringLower(MD5.HashData(await admin.GetByteArrayAsync($"/api/files/{name}", Ct)));
     }
 
     private EmulatedPhone Phone(ScenarioNode tftp) => new(StateDirectory, new PhoneOptions

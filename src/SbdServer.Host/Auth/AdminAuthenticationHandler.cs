@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using SbdServer.Admin.Security;
 
 namespace SbdServer.Host.Auth;
 
@@ -13,7 +14,7 @@ internal sealed class AdminAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILogger<AdminAuthenticationHandler> logger,
     UrlEncoder encoder,
-    AdminCredentials credentials,
+    AdminSignInGuard guard,
     AdminTokenService tokens,
     AdminApiWarnings warnings)
     // The base class logs every refusal and challenge at Information, one line per request a guessing loop sends;
@@ -25,12 +26,15 @@ internal sealed class AdminAuthenticationHandler(
     /// <summary>Claim set on principals that authenticated with Basic (only they may mint tokens).</summary>
     public const string BasicAuthenticationMethod = "basic";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    /// <summary>Why the last refusal was not a plain wrong password (the challenge answers 429 or names the lock).</summary>
+    private AdminSignInCheck? _refusal;
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
         if (string.IsNullOrEmpty(header))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
         if (!AuthenticationHeaderValue.TryParse(header, out var value) || value.Parameter is null)
@@ -51,12 +55,25 @@ internal sealed class AdminAuthenticationHandler(
             }
 
             var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-            if (colon < 0 || !credentials.Check(decoded[..colon], decoded[(colon + 1)..]))
+            if (colon < 0)
             {
-                return Fail("wrong user name or password");
+                return Fail("Basic credentials without a colon");
             }
 
-            return Success(credentials.User, BasicAuthenticationMethod);
+            var check = await guard.CheckAsync(decoded[..colon], decoded[(colon + 1)..], Remote(), Context.RequestAborted);
+            switch (check.Result)
+            {
+                case AdminSignInResult.Success:
+                    return Success(check.User, BasicAuthenticationMethod);
+                case AdminSignInResult.Locked:
+                    _refusal = check;
+                    return Fail("account locked");
+                case AdminSignInResult.RateLimited:
+                    _refusal = check;
+                    return Fail("too many failed sign-ins from this address");
+                default:
+                    return Fail("wrong user name or password");
+            }
         }
 
         if (string.Equals(value.Scheme, "Bearer", StringComparison.OrdinalIgnoreCase))
@@ -70,6 +87,35 @@ internal sealed class AdminAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        var retry = Math.Max(1, (int)Math.Ceiling((_refusal?.RetryAfter ?? TimeSpan.Zero).TotalSeconds))
+            .ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (_refusal?.Result == AdminSignInResult.RateLimited)
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = retry;
+            await Response.WriteAsJsonAsync(new
+            {
+                title = "Too Many Requests",
+                status = 429,
+                detail = "Too many failed sign-ins from this address; try again after Retry-After seconds.",
+            });
+            return;
+        }
+
+        if (_refusal?.Result == AdminSignInResult.Locked)
+        {
+            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            Response.Headers.RetryAfter = retry;
+            Response.Headers.WWWAuthenticate = "Basic realm=\"SbdServer\", Bearer realm=\"SbdServer\"";
+            await Response.WriteAsJsonAsync(new
+            {
+                title = "Unauthorized",
+                status = 401,
+                detail = "The admin account is locked after too many wrong passwords; try again after Retry-After seconds.",
+            });
+            return;
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Basic realm=\"SbdServer\", Bearer realm=\"SbdServer\"";
         await Response.WriteAsJsonAsync(new
@@ -80,26 +126,27 @@ internal sealed class AdminAuthenticationHandler(
         });
     }
 
-    private Task<AuthenticateResult> Fail(string reason)
+    private System.Net.IPAddress? Remote()
     {
         var remote = Context.Connection.RemoteIpAddress;
-        if (remote is { IsIPv4MappedToIPv6: true })
-        {
-            remote = remote.MapToIPv4();
-        }
+        return remote is { IsIPv4MappedToIPv6: true } ? remote.MapToIPv4() : remote;
+    }
 
+    private AuthenticateResult Fail(string reason)
+    {
+        var remote = Remote();
         if (warnings.Limiter.ShouldLog(AdminApiWarnings.AuthFailedKind, remote))
         {
             HostLog.AuthenticationFailed(logger, remote?.ToString() ?? "?", reason);
         }
 
-        return Task.FromResult(AuthenticateResult.Fail(reason));
+        return AuthenticateResult.Fail(reason);
     }
 
-    private static Task<AuthenticateResult> Success(string user, string method)
+    private static AuthenticateResult Success(string user, string method)
     {
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.Name, user), new Claim(ClaimTypes.AuthenticationMethod, method)], SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 }

@@ -11,6 +11,10 @@ internal sealed class AdminCredentials(string user, string password)
 
     public string User { get; } = user;
 
+    /// <summary>Whether <paramref name="candidateUser"/> names the admin (constant time).</summary>
+    public bool IsUser(string candidateUser) =>
+        CryptographicOperations.FixedTimeEquals(_userHash, SHA256.HashData(Encoding.UTF8.GetBytes(candidateUser)));
+
     /// <summary>Constant-time check of both parts (hashing first makes the lengths equal).</summary>
     public bool Check(string candidateUser, string candidatePassword)
     {

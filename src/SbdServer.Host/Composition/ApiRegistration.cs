@@ -42,9 +42,10 @@ internal static class ApiRegistration
         services.AddAuthentication(AdminAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, AdminAuthenticationHandler>(AdminAuthenticationHandler.SchemeName, null);
 
-        // Everything needs the admin, except what opts out explicitly (only GET /health).
+        // Everything needs the admin, except what opts out explicitly (/health/*, the sign-in page and its assets):
+        // the UI signs in with its cookie, the API with Basic or Bearer (AdminSecurityRegistration picks per path).
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(AdminAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(AdminSecurityRegistration.AutoScheme).RequireAuthenticatedUser().Build());
         return builder;
     }
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using SbdServer.Core.Diagnostics;
 using SbdServer.Core.Capf;
+using SbdServer.Core.Diagnostics;
 using SbdServer.Core.Tvs;
 using SbdServer.Tftp.Diagnostics;
 

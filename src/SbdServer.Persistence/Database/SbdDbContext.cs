@@ -40,6 +40,8 @@ public abstract class SbdDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<DeviceReport> DeviceReports => Set<DeviceReport>();
 
+    public DbSet<DataProtection.DataProtectionKeyRecord> DataProtectionKeys => Set<DataProtection.DataProtectionKeyRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SbdDbContext).Assembly);

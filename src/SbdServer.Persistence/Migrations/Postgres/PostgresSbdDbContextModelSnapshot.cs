@@ -772,6 +772,32 @@ namespace SbdServer.Persistence.Migrations.Postgres
                     b.ToTable("enterprise_parameters", (string)null);
                 });
 
+            modelBuilder.Entity("SbdServer.Persistence.DataProtection.DataProtectionKeyRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasMaxLength(16384)
+                        .HasColumnType("character varying(16384)")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("SbdServer.Core.CertificateStore.CertificateHistoryEntry", b =>
                 {
                     b.HasOne("SbdServer.Core.Nodes.ClusterNode", null)

@@ -766,6 +766,30 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                     b.ToTable("enterprise_parameters", (string)null);
                 });
 
+            modelBuilder.Entity("SbdServer.Persistence.DataProtection.DataProtectionKeyRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FriendlyName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasMaxLength(16384)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("SbdServer.Core.CertificateStore.CertificateHistoryEntry", b =>
                 {
                     b.HasOne("SbdServer.Core.Nodes.ClusterNode", null)

@@ -1,0 +1,167 @@
+using System.Net;
+using SbdServer.Admin.Security;
+using SbdServer.Core.Audit;
+using SbdServer.Core.Storage;
+
+namespace SbdServer.Host.Auth;
+
+/// <summary>Limits of <see cref="AdminSignInGuard"/> (<c>Sbd:Admin:*</c>).</summary>
+internal sealed record AdminLockoutOptions(int Threshold, TimeSpan LockoutDuration, int AddressLimit, TimeSpan AddressWindow)
+{
+    public static AdminLockoutOptions From(IConfiguration configuration) => new(
+        Math.Clamp(configuration.GetValue("Sbd:Admin:LockoutThreshold", 5), 1, 1000),
+        TimeSpan.FromMinutes(Math.Clamp(configuration.GetValue("Sbd:Admin:LockoutMinutes", 15), 1, 24 * 60)),
+        Math.Clamp(configuration.GetValue("Sbd:Admin:AddressFailureLimit", 20), 1, 1_000_000),
+        TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue("Sbd:Admin:AddressWindowSeconds", 60), 1, 24 * 3600)));
+}
+
+/// <summary>
+/// Every password check of the admin (UI sign-in, REST API Basic, token sign-in) goes through here: after
+/// <see cref="AdminLockoutOptions.Threshold"/> wrong passwords in a row the account is locked for
+/// <see cref="AdminLockoutOptions.LockoutDuration"/> (audited), and an address with
+/// <see cref="AdminLockoutOptions.AddressLimit"/> failures within <see cref="AdminLockoutOptions.AddressWindow"/> is
+/// refused until the window ends. While locked or limited the password is not even checked, so guessing learns nothing.
+/// </summary>
+/// <remarks>
+/// The counters live in this process: each node locks on its own (the audit entry is cluster-wide). Failures are
+/// counted for the one real admin user only, so a loop of made-up user names cannot grow the table; the per-address
+/// table is pruned when it grows.
+/// </remarks>
+internal sealed class AdminSignInGuard(
+    AdminCredentials credentials,
+    AdminLockoutOptions options,
+    ISecurityStore store,
+    TimeProvider time,
+    ILogger<AdminSignInGuard> logger) : IAdminSignIn
+{
+    private const int MaxTrackedAddresses = 10_000;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<IPAddress, (int Failures, DateTimeOffset WindowStart)> _addresses = [];
+    private int _userFailures;
+    private DateTimeOffset _lockedUntil = DateTimeOffset.MinValue;
+
+    public async Task<AdminSignInCheck> CheckAsync(string user, string password, IPAddress? remote, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(password);
+        remote = Normalize(remote);
+        var now = time.GetUtcNow();
+        var isAdmin = credentials.IsUser(user);
+        bool locked;
+        lock (_gate)
+        {
+            if (remote is not null && _addresses.TryGetValue(remote, out var entry)
+                && entry.Failures >= options.AddressLimit && now - entry.WindowStart < options.AddressWindow)
+            {
+                return new(AdminSignInResult.RateLimited, user, entry.WindowStart + options.AddressWindow - now);
+            }
+
+            if (isAdmin && _lockedUntil > now)
+            {
+                return new(AdminSignInResult.Locked, user, _lockedUntil - now);
+            }
+
+            if (credentials.Check(user, password))
+            {
+                _userFailures = 0;
+                return new(AdminSignInResult.Success, credentials.User, TimeSpan.Zero);
+            }
+
+            locked = isAdmin && ++_userFailures >= options.Threshold;
+            if (locked)
+            {
+                _lockedUntil = now + options.LockoutDuration;
+                _userFailures = 0;
+            }
+
+            CountAddressFailure(remote, now);
+        }
+
+        if (locked)
+        {
+            var from = remote?.ToString() ?? "?";
+            HostLog.AccountLocked(logger, credentials.User, (int)options.LockoutDuration.TotalMinutes, options.Threshold, from);
+            await AuditAsync(credentials.User, "admin.locked", remote,
+                $"after {options.Threshold} wrong passwords; locked for {(int)options.LockoutDuration.TotalMinutes} min", cancellationToken);
+            return new(AdminSignInResult.Locked, user, options.LockoutDuration);
+        }
+
+        return new(AdminSignInResult.WrongCredentials, user, TimeSpan.Zero);
+    }
+
+    public Task AuditAsync(string user, string action, IPAddress? remote, CancellationToken cancellationToken) =>
+        AuditAsync(user, action, remote, "", cancellationToken);
+
+    private async Task AuditAsync(string user, string action, IPAddress? remote, string details, CancellationToken cancellationToken)
+    {
+        var from = "from " + (Normalize(remote)?.ToString() ?? "?");
+        var changes = new SecurityChangeSet();
+        changes.Audit.Add(new AuditEntry
+        {
+            Id = Guid.NewGuid(),
+            At = time.GetUtcNow(),
+            Actor = user.Length <= 128 ? user : user[..128],
+            Action = action,
+            Target = credentials.User,
+            Details = details.Length == 0 ? from : from + "; " + details,
+        });
+        try
+        {
+            // Not the caller's token: a sign-in whose client went away is still on record.
+            await store.CommitAsync(changes, CancellationToken.None).WaitAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            HostLog.AuditFailed(logger, action, user, ex);
+            throw;
+        }
+    }
+
+    private void CountAddressFailure(IPAddress? remote, DateTimeOffset now)
+    {
+        if (remote is null)
+        {
+            return;
+        }
+
+        if (_addresses.TryGetValue(remote, out var entry) && now - entry.WindowStart < options.AddressWindow)
+        {
+            entry = (entry.Failures + 1, entry.WindowStart);
+        }
+        else
+        {
+            if (_addresses.Count >= MaxTrackedAddresses)
+            {
+                Prune(now);
+            }
+
+            entry = (1, now);
+        }
+
+        _addresses[remote] = entry;
+        if (entry.Failures == options.AddressLimit)
+        {
+            HostLog.AddressBlocked(logger, remote.ToString(), (int)(entry.WindowStart + options.AddressWindow - now).TotalSeconds, entry.Failures);
+        }
+    }
+
+    private void Prune(DateTimeOffset now)
+    {
+        foreach (var (address, entry) in _addresses.ToList())
+        {
+            if (now - entry.WindowStart >= options.AddressWindow)
+            {
+                _addresses.Remove(address);
+            }
+        }
+
+        if (_addresses.Count >= MaxTrackedAddresses)
+        {
+            _addresses.Clear(); // a flood of addresses: forget rather than grow without bound
+        }
+    }
+
+    private static IPAddress? Normalize(IPAddress? remote) =>
+        remote is { IsIPv4MappedToIPv6: true } ? remote.MapToIPv4() : remote;
+}
