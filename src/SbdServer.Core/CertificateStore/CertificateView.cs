@@ -23,11 +23,13 @@ public sealed record CertificateView(
 
     public static CertificateView Of(IdentityCertificate c) =>
         new CertificateView(c.Name, c.Name, c.SerialNumber, c.Subject, c.Issuer, c.NotBefore, c.NotAfter, c.Sha1, c.Sha256, c.Md5,
-            StoreRoles.For(c.Name)) { KeyType = KeyTypeOf(c.Der) };
+            StoreRoles.For(c.Name))
+        { KeyType = KeyTypeOf(c.Der) };
 
     public static CertificateView Of(TrustCertificate c) =>
         new CertificateView(CommonName(c.Subject), c.Store, c.SerialNumber, c.Subject, c.Issuer, c.NotBefore, c.NotAfter, c.Sha1,
-            c.Sha256, c.Md5, StoreRoles.For(c.Store)) { KeyType = KeyTypeOf(c.Der) };
+            c.Sha256, c.Md5, StoreRoles.For(c.Store))
+        { KeyType = KeyTypeOf(c.Der) };
 
     private static string KeyTypeOf(byte[] der)
     {
