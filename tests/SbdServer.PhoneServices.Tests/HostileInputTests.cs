@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using SbdServer.PhoneServices.Tests.Support;
+using SbdServer.Testing;
 using Xunit;
 
 namespace SbdServer.PhoneServices.Tests;
@@ -13,7 +14,7 @@ public sealed class HostileInputTests
     [Fact]
     public async Task TwoHundredFailedHandshakes_FiveLinesThenOneSummary_AllCounted_WhilePhonesAreServed()
     {
-        var logs = new CapturingLogger<PhoneServicesListener>();
+        var logs = new CollectingLogger<PhoneServicesListener>();
         var server = await RunningServer.StartAsync(logger: logs);
         var random = new Random(1707);
         try
@@ -51,7 +52,7 @@ public sealed class HostileInputTests
     [Fact]
     public async Task ForgedLineInUserName_IsLoggedEscaped()
     {
-        var logs = new CapturingLogger<PhoneServicesListener>();
+        var logs = new CollectingLogger<PhoneServicesListener>();
         await using var server = await RunningServer.StartAsync(logger: logs);
         using var client = server.CreateClient();
 

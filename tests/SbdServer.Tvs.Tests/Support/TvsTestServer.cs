@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using SbdServer.Core.Diagnostics;
 using SbdServer.Core.Tvs;
+using SbdServer.Testing;
 
 namespace SbdServer.Tvs.Tests.Support;
 

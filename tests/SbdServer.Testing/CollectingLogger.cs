@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace SbdServer.Tvs.Tests.Support;
+namespace SbdServer.Testing;
 
-/// <summary>Keeps every log event so tests can assert "logged once" and read the message.</summary>
-internal sealed class CollectingLogger<T> : ILogger<T>
+/// <summary>Keeps every formatted log event so tests can assert "logged once", count lines and read them.</summary>
+public sealed class CollectingLogger<T> : ILogger<T>
 {
     public ConcurrentQueue<(int EventId, LogLevel Level, string Message)> Events { get; } = new();
 
