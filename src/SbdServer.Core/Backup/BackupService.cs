@@ -42,12 +42,52 @@ public sealed class BackupService(
         }
     }
 
+    /// <summary>True when <paramref name="password"/> is the cluster security password (constant time).</summary>
+    /// <remarks>The UI asks for it again before a backup or restore, as CUCM's DRS does.</remarks>
+    public bool IsSecurityPassword(string? password)
+    {
+        var expected = System.Text.Encoding.UTF8.GetBytes(secret.SecurityPassword);
+        var given = System.Text.Encoding.UTF8.GetBytes(password ?? "");
+        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(expected), SHA256.HashData(given));
+    }
+
+    /// <summary>What the archive holds, fully checked as a restore would check it; changes nothing.</summary>
+    public BackupSummary Inspect(byte[] archive)
+    {
+        var content = Open(archive);
+        var state = content.State;
+        return new BackupSummary(
+            state.Cluster!.Name,
+            state.Cluster.SecurityMode.ToString(),
+            [.. state.Nodes.Select(n => n.Name + (n.IsPublisher ? " (publisher)" : ""))],
+            state.Identities.Count,
+            state.TrustCertificates.Count,
+            state.Parameters.Count,
+            content.Devices?.Devices.Count,
+            content.Audit.Count,
+            content.Audit.Count == 0 ? null : content.Audit.Max(a => a.At));
+    }
+
     /// <summary>
     /// Replaces the state with the archive's. Refuses, with nothing changed, an archive that is truncated, tampered,
     /// sealed with another password, or missing a private key (CSCtn50405).
     /// </summary>
     public async Task RestoreAsync(byte[] archive, string actor, CancellationToken cancellationToken)
     {
+        var content = Open(archive);
+        var extra = new SecurityChangeSet();
+        extra.Audit.Add(manager.Audit(actor, "backup.restore", "cluster",
+            $"{content.State.Identities.Count} identity certificates, " +
+            (content.Devices is null ? "devices untouched (archive without devices)" : $"{content.Devices.Devices.Count} devices")));
+        extra.Changes.Add(manager.Change(CertificateStoreChangeKind.Restored, null, null, null));
+        await manager.RequestRestoreResetsAsync(extra, content.State, content.Devices?.Devices, actor, cancellationToken);
+        await store.ReplaceAllAsync(content, extra, cancellationToken);
+    }
+
+    /// <summary>Opens and checks an archive; throws <see cref="CertificateStoreException"/> with the reason.</summary>
+    private SecurityArchiveContent Open(byte[] archive)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
         if (archive.Length > MaxArchiveBytes)
         {
             throw new CertificateStoreException($"The archive is {archive.Length} bytes; the limit is {MaxArchiveBytes}.");
@@ -89,13 +129,7 @@ public sealed class BackupService(
             ValidateDevices(content.Devices);
         }
 
-        var extra = new SecurityChangeSet();
-        extra.Audit.Add(manager.Audit(actor, "backup.restore", "cluster",
-            $"{content.State.Identities.Count} identity certificates, " +
-            (content.Devices is null ? "devices untouched (archive without devices)" : $"{content.Devices.Devices.Count} devices")));
-        extra.Changes.Add(manager.Change(CertificateStoreChangeKind.Restored, null, null, null));
-        await manager.RequestRestoreResetsAsync(extra, content.State, content.Devices?.Devices, actor, cancellationToken);
-        await store.ReplaceAllAsync(content, extra, cancellationToken);
+        return content;
     }
 
     private void Validate(SecurityArchiveContent content)
