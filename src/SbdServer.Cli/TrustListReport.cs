@@ -53,7 +53,7 @@ internal static class TrustListReport
 
         for (var i = 0; i < list.Records.Count; i++)
         {
-            AppendRecord(text, list.Records[i], i + 1, kind, verification.SignerRecordIndex == i);
+            AppendRecord(text, list.Records[i], i + 1, kind, SignedBy(verification, i));
         }
 
         text.Append('\n').Append(verification.IsValid
@@ -95,7 +95,7 @@ internal static class TrustListReport
                 certificateSha1 = r.Certificate is null ? null : Convert.ToHexStringLower(SHA1.HashData(r.Certificate)),
                 certificateHash = r.CertificateHash is null ? null : Convert.ToHexStringLower(r.CertificateHash),
                 ipAddress = r.IpAddress is null ? null : Convert.ToHexStringLower(r.IpAddress),
-                signedTheFile = verification.SignerRecordIndex == i,
+                signedTheFile = SignedBy(verification, i),
             }).ToList(),
             verified = verification.IsValid,
             verification = verification.Message,
@@ -144,6 +144,12 @@ internal static class TrustListReport
                 : $"This etoken was not used to sign the {kind} file.\n");
         }
     }
+
+    // The record the header names signed the file only if its key verifies the signature: after a restore without
+    // CallManager.pem (CSCtn50405) the header names the SAST's certificate but another key signed, and CUCM's
+    // "show itl" then says that etoken was not used.
+    private static bool SignedBy(VerificationResult verification, int record) =>
+        verification.IsValid && verification.SignerRecordIndex == record;
 
     private static string RoleText(TrustRole role) =>
         role == TrustRole.Sast ? "System Administrator Security Token" : TrustRoles.DisplayName(role);
