@@ -67,9 +67,12 @@ public sealed record TrustListListing(
         {
             text.Append(CultureInfo.InvariantCulture, $"\n\t{Kind} Record #:{record.Number}\n\t----\n");
             AppendRows(text, record.Rows);
+            // The record the header names signed the file only if the signature verifies: after a restore without
+            // CallManager.pem (CSCtn50405) the header names the SAST's certificate but another key signed, and
+            // CUCM's "show itl" then says that etoken was not used.
             if (record.Signer is { } signed)
             {
-                text.Append(signed
+                text.Append(signed && verified
                     ? $"This etoken was used to sign the {Kind} file.\n"
                     : $"This etoken was not used to sign the {Kind} file.\n");
             }
