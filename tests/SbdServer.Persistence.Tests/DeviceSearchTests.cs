@@ -40,8 +40,12 @@ public abstract class DeviceSearchTests(DatabaseTarget target)
         {
             changes.Added.Add(new Device
             {
-                Id = Guid.CreateVersion7(), Name = name, Model = "8861", CallManagerGroup = "Default",
-                Description = name.EndsWith('5') ? "Lobby phone" : "", UpdatedAt = t0,
+                Id = Guid.CreateVersion7(),
+                Name = name,
+                Model = "8861",
+                CallManagerGroup = "Default",
+                Description = name.EndsWith('5') ? "Lobby phone" : "",
+                UpdatedAt = t0,
             });
         }
 

@@ -92,7 +92,9 @@ public sealed class CertificatesBrowserTests(BrowserFixture browser, HttpsApiFac
         await page.GetByLabel("Certificate Purpose").SelectOptionAsync("TVS-trust");
         await page.GetByLabel("Upload File").SetInputFilesAsync(new FilePayload
         {
-            Name = "ca.pem", MimeType = "application/x-pem-file", Buffer = System.Text.Encoding.ASCII.GetBytes(ca.ExportCertificatePem()),
+            Name = "ca.pem",
+            MimeType = "application/x-pem-file",
+            Buffer = System.Text.Encoding.ASCII.GetBytes(ca.ExportCertificatePem()),
         });
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Status).WaitForAsync();
@@ -139,7 +141,9 @@ public sealed class CertificatesBrowserTests(BrowserFixture browser, HttpsApiFac
     {
         await page.GetByLabel("CA-signed certificate or chain (PEM or DER)").SetInputFilesAsync(new FilePayload
         {
-            Name = "tvs.pem", MimeType = "application/x-pem-file", Buffer = System.Text.Encoding.ASCII.GetBytes(pem),
+            Name = "tvs.pem",
+            MimeType = "application/x-pem-file",
+            Buffer = System.Text.Encoding.ASCII.GetBytes(pem),
         });
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload CA-signed certificate", Exact = true }).ClickAsync();
         await page.WaitForLoadStateAsync();

@@ -38,8 +38,12 @@ public sealed class TenThousandDevicesNode : IAsyncLifetime
         {
             changes.Added.Add(new Device
             {
-                Id = Guid.CreateVersion7(), Name = NameOf(i), Model = "8861", CallManagerGroup = "Default",
-                Description = $"Lab phone {i}", UpdatedAt = now,
+                Id = Guid.CreateVersion7(),
+                Name = NameOf(i),
+                Model = "8861",
+                CallManagerGroup = "Default",
+                Description = $"Lab phone {i}",
+                UpdatedAt = now,
             });
         }
 
@@ -94,7 +98,9 @@ public sealed class DevicesBrowserTests(BrowserFixture browser, TenThousandDevic
         // A bad upload gets a message and stores nothing; the phone's RSA certificate is stored.
         await page.GetByLabel("Phone certificate (LSC or MIC, PEM or DER)").SetInputFilesAsync(new FilePayload
         {
-            Name = "phone.pem", MimeType = "application/x-pem-file", Buffer = "not a certificate"u8.ToArray(),
+            Name = "phone.pem",
+            MimeType = "application/x-pem-file",
+            Buffer = "not a certificate"u8.ToArray(),
         });
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Alert).WaitForAsync();
@@ -105,7 +111,9 @@ public sealed class DevicesBrowserTests(BrowserFixture browser, TenThousandDevic
             .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
         await page.GetByLabel("Phone certificate (LSC or MIC, PEM or DER)").SetInputFilesAsync(new FilePayload
         {
-            Name = "phone.pem", MimeType = "application/x-pem-file", Buffer = System.Text.Encoding.ASCII.GetBytes(phoneCert.ExportCertificatePem()),
+            Name = "phone.pem",
+            MimeType = "application/x-pem-file",
+            Buffer = System.Text.Encoding.ASCII.GetBytes(phoneCert.ExportCertificatePem()),
         });
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Status).WaitForAsync();
