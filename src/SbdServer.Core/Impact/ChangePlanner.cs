@@ -62,6 +62,106 @@ public static class ChangePlanner
         };
     }
 
+    /// <summary>
+    /// What restoring <paramref name="restored"/> over <paramref name="state"/> does to every device: each ITL-relevant
+    /// certificate that differs (or whose key the restore repairs, <paramref name="repaired"/>) counts as regenerated,
+    /// each planner parameter that differs as set. Phones of a TFTP node in <paramref name="unverifiable"/> (its
+    /// CallManager restored without a matching key) cannot verify anything it signs.
+    /// </summary>
+    public static ChangePlan PlanRestore(
+        SecuritySnapshot state, IReadOnlyList<PlannedDevice> devices, SecuritySnapshot restored,
+        IReadOnlySet<string> unverifiable, IReadOnlySet<string> repaired)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(devices);
+        ArgumentNullException.ThrowIfNull(restored);
+        ArgumentNullException.ThrowIfNull(unverifiable);
+        ArgumentNullException.ThrowIfNull(repaired);
+        var changes = new List<ProposedChange>();
+        foreach (var identity in restored.Identities.Where(i => CertificateStores.ItlRelevant.Contains(i.Name)))
+        {
+            var node = restored.Nodes.FirstOrDefault(n => n.Id == identity.NodeId)?.Name;
+            var currentNode = node is null ? null : state.FindNode(node);
+            var now = currentNode is null ? null : state.FindIdentity(currentNode, identity.Name);
+            if (now is not null
+                && (!now.Der.AsSpan().SequenceEqual(identity.Der)
+                    || (identity.Name == CertificateStores.CallManager && repaired.Contains(currentNode!.Name))))
+            {
+                changes.Add(ProposedChange.Regenerate(currentNode!.Name, identity.Name));
+            }
+        }
+
+        if (restored.Cluster is { } archived)
+        {
+            // The signer and security modes live on the cluster row, not in the parameter table.
+            foreach (var parameter in Parameters.Where(p => p is not (EnterpriseParameterCatalog.ClusterSecurityMode or EnterpriseParameterCatalog.ItlSignerMode)))
+            {
+                if (restored.ParameterValue(parameter) != state.ParameterValue(parameter))
+                {
+                    changes.Add(ProposedChange.SetParameter(parameter, restored.ParameterValue(parameter)));
+                }
+            }
+
+            if (archived.SecurityMode != state.Cluster?.SecurityMode)
+            {
+                changes.Add(ProposedChange.SetParameter(EnterpriseParameterCatalog.ClusterSecurityMode, archived.SecurityMode.ToString()));
+            }
+
+            if (archived.ItlSignerMode != state.Cluster?.ItlSignerMode)
+            {
+                changes.Add(ProposedChange.SetParameter(
+                    EnterpriseParameterCatalog.ItlSignerMode, archived.ItlSignerMode == ItlSignerMode.ItlRecovery ? "ITLRecovery" : "CallManager"));
+            }
+
+            if ((archived.ItlResetSince is null) != (state.Cluster?.ItlResetSince is null))
+            {
+                changes.Add(ProposedChange.ItlReset(archived.ItlResetSince is null ? "none" : "localkey"));
+            }
+        }
+
+        var plan = changes.Count == 0
+            ? Unchanged(state, devices)
+            : Plan(state, devices, [.. changes.DistinctBy(c => (c.Kind, c.Node, c.Certificate, c.Parameter))]);
+        if (unverifiable.Count == 0)
+        {
+            return plan;
+        }
+
+        var groups = ImpactAnalyzer.EffectiveGroups(state);
+        var plans = plan.Devices.Select(p =>
+        {
+            var group = groups.FirstOrDefault(g => string.Equals(g.Name, p.Group, StringComparison.OrdinalIgnoreCase));
+            var tftp = group is null ? null : ImpactAnalyzer.TftpNodeOf(state, group);
+            return tftp is not null && unverifiable.Contains(tftp.Name) && !IsModelOutcome(p.Reason)
+                ? p with
+                {
+                    KeepsTrust = false,
+                    ItlChanges = true,
+                    Reason = $"locked: the CallManager certificate of {tftp.Name} would be restored without its key, and the key the node " +
+                        "signs with does not match it, so the phone can verify neither its ITL nor its config (CSCtn50405)",
+                }
+                : p;
+        }).ToList();
+        var locked = plans.Where(p => !p.KeepsTrust).Select(p => p.Name).ToList();
+        return plan with
+        {
+            Devices = plans,
+            Kept = plans.Count(p => p.KeepsTrust),
+            Lost = locked.Count,
+            Warnings = [.. plan.Warnings.Where(w => !w.Contains("would lose trust", StringComparison.Ordinal)),
+                .. locked.Count == 0 ? Array.Empty<string>() : [$"{locked.Count} device(s) would lose trust: {Names(locked)}."]],
+        };
+    }
+
+    // A restore that changes nothing phones trust: every device keeps what it holds.
+    private static ChangePlan Unchanged(SecuritySnapshot state, IReadOnlyList<PlannedDevice> devices)
+    {
+        var report = ImpactAnalyzer.Analyze(state, []);
+        var plans = Evaluate(state, devices, new PlanInput([], null, null, null, null, null), report);
+        return new ChangePlan(plans, plans.Count(p => p.KeepsTrust), plans.Count(p => !p.KeepsTrust), report.Groups,
+            [.. report.Warnings, .. DeviceWarnings(plans)]);
+    }
+
     private static PlanInput Resolve(SecuritySnapshot state, IReadOnlyList<ProposedChange> changes)
     {
         if (state.Cluster is null)
