@@ -56,7 +56,7 @@ internal sealed class ApiErrorFilter : IEndpointFilter
     }
 
     /// <summary>A provider exception anywhere in the chain (EF Core wraps them, e.g. in DbUpdateException).</summary>
-    private static bool IsDatabaseFailure(Exception? exception)
+    internal static bool IsDatabaseFailure(Exception? exception)
     {
         for (; exception is not null; exception = exception.InnerException)
         {

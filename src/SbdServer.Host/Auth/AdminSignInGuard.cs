@@ -35,6 +35,7 @@ internal sealed record AdminLockoutOptions(int Threshold, TimeSpan LockoutDurati
 /// </remarks>
 internal sealed class AdminSignInGuard(
     AdminUserManager users,
+    AdminCredentials configured,
     AdminLockoutOptions options,
     ISecurityStore store,
     TimeProvider time,
@@ -69,7 +70,20 @@ internal sealed class AdminSignInGuard(
             }
         }
 
-        var row = await users.FindAsync(user, cancellationToken);
+        AdminUser? row;
+        try
+        {
+            row = await users.FindAsync(user, cancellationToken);
+        }
+        catch (Exception ex) when (Api.ApiErrorFilter.IsDatabaseFailure(ex))
+        {
+            // Without the database only the configured admin can be checked, against the configuration: the API then
+            // still answers (503 for what needs the database) and phones' services keep working.
+            return configured.Check(user, password)
+                ? new(AdminSignInResult.Success, configured.User, TimeSpan.Zero)
+                : new(AdminSignInResult.WrongCredentials, user, TimeSpan.Zero);
+        }
+
         var valid = row is { Enabled: true } && Verify(row, password);
         bool locked;
         lock (_gate)
@@ -105,8 +119,24 @@ internal sealed class AdminSignInGuard(
     }
 
     /// <summary>Whether <paramref name="user"/> exists and is enabled now (sessions and tokens of a disabled user end).</summary>
-    public async Task<bool> IsEnabledAsync(string? user, CancellationToken cancellationToken) =>
-        user is { Length: > 0 } && await users.FindAsync(user, cancellationToken) is { Enabled: true };
+    /// <remarks>While the database is unreachable a session or token already issued stays valid (nothing can be
+    /// changed then anyway); it is checked again at the next request once the database is back.</remarks>
+    public async Task<bool> IsEnabledAsync(string? user, CancellationToken cancellationToken)
+    {
+        if (user is not { Length: > 0 })
+        {
+            return false;
+        }
+
+        try
+        {
+            return await users.FindAsync(user, cancellationToken) is { Enabled: true };
+        }
+        catch (Exception ex) when (Api.ApiErrorFilter.IsDatabaseFailure(ex))
+        {
+            return true;
+        }
+    }
 
     private bool Verify(AdminUser row, string password)
     {
