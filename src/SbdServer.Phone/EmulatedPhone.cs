@@ -8,6 +8,7 @@ using SbdServer.Phone.Trust;
 using SbdServer.Phone.Tvs;
 using SbdServer.Wire.EncSgn;
 using SbdServer.Wire.Itl;
+using SbdServer.Wire.Names;
 using SbdServer.Wire.Sgn;
 using SbdServer.Wire.Signed;
 using SbdServer.Wire.Tlv;
@@ -492,6 +493,8 @@ public sealed class EmulatedPhone
 
         private string Mac => phone.Mac;
 
+        private string FileName(PhoneFileKind kind) => PhoneFileName.ForDevice(kind, Mac).ToString();
+
         public async Task<PhoneBootResult> RunAsync(CancellationToken cancellationToken)
         {
             var total = Stopwatch.StartNew();
@@ -669,9 +672,9 @@ public sealed class EmulatedPhone
 
         private async Task<Change> TrustListAsync(PhoneFileFetcher fetcher, TrustKind kind, CancellationToken cancellationToken)
         {
-            var prefix = kind == TrustKind.Ctl ? "CTL" : "ITL";
-            var generic = prefix + "File.tlv";
-            var fetched = await FetchAsync(fetcher, [$"{prefix}SEP{Mac}.tlv", generic], generic, cancellationToken);
+            var fileKind = kind == TrustKind.Ctl ? PhoneFileKind.Ctl : PhoneFileKind.Itl;
+            var generic = PhoneFileName.ForCluster(fileKind).ToString();
+            var fetched = await FetchAsync(fetcher, [FileName(fileKind), generic], generic, cancellationToken);
             if (fetched is null)
             {
                 state.AddMessage($"File Not Found <{generic}>");
@@ -701,7 +704,7 @@ public sealed class EmulatedPhone
             catch (WireFormatException e)
             {
                 _log.Add($"SECD: {generic}: parse error: {e.Message}");
-                _log.Add($"SECD: {prefix} update failed, verification failure");
+                _log.Add($"SECD: {(kind == TrustKind.Ctl ? "CTL" : "ITL")} update failed, verification failure");
                 return Change.Rejected;
             }
 
@@ -824,17 +827,17 @@ public sealed class EmulatedPhone
             // With a trust list the phone asks for its own signed config, then its own unsigned one (all a pre-8.0
             // cluster has, e.g. a leaf behind a central TFTP, scenario 18), before the signed default config.
             string[] names = signedOnly
-                ? [$"SEP{Mac}.cnf.xml.sgn", $"SEP{Mac}.cnf.xml", "XMLDefault.cnf.xml.sgn"]
-                : [$"SEP{Mac}.cnf.xml", "XMLDefault.cnf.xml"];
+                ? [FileName(PhoneFileKind.SignedConfig), FileName(PhoneFileKind.Config), PhoneFileName.SignedDefaultConfigName]
+                : [FileName(PhoneFileKind.Config), PhoneFileName.DefaultConfigName];
             if (signedOnly)
             {
                 _log.Add($"TFTP: authenticated file approved - add .sgn");
             }
 
-            var fetched = await FetchAsync(fetcher, names, $"SEP{Mac}.cnf.xml", cancellationToken);
+            var fetched = await FetchAsync(fetcher, names, FileName(PhoneFileKind.Config), cancellationToken);
             if (fetched is null)
             {
-                return (BootOutcome.Failed, $"File Not Found SEP{Mac}.cnf.xml", null);
+                return (BootOutcome.Failed, $"File Not Found {FileName(PhoneFileKind.Config)}", null);
             }
 
             var name = fetched.Value.Name;
@@ -870,7 +873,7 @@ public sealed class EmulatedPhone
                     return (outcome, status, name);
                 }
 
-                name = $"SEP{Mac}.cnf.xml.enc.sgn";
+                name = FileName(PhoneFileKind.EncryptedConfig);
                 content = plain!;
                 config = PhoneConfigFile.Parse(content);
             }
@@ -941,7 +944,7 @@ public sealed class EmulatedPhone
 
         private async Task<(BootOutcome, string?, byte[]?)> EncryptedAsync(PhoneFileFetcher fetcher, PhoneConfigFile stub, CancellationToken cancellationToken)
         {
-            var name = $"SEP{Mac}.cnf.xml.enc.sgn";
+            var name = FileName(PhoneFileKind.EncryptedConfig);
             using var certificate = state.LoadDeviceCertificate();
             if (certificate is null)
             {
@@ -956,7 +959,7 @@ public sealed class EmulatedPhone
                 return (BootOutcome.Failed, "Encrypted config: certHash mismatch", null);
             }
 
-            var fetched = await FetchAsync(fetcher, [name], $"SEP{Mac}.cnf.xml", cancellationToken);
+            var fetched = await FetchAsync(fetcher, [name], FileName(PhoneFileKind.Config), cancellationToken);
             if (fetched is null)
             {
                 return (BootOutcome.Failed, $"File Not Found {name}", null);

@@ -2,6 +2,7 @@ using System.Net;
 using SbdServer.Core.Tftp;
 using SbdServer.Tftp.Sources;
 using SbdServer.Tftp.Tests.Infrastructure;
+using SbdServer.Wire.Names;
 using Xunit;
 
 namespace SbdServer.Tftp.Tests;
@@ -63,7 +64,7 @@ public sealed class CatalogueTests : IDisposable
     [InlineData("ITLFile.tlv", null)]
     public void Fallback_MapsPerDeviceTrustLists(string name, string? expected)
     {
-        Assert.Equal(expected, TftpDeviceFileNames.FallbackFor(name));
+        Assert.Equal(expected, PhoneFileName.ClusterFallbackFor(name));
     }
 
     [Fact]

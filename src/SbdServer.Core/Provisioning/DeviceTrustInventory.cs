@@ -1,6 +1,7 @@
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Devices;
 using SbdServer.Core.Tftp;
+using SbdServer.Wire.Names;
 
 namespace SbdServer.Core.Provisioning;
 
@@ -57,9 +58,10 @@ public sealed class DeviceTrustInventory(
         Device device, IReadOnlyList<DeviceServedFile> records, DeviceReport? report, CancellationToken cancellationToken)
     {
         var result = new List<DeviceTrustFileView>(2);
-        foreach (var kind in new[] { "ITL", "CTL" })
+        var mac = DeviceName.Parse(device.Name).Mac;
+        foreach (var (fileKind, kind) in new[] { (PhoneFileKind.Itl, "ITL"), (PhoneFileKind.Ctl, "CTL") })
         {
-            var current = await catalogue.GetAsync($"{kind}{device.Name}.tlv", null, cancellationToken);
+            var current = await catalogue.GetAsync(PhoneFileName.ForDevice(fileKind, mac).ToString(), null, cancellationToken);
             var last = records.FirstOrDefault(r => r.Kind == kind);
             var state = last is null
                 ? TrustFileState.NeverFetched

@@ -6,9 +6,9 @@ using SbdServer.Core.Cluster;
 using SbdServer.Core.Devices;
 using SbdServer.Core.Nodes;
 using SbdServer.Core.Parameters;
-using SbdServer.Core.Tftp;
 using SbdServer.Wire.EncSgn;
 using SbdServer.Wire.Itl;
+using SbdServer.Wire.Names;
 using SbdServer.Wire.Sgn;
 using SbdServer.Wire.Signed;
 
@@ -26,13 +26,12 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
     public const int ItlWarningBytes = 64 * 1024;
 
     /// <summary>The bytes of <paramref name="file"/> built by <paramref name="node"/>, or null for "file not found".</summary>
-    public byte[]? Build(GeneratedFileName file, ProvisioningInputs inputs, ClusterNode node, uint timestamp)
+    public byte[]? Build(PhoneFileName file, ProvisioningInputs inputs, ClusterNode node, uint timestamp)
     {
-        ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(node);
-        var device = file.Device is { } name ? inputs.FindDevice(name.Value) : null;
-        if (file.Device is not null && device is null)
+        var device = file.DeviceName is { } name ? inputs.FindDevice(name) : null;
+        if (file.DeviceName is not null && device is null)
         {
             // Per-device names of unknown devices: the catalogue falls back (ITLSEP -> ITLFile.tlv) or answers not found.
             return null;
@@ -40,12 +39,12 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
 
         return file.Kind switch
         {
-            GeneratedFileKind.Itl => BuildItl(inputs, node, timestamp),
-            GeneratedFileKind.Ctl => BuildCtl(inputs, node, timestamp),
-            GeneratedFileKind.Config => BuildConfig(inputs, device!, node, timestamp, GeneratedFileKind.Config),
-            GeneratedFileKind.SignedConfig => BuildConfig(inputs, device!, node, timestamp, GeneratedFileKind.SignedConfig),
-            GeneratedFileKind.EncryptedConfig => BuildConfig(inputs, device!, node, timestamp, GeneratedFileKind.EncryptedConfig),
-            GeneratedFileKind.DefaultConfig or GeneratedFileKind.SignedDefaultConfig => BuildDefault(inputs, node, timestamp, file.Kind),
+            PhoneFileKind.Itl => BuildItl(inputs, node, timestamp),
+            PhoneFileKind.Ctl => BuildCtl(inputs, node, timestamp),
+            PhoneFileKind.Config => BuildConfig(inputs, device!, node, timestamp, PhoneFileKind.Config),
+            PhoneFileKind.SignedConfig => BuildConfig(inputs, device!, node, timestamp, PhoneFileKind.SignedConfig),
+            PhoneFileKind.EncryptedConfig => BuildConfig(inputs, device!, node, timestamp, PhoneFileKind.EncryptedConfig),
+            PhoneFileKind.DefaultConfig or PhoneFileKind.SignedDefaultConfig => BuildDefault(inputs, node, timestamp, file.Kind),
             _ => null,
         };
     }
@@ -97,7 +96,7 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
         var callManager = state.FindIdentity(node, CertificateStores.CallManager);
         if (itlSigner is null || callManager is null)
         {
-            log.BuildFailed(TftpDeviceFileNames.ClusterItl, $"node {node.Name} has no signer or CallManager certificate");
+            log.BuildFailed(PhoneFileName.ClusterItlName, $"node {node.Name} has no signer or CallManager certificate");
             return null;
         }
 
@@ -135,7 +134,7 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
         var rollback = bool.TryParse(state.ParameterValue(EnterpriseParameterCatalog.PrepareClusterForRollbackToPre80), out var r) && r;
         var options = new TrustListBuildOptions
         {
-            FileName = TftpDeviceFileNames.ClusterItl,
+            FileName = PhoneFileName.ClusterItlName,
             HashAlgorithm = Digest(inputs),
             Timestamp = timestamp,
             Blank = rollback,
@@ -143,7 +142,7 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
         var bytes = Sign(signer, s => TrustListCodec.Build(options, records, s));
         if (bytes.Length > ItlWarningBytes)
         {
-            log.ItlOversized(TftpDeviceFileNames.ClusterItl, bytes.Length, ItlWarningBytes);
+            log.ItlOversized(PhoneFileName.ClusterItlName, bytes.Length, ItlWarningBytes);
         }
 
         return bytes;
@@ -160,7 +159,7 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
         var signer = Signer(inputs, node);
         if (signer is null)
         {
-            log.BuildFailed(TftpDeviceFileNames.ClusterCtl, $"node {node.Name} has no signer certificate");
+            log.BuildFailed(PhoneFileName.ClusterCtlName, $"node {node.Name} has no signer certificate");
             return null;
         }
 
@@ -185,7 +184,7 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
 
         var options = new TrustListBuildOptions
         {
-            FileName = TftpDeviceFileNames.ClusterCtl,
+            FileName = PhoneFileName.ClusterCtlName,
             HashAlgorithm = Digest(inputs),
             Timestamp = timestamp,
             IsCtl = true,
@@ -193,7 +192,7 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
         return Sign(signer, s => TrustListCodec.Build(options, records, s));
     }
 
-    private byte[]? BuildConfig(ProvisioningInputs inputs, Device device, ClusterNode node, uint timestamp, GeneratedFileKind kind)
+    private byte[]? BuildConfig(ProvisioningInputs inputs, Device device, ClusterNode node, uint timestamp, PhoneFileKind kind)
     {
         var config = ConfigInput(inputs, device);
         if (config is null)
@@ -206,10 +205,10 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
         var plainName = device.Name + ".cnf.xml";
         switch (kind)
         {
-            case GeneratedFileKind.Config:
+            case PhoneFileKind.Config:
                 // With encryption on, the plain config would hand out what the encryption protects.
                 return encrypted ? null : PhoneConfigBuilder.BuildFull(config);
-            case GeneratedFileKind.EncryptedConfig when !encrypted:
+            case PhoneFileKind.EncryptedConfig when !encrypted:
                 return null;
         }
 
@@ -236,10 +235,10 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
             CapfServers = config.CapfNode is null ? [] : [(config.CapfNode.ProcessNodeName, PhoneConfigBuilder.CapfPort)],
         };
         var pair = Sign(signer, s => crypto.Encrypt(full, plainName, device.CertificateDer!, s, digest, timestamp, stub));
-        return kind == GeneratedFileKind.EncryptedConfig ? pair.EncryptedSigned : pair.StubSigned;
+        return kind == PhoneFileKind.EncryptedConfig ? pair.EncryptedSigned : pair.StubSigned;
     }
 
-    private byte[]? BuildDefault(ProvisioningInputs inputs, ClusterNode node, uint timestamp, GeneratedFileKind kind)
+    private byte[]? BuildDefault(ProvisioningInputs inputs, ClusterNode node, uint timestamp, PhoneFileKind kind)
     {
         var state = inputs.State;
         if (!bool.TryParse(state.ParameterValue(EnterpriseParameterCatalog.AutoRegistration), out var on) || !on)
@@ -254,13 +253,13 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
             .Select(n => new CallManagerNodeRef(n.Name, n.PhoneFacingHost)).ToList();
         if (members.Count == 0)
         {
-            log.BuildFailed(GeneratedFileName.DefaultConfigName, "no CallManager group with nodes");
+            log.BuildFailed(PhoneFileName.DefaultConfigName, "no CallManager group with nodes");
             return null;
         }
 
         var capf = state.Nodes.Where(n => n.Services.HasFlag(NodeServices.Capf)).OrderByDescending(n => n.IsPublisher).FirstOrDefault();
         var xml = PhoneConfigBuilder.BuildDefault(members, capf is null ? null : new CallManagerNodeRef(capf.Name, capf.PhoneFacingHost));
-        if (kind == GeneratedFileKind.DefaultConfig)
+        if (kind == PhoneFileKind.DefaultConfig)
         {
             return xml;
         }
@@ -268,12 +267,12 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
         var signer = FileSigner(inputs, node);
         if (signer is null)
         {
-            log.BuildFailed(GeneratedFileName.DefaultConfigName + ".sgn", $"node {node.Name} has no CallManager certificate");
+            log.BuildFailed(PhoneFileName.SignedDefaultConfigName, $"node {node.Name} has no CallManager certificate");
             return null;
         }
 
         var digest = Digest(inputs);
-        return Sign(signer, s => SgnCodec.Build(xml, GeneratedFileName.DefaultConfigName + ".sgn", digest, timestamp, s));
+        return Sign(signer, s => SgnCodec.Build(xml, PhoneFileName.SignedDefaultConfigName, digest, timestamp, s));
     }
 
     /// <summary>The config inputs of <paramref name="device"/>, or null when its group has no known node.</summary>

@@ -6,6 +6,7 @@ using SbdServer.Core.Events;
 using SbdServer.Core.Nodes;
 using SbdServer.Core.Storage;
 using SbdServer.Core.Tftp;
+using SbdServer.Wire.Names;
 
 namespace SbdServer.Core.Provisioning;
 
@@ -74,7 +75,7 @@ public sealed class GeneratedFileCatalogue : ITftpFileSource, IDisposable
         string name, string? nodeName, CancellationToken cancellationToken, IPAddress? client = null, TftpChannel channel = TftpChannel.Http)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (!GeneratedFileName.TryParse(name, out var file))
+        if (!PhoneFileName.TryParse(name, out var file))
         {
             return name.EndsWith(".sgn", StringComparison.OrdinalIgnoreCase) && name.Length > 4
                 ? await SignStaticAsync(name, nodeName, client ?? IPAddress.Loopback, channel, cancellationToken)
@@ -91,13 +92,13 @@ public sealed class GeneratedFileCatalogue : ITftpFileSource, IDisposable
 
         // Unknown devices are answered before the cache: their per-device trust list shares the cluster file's cache
         // entry, which a "not found" must never fill.
-        if (file.Device is { } device && inputs.FindDevice(device.Value) is null)
+        if (file.DeviceName is { } device && inputs.FindDevice(device) is null)
         {
             return null;
         }
 
         // Per-device trust lists are the cluster file under another name (FILENAME inside stays ITLFile.tlv).
-        var key = (node.Name, CacheName(file, name));
+        var key = (node.Name, CacheName(file));
         if (_files.TryGetValue(key, out var cached))
         {
             return cached.Bytes.Length == 0 ? null : cached;
@@ -124,7 +125,7 @@ public sealed class GeneratedFileCatalogue : ITftpFileSource, IDisposable
     /// after a change never joins a build from the state before it.
     /// </summary>
     private async Task<CachedFile> BuildOnceAsync(
-        (string Node, string Name) key, long generation, GeneratedFileName file, ProvisioningInputs inputs, ClusterNode node,
+        (string Node, string Name) key, long generation, PhoneFileName file, ProvisioningInputs inputs, ClusterNode node,
         CancellationToken cancellationToken)
     {
         var flight = (key.Node, key.Name, generation);
@@ -173,7 +174,7 @@ public sealed class GeneratedFileCatalogue : ITftpFileSource, IDisposable
     /// the last ones if signed with the last timestamp, and those are kept: an unrelated change (another device, a
     /// tomcat certificate) must not hand every phone a "new" ITL with a different hash.
     /// </summary>
-    private CachedFile BuildStable((string Node, string Name) key, GeneratedFileName file, ProvisioningInputs inputs, ClusterNode node)
+    private CachedFile BuildStable((string Node, string Name) key, PhoneFileName file, ProvisioningInputs inputs, ClusterNode node)
     {
         if (_last.TryGetValue(key, out var last) && last.Bytes.Length > 0)
         {
@@ -245,12 +246,7 @@ public sealed class GeneratedFileCatalogue : ITftpFileSource, IDisposable
         return Interlocked.Read(ref _generation) == generation ? _signedStatic.GetOrAdd(key, built) : built;
     }
 
-    private static string CacheName(GeneratedFileName file, string name) => file switch
-    {
-        { Kind: GeneratedFileKind.Itl } => TftpDeviceFileNames.ClusterItl,
-        { Kind: GeneratedFileKind.Ctl } => TftpDeviceFileNames.ClusterCtl,
-        _ => name.ToUpperInvariant(),
-    };
+    private static string CacheName(PhoneFileName file) => (file.ClusterFallback ?? file).ToString();
 
     private ClusterNode? FindBuildingNode(ProvisioningInputs inputs, string? nodeName)
     {

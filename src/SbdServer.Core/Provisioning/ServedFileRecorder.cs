@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using SbdServer.Core.Devices;
 using SbdServer.Core.Tftp;
+using SbdServer.Wire.Names;
 
 namespace SbdServer.Core.Provisioning;
 
@@ -32,8 +33,7 @@ public sealed class ServedFileRecorder(IServedFileStore store, TimeProvider time
     public void OnServed(TftpServedFile served)
     {
         ArgumentNullException.ThrowIfNull(served);
-        var name = served.RequestedName;
-        if (TftpDeviceFileNames.FallbackFor(name) is null || !DeviceName.TryParse(name[3..^4], out var device))
+        if (!PhoneFileName.TryParse(served.RequestedName, out var file) || !file.IsTrustList || file.DeviceName is not { } device)
         {
             return; // only per-device names say which device fetched the file
         }
@@ -41,8 +41,8 @@ public sealed class ServedFileRecorder(IServedFileStore store, TimeProvider time
         _queue.Writer.TryWrite(new DeviceServedFile
         {
             Id = Guid.CreateVersion7(),
-            DeviceName = device.Value,
-            Kind = name[..3].ToUpperInvariant(),
+            DeviceName = device,
+            Kind = file.Kind == PhoneFileKind.Itl ? "ITL" : "CTL",
             Md5 = served.Hashes.Md5,
             Sha1 = served.Hashes.Sha1,
             ServedAt = served.CompletedAt,

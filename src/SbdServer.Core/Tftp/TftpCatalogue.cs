@@ -1,4 +1,5 @@
 using System.Net;
+using SbdServer.Wire.Names;
 
 namespace SbdServer.Core.Tftp;
 
@@ -39,7 +40,7 @@ public sealed class TftpCatalogue
             return new TftpLookupResult(TftpLookupStatus.Found, name, content);
         }
 
-        var fallback = TftpDeviceFileNames.FallbackFor(name);
+        var fallback = PhoneFileName.ClusterFallbackFor(name);
         if (fallback is not null)
         {
             content = await OpenExactAsync(new TftpFileRequest(fallback, client, channel), cancellationToken);

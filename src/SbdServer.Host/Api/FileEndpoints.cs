@@ -2,6 +2,7 @@ using System.Net;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Provisioning;
 using SbdServer.Core.Tftp;
+using SbdServer.Wire.Names;
 
 namespace SbdServer.Host.Api;
 
@@ -26,7 +27,7 @@ internal static class FileEndpoints
                 }
 
                 var file = await generated.GetAsync(normalized, node, ct)
-                    ?? (TftpDeviceFileNames.FallbackFor(normalized) is { } fallback ? await generated.GetAsync(fallback, node, ct) : null);
+                    ?? (PhoneFileName.ClusterFallbackFor(normalized) is { } fallback ? await generated.GetAsync(fallback, node, ct) : null);
                 return file is null
                     ? Results.Problem($"Node '{Shorten(node)}' serves no generated file '{Shorten(name)}'.", statusCode: StatusCodes.Status404NotFound)
                     : Results.File(file.Bytes, "application/octet-stream");

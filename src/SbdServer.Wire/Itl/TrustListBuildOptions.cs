@@ -1,3 +1,4 @@
+using SbdServer.Wire.Names;
 using SbdServer.Wire.Signed;
 
 namespace SbdServer.Wire.Itl;
@@ -6,7 +7,7 @@ namespace SbdServer.Wire.Itl;
 public sealed record TrustListBuildOptions
 {
     /// <summary>FILENAME in the header; CUCM writes <c>ITLFile.tlv</c> even into ITLSEP&lt;MAC&gt;.tlv files.</summary>
-    public string FileName { get; init; } = "ITLFile.tlv";
+    public string FileName { get; init; } = PhoneFileName.ClusterItlName;
 
     public HashAlgorithmCode HashAlgorithm { get; init; } = HashAlgorithmCode.Sha1;
 

@@ -1,7 +1,7 @@
-namespace SbdServer.Core.Provisioning;
+namespace SbdServer.Wire.Names;
 
-/// <summary>The generated names the catalogue answers.</summary>
-public enum GeneratedFileKind
+/// <summary>The files a phone asks the TFTP service for by a name of CUCM's grammar (<see cref="PhoneFileName"/>).</summary>
+public enum PhoneFileKind
 {
     /// <summary><c>ITLFile.tlv</c> or <c>ITLSEP&lt;MAC&gt;.tlv</c>.</summary>
     Itl,
