@@ -14,6 +14,11 @@ internal static class SbdCommand
         root.Subcommands.Add(EncCommand.Create());
         root.Subcommands.Add(TvsCommand.Create());
         root.Subcommands.Add(ItlCommand.Create());
+        foreach (var command in BackupCommand.Create())
+        {
+            root.Subcommands.Add(command);
+        }
+
         root.Subcommands.Add(PhoneCommand.Create());
         return root;
     }

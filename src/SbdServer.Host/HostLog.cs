@@ -48,4 +48,12 @@ internal static partial class HostLog
 
     [LoggerMessage(EventId = 3116, Level = LogLevel.Error, Message = "Could not write the audit entry {Action} for {User}")]
     public static partial void AuditFailed(ILogger logger, string action, string user, Exception exception);
+
+    [LoggerMessage(EventId = 3130, Level = LogLevel.Warning,
+        Message = "Backup made without the CallManager private keys by {Actor} (CSCtn50405 simulation): restoring it needs missingKeys=keep-current")]
+    public static partial void KeylessBackup(ILogger logger, string actor);
+
+    [LoggerMessage(EventId = 3131, Level = LogLevel.Warning,
+        Message = "Restored {Certificate} without its private key (by {Actor}): the node signs with a key that does not match it; phones cannot verify its files (CSCtn50405)")]
+    public static partial void RestoredWithoutKey(ILogger logger, string certificate, string actor);
 }

@@ -689,6 +689,13 @@ public sealed class EmulatedPhone
                 return Change.Unchanged;
             }
 
+            if (kind == TrustKind.Itl && bytes.Length > phone.Model.MaxItlBytes)
+            {
+                _log.Add($"SECD: {generic} is {bytes.Length} bytes; this phone loads an ITL of at most {phone.Model.MaxItlBytes} bytes: REJECTED");
+                _log.Add("SECD: Trust List update failed, verification failure");
+                return Change.Rejected;
+            }
+
             TrustListFile file;
             try
             {
@@ -816,8 +823,11 @@ public sealed class EmulatedPhone
         private async Task<(BootOutcome Outcome, string? Status, string? Name)> ConfigAsync(PhoneFileFetcher fetcher, CancellationToken cancellationToken)
         {
             var signedOnly = _ctl is not null || _itl is not null;
+
+            // With a trust list the phone asks for its own signed config, then its own unsigned one (all a pre-8.0
+            // cluster has, e.g. a leaf behind a central TFTP, scenario 18), before the signed default config.
             string[] names = signedOnly
-                ? [FileName(PhoneFileKind.SignedConfig), PhoneFileName.SignedDefaultConfigName]
+                ? [FileName(PhoneFileKind.SignedConfig), FileName(PhoneFileKind.Config), PhoneFileName.SignedDefaultConfigName]
                 : [FileName(PhoneFileKind.Config), PhoneFileName.DefaultConfigName];
             if (signedOnly)
             {
@@ -832,7 +842,18 @@ public sealed class EmulatedPhone
 
             var name = fetched.Value.Name;
             var content = fetched.Value.Result.Bytes!;
-            if (signedOnly)
+            if (signedOnly && !name.EndsWith(".sgn", StringComparison.Ordinal))
+            {
+                // Only a blank (rollback) ITL lets a phone take an unsigned config (cucm-reference 1.6, formats.md 5).
+                if (_ctl is not null || _itl is { IsBlank: false })
+                {
+                    _log.Add($"SECD: {name} is not signed and the phone holds a {(_ctl is null ? "" : "CTL and ")}ITL: REJECTED");
+                    return (BootOutcome.TrustFailed, $"File Auth Error {name}", name);
+                }
+
+                _log.Add($"SECD: {name} is not signed: accepted (ITL is blank: rollback)");
+            }
+            else if (signedOnly)
             {
                 var (ok, plain, reason) = await VerifySignedAsync(name, content, encrypted: false, cancellationToken);
                 if (!ok)

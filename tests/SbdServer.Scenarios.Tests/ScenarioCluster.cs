@@ -106,10 +106,22 @@ public sealed class ScenarioCluster : IAsyncDisposable
     {
         var response = await Admin.PostAsJsonAsync("/api/plan", new { changes }, Ct);
         await EnsureAsync(response, "plan");
-        var plan = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        return plan.GetProperty("devices").EnumerateArray().ToDictionary(
+        return Verdicts(await response.Content.ReadFromJsonAsync<JsonElement>(Ct));
+    }
+
+    private static Dictionary<string, Verdict> Verdicts(JsonElement plan) =>
+        plan.GetProperty("devices").EnumerateArray().ToDictionary(
             d => d.GetProperty("name").GetString()!,
             d => new Verdict(d.GetProperty("keepsTrust").GetBoolean(), d.GetProperty("reason").GetString()!));
+
+    /// <summary>What <c>POST /api/restore?preview=true</c> says each device would do after restoring <paramref name="archive"/>.</summary>
+    public async Task<(IReadOnlyDictionary<string, Verdict> Devices, IReadOnlyList<string> Warnings)> RestorePreviewAsync(
+        byte[] archive, string missingKeys = "refuse")
+    {
+        var response = await Admin.PostAsync($"/api/restore?preview=true&missingKeys={missingKeys}", new ByteArrayContent(archive), Ct);
+        await EnsureAsync(response, "restore preview");
+        var plan = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        return (Verdicts(plan), [.. plan.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()!)]);
     }
 
     public static object Regenerate(string node, string certificate) => new { node, certificate, action = "regenerate" };

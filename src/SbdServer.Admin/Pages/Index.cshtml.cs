@@ -9,7 +9,7 @@ namespace SbdServer.Admin.Pages;
 
 /// <summary>Dashboard: nodes and services, counters, devices by ITL status, certificates expiring soon.</summary>
 public sealed class IndexModel(
-    CertificateManager certificates, DeviceTrustInventory inventory, INodeStatus status, TimeProvider time) : PageModel
+    CertificateManager certificates, DeviceDirectory directory, INodeStatus status, TimeProvider time) : PageModel
 {
     /// <summary>CUCM's Certificate Monitor warns at these horizons.</summary>
     public static readonly int[] ExpiryHorizonDays = [30, 60, 90];
@@ -47,8 +47,8 @@ public sealed class IndexModel(
         }
 
         Expiring = [.. expiring.OrderBy(e => e.Item3)];
-        var entries = await inventory.ListAsync(null, cancellationToken);
-        DeviceCount = entries.Count;
-        ItlStates = [.. Enum.GetValues<TrustFileState>().Select(s => new KeyValuePair<TrustFileState, int>(s, entries.Count(e => e.Itl.State == s)))];
+        var counts = await directory.CountByItlStateAsync(cancellationToken);
+        DeviceCount = counts.Values.Sum();
+        ItlStates = [.. Enum.GetValues<TrustFileState>().Select(s => new KeyValuePair<TrustFileState, int>(s, counts.GetValueOrDefault(s)))];
     }
 }

@@ -42,7 +42,7 @@ public static class ChangePlanner
         var input = Resolve(state, changes);
         var report = ImpactAnalyzer.Analyze(state, input.Certificates, newSignerMode: input.SignerMode, newItlReset: input.ItlReset);
         var plans = Evaluate(state, devices, input, report);
-        var warnings = report.Warnings.Concat(DeviceWarnings(plans)).ToList();
+        var warnings = report.Warnings.Concat(ItlSizeWarnings(state, input.SignerMode ?? state.Cluster!.ItlSignerMode)).Concat(DeviceWarnings(plans)).ToList();
         return new ChangePlan(plans, plans.Count(p => p.KeepsTrust), plans.Count(p => !p.KeepsTrust), report.Groups, warnings);
     }
 
@@ -60,6 +60,106 @@ public static class ChangePlanner
             Lost = plans.Count(p => !p.KeepsTrust),
             Warnings = [.. report.Warnings, .. DeviceWarnings(plans)],
         };
+    }
+
+    /// <summary>
+    /// What restoring <paramref name="restored"/> over <paramref name="state"/> does to every device: each ITL-relevant
+    /// certificate that differs (or whose key the restore repairs, <paramref name="repaired"/>) counts as regenerated,
+    /// each planner parameter that differs as set. Phones of a TFTP node in <paramref name="unverifiable"/> (its
+    /// CallManager restored without a matching key) cannot verify anything it signs.
+    /// </summary>
+    public static ChangePlan PlanRestore(
+        SecuritySnapshot state, IReadOnlyList<PlannedDevice> devices, SecuritySnapshot restored,
+        IReadOnlySet<string> unverifiable, IReadOnlySet<string> repaired)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(devices);
+        ArgumentNullException.ThrowIfNull(restored);
+        ArgumentNullException.ThrowIfNull(unverifiable);
+        ArgumentNullException.ThrowIfNull(repaired);
+        var changes = new List<ProposedChange>();
+        foreach (var identity in restored.Identities.Where(i => CertificateStores.ItlRelevant.Contains(i.Name)))
+        {
+            var node = restored.Nodes.FirstOrDefault(n => n.Id == identity.NodeId)?.Name;
+            var currentNode = node is null ? null : state.FindNode(node);
+            var now = currentNode is null ? null : state.FindIdentity(currentNode, identity.Name);
+            if (now is not null
+                && (!now.Der.AsSpan().SequenceEqual(identity.Der)
+                    || (identity.Name == CertificateStores.CallManager && repaired.Contains(currentNode!.Name))))
+            {
+                changes.Add(ProposedChange.Regenerate(currentNode!.Name, identity.Name));
+            }
+        }
+
+        if (restored.Cluster is { } archived)
+        {
+            // The signer and security modes live on the cluster row, not in the parameter table.
+            foreach (var parameter in Parameters.Where(p => p is not (EnterpriseParameterCatalog.ClusterSecurityMode or EnterpriseParameterCatalog.ItlSignerMode)))
+            {
+                if (restored.ParameterValue(parameter) != state.ParameterValue(parameter))
+                {
+                    changes.Add(ProposedChange.SetParameter(parameter, restored.ParameterValue(parameter)));
+                }
+            }
+
+            if (archived.SecurityMode != state.Cluster?.SecurityMode)
+            {
+                changes.Add(ProposedChange.SetParameter(EnterpriseParameterCatalog.ClusterSecurityMode, archived.SecurityMode.ToString()));
+            }
+
+            if (archived.ItlSignerMode != state.Cluster?.ItlSignerMode)
+            {
+                changes.Add(ProposedChange.SetParameter(
+                    EnterpriseParameterCatalog.ItlSignerMode, archived.ItlSignerMode == ItlSignerMode.ItlRecovery ? "ITLRecovery" : "CallManager"));
+            }
+
+            if ((archived.ItlResetSince is null) != (state.Cluster?.ItlResetSince is null))
+            {
+                changes.Add(ProposedChange.ItlReset(archived.ItlResetSince is null ? "none" : "localkey"));
+            }
+        }
+
+        var plan = changes.Count == 0
+            ? Unchanged(state, devices)
+            : Plan(state, devices, [.. changes.DistinctBy(c => (c.Kind, c.Node, c.Certificate, c.Parameter))]);
+        if (unverifiable.Count == 0)
+        {
+            return plan;
+        }
+
+        var groups = ImpactAnalyzer.EffectiveGroups(state);
+        var plans = plan.Devices.Select(p =>
+        {
+            var group = groups.FirstOrDefault(g => string.Equals(g.Name, p.Group, StringComparison.OrdinalIgnoreCase));
+            var tftp = group is null ? null : ImpactAnalyzer.TftpNodeOf(state, group);
+            return tftp is not null && unverifiable.Contains(tftp.Name) && !IsModelOutcome(p.Reason)
+                ? p with
+                {
+                    KeepsTrust = false,
+                    ItlChanges = true,
+                    Reason = $"locked: the CallManager certificate of {tftp.Name} would be restored without its key, and the key the node " +
+                        "signs with does not match it, so the phone can verify neither its ITL nor its config (CSCtn50405)",
+                }
+                : p;
+        }).ToList();
+        var locked = plans.Where(p => !p.KeepsTrust).Select(p => p.Name).ToList();
+        return plan with
+        {
+            Devices = plans,
+            Kept = plans.Count(p => p.KeepsTrust),
+            Lost = locked.Count,
+            Warnings = [.. plan.Warnings.Where(w => !w.Contains("would lose trust", StringComparison.Ordinal)),
+                .. locked.Count == 0 ? Array.Empty<string>() : [$"{locked.Count} device(s) would lose trust: {Names(locked)}."]],
+        };
+    }
+
+    // A restore that changes nothing phones trust: every device keeps what it holds.
+    private static ChangePlan Unchanged(SecuritySnapshot state, IReadOnlyList<PlannedDevice> devices)
+    {
+        var report = ImpactAnalyzer.Analyze(state, []);
+        var plans = Evaluate(state, devices, new PlanInput([], null, null, null, null, null), report);
+        return new ChangePlan(plans, plans.Count(p => p.KeepsTrust), plans.Count(p => !p.KeepsTrust), report.Groups,
+            [.. report.Warnings, .. DeviceWarnings(plans)]);
     }
 
     private static PlanInput Resolve(SecuritySnapshot state, IReadOnlyList<ProposedChange> changes)
@@ -185,6 +285,7 @@ public static class ChangePlanner
         // CCM+TFTP: a new ITL for every phone, verified like any ITL whose signer stays.
         var securityChanges = input.SecurityMode is { } security && security != cluster.SecurityMode;
 
+        var itlBytes = new Dictionary<Guid, int>();
         var result = new List<DevicePlan>(devices.Count);
         foreach (var planned in devices.OrderBy(d => d.Device.Name, StringComparer.Ordinal))
         {
@@ -192,6 +293,21 @@ public static class ChangePlanner
             var group = groups.FirstOrDefault(g => string.Equals(g.Name, device.CallManagerGroup, StringComparison.OrdinalIgnoreCase));
             var impact = group is null ? null : report.Groups.FirstOrDefault(g => g.Group == group.Name);
             var tftp = group is null ? null : ImpactAnalyzer.TftpNodeOf(state, group);
+            var size = 0;
+            if (tftp is not null && !itlBytes.TryGetValue(tftp.Id, out size))
+            {
+                size = itlBytes[tftp.Id] = ItlContent.EstimatedBytes(state, tftp, targetMode);
+            }
+
+            if (size > 0 && PhoneModels.TryGet(device.Model, out var limited) && limited.SupportsItl && size > limited.MaxItlBytes)
+            {
+                result.Add(new DevicePlan(device.Name, false,
+                    $"its ITL from {tftp!.Name} would be about {size} bytes, over the {limited.MaxItlBytes} bytes model {limited.Name} loads " +
+                    "(Security Guide 14: more than 39 certificates): the phone fails to load it",
+                    group!.Name, SignerText(impact?.ItlSigner), planned.Itl, true));
+                continue;
+            }
+
             var itlChanges = tftp is not null
                 && (targetMode != currentMode
                     || securityChanges
@@ -280,6 +396,21 @@ public static class ChangePlanner
         }
 
         return (true, reason);
+    }
+
+    // Scenario 27: said before anything is built, not only logged (ItlOversized) after.
+    private static IEnumerable<string> ItlSizeWarnings(SecuritySnapshot state, ItlSignerMode mode)
+    {
+        foreach (var node in state.Nodes.Where(n => n.Services.HasFlag(NodeServices.Tftp)).OrderBy(n => n.Name, StringComparer.Ordinal))
+        {
+            var size = ItlContent.EstimatedBytes(state, node, mode);
+            if (size > PhoneModel.ItlLimitBytes)
+            {
+                yield return
+                    $"The ITL of {node.Name} would be about {size} bytes, over the {PhoneModel.ItlLimitBytes} bytes phones load (Security Guide 14: " +
+                    "more than 39 certificates); phones fail to load it. Keep the ITL smaller: fewer TVS or CAPF nodes, or smaller keys.";
+            }
+        }
     }
 
     private static bool IsModelOutcome(string reason) => reason.StartsWith("model ", StringComparison.Ordinal);

@@ -47,7 +47,10 @@ public static class EnterpriseParameterCatalog
 
     private static ParameterDefinition OneOf(string name, string defaultValue, params string[] allowed) =>
         new(name, defaultValue, "one of " + string.Join(", ", allowed), value =>
-            allowed.FirstOrDefault(a => string.Equals(a, value.Trim(), StringComparison.OrdinalIgnoreCase)));
+            allowed.FirstOrDefault(a => string.Equals(a, value.Trim(), StringComparison.OrdinalIgnoreCase)))
+        {
+            Choices = allowed,
+        };
 
     // Defaults name the publisher as {fqdn}; the first start substitutes the real FQDN.
     private static ParameterDefinition Url(string name, string defaultValue) =>

@@ -63,44 +63,37 @@ public static class SignedFileVerifier
     /// </summary>
     public static VerificationResult VerifyTrustList(TrustListFile list)
     {
-        var header = list.Header;
-        for (var i = 0; i < list.Records.Count; i++)
+        ArgumentNullException.ThrowIfNull(list);
+        if (list.SignerRecordIndex is not { } i)
         {
-            var record = list.Records[i];
-            var eligible = record.Role == TrustRole.Sast || (record.Role is null && list.IsBlank);
-            if (!eligible || !IsSigner(header, record.SerialNumber, record.IssuerName))
-            {
-                continue;
-            }
-
-            if (record.IsEllipticCurve)
-            {
-                return new VerificationResult(false, "The signing record holds an EC key; trust lists are signed " +
-                    "with RSA.", i);
-            }
-
-            using var key = RSA.Create();
-            try
-            {
-                key.ImportRSAPublicKey(record.PublicKey, out _);
-            }
-            catch (CryptographicException)
-            {
-                return new VerificationResult(false, $"Record {i + 1}: PUBLICKEY is not an RSA public key.", i);
-            }
-
-            return VerifySignature(list.Signed, key)
-                ? new VerificationResult(true, "The signature is valid.", i)
-                : new VerificationResult(false, "The signature does not verify with the signing record's key.", i);
+            return new VerificationResult(false,
+                $"No {(list.IsBlank ? "" : "SAST ")}record has the signer's serial " +
+                $"{Convert.ToHexStringLower(list.Header.SerialNumber)} and issuer.");
         }
 
-        return new VerificationResult(false,
-            $"No {(list.IsBlank ? "" : "SAST ")}record has the signer's serial " +
-            $"{Convert.ToHexStringLower(header.SerialNumber)} and issuer.");
+        var record = list.Records[i];
+        if (record.IsEllipticCurve)
+        {
+            return new VerificationResult(false, "The signing record holds an EC key; trust lists are signed " +
+                "with RSA.", i);
+        }
+
+        using var key = RSA.Create();
+        try
+        {
+            key.ImportRSAPublicKey(record.PublicKey, out _);
+        }
+        catch (CryptographicException)
+        {
+            return new VerificationResult(false, $"Record {i + 1}: PUBLICKEY is not an RSA public key.", i);
+        }
+
+        return VerifySignature(list.Signed, key)
+            ? new VerificationResult(true, "The signature is valid.", i)
+            : new VerificationResult(false, "The signature does not verify with the signing record's key.", i);
     }
 
     /// <summary>Serial equal byte for byte and issuer DN equivalent (either separator).</summary>
     public static bool IsSigner(SignedHeader header, ReadOnlySpan<byte> serial, string issuer) =>
-        header.SerialNumber.AsSpan().SequenceEqual(serial) &&
-        DistinguishedNames.AreEquivalent(header.IssuerName, issuer);
+        TrustListFile.IsSignedBy(header, serial, issuer);
 }

@@ -38,6 +38,8 @@ internal static class ProvisioningRegistration
         services.AddSingleton<ITftpServedFileObserver>(sp => sp.GetRequiredService<ServedFileRecorder>());
         services.AddHostedService<ServedFileRecorderService>();
         services.AddSingleton<DeviceTrustInventory>();
+        services.AddSingleton<IDeviceSearch, EfDeviceSearch>();
+        services.AddSingleton<DeviceDirectory>();
         services.AddSingleton<IDeviceReportStore, EfDeviceReportStore>();
         services.AddSingleton<DeviceReports>();
         return builder;

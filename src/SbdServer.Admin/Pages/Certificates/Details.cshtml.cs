@@ -1,10 +1,16 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Impact;
 
 namespace SbdServer.Admin.Pages.Certificates;
 
-/// <summary>One certificate: facts, fingerprints, PEM, downloads; delete for trust certificates. Never a key.</summary>
+/// <summary>
+/// One certificate: facts, fingerprints, PEM, downloads; Generate CSR and upload the CA-signed certificate for
+/// identity certificates; delete for trust certificates. Never a key.
+/// </summary>
 public sealed class CertificateDetailsModel(CertificateManager certificates) : PageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -24,19 +30,110 @@ public sealed class CertificateDetailsModel(CertificateManager certificates) : P
     public string DownloadUrl(string format) =>
         $"/admin/certificates/details?handler=Download&node={Uri.EscapeDataString(Node)}&name={Uri.EscapeDataString(Name)}&format={format}";
 
+    /// <summary>Identity certificates a CA may sign (CUCM: CallManager, tomcat, CAPF, TVS); the others are self-signed only.</summary>
+    public static readonly string[] CsrCertificates =
+        [CertificateStores.CallManager, CertificateStores.Tomcat, CertificateStores.Capf, CertificateStores.Tvs];
+
+    public bool CanHaveCsr => CertificatesModel.IsIdentity(Certificate) && CsrCertificates.Contains(Certificate.Name);
+
+    public string? Error { get; private set; }
+
+    /// <summary>Set when an accepted CA-signed certificate would lock phones out: the form then asks for the node name.</summary>
+    public ImpactReport? LockingImpact { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        Message = Message is { Length: > 200 } ? null : Message;
+        return await LoadAsync(cancellationToken) ? Page() : NotFound();
+    }
+
+    /// <summary>Generate CSR: a new key kept sealed and pending, the PKCS#10 request downloaded; the current certificate stays.</summary>
+    public async Task<IActionResult> OnPostCsrAsync(string? key, CancellationToken cancellationToken)
+    {
+        KeyAlgorithm? algorithm = RegenerateModel.KeyChoices.Any(c => c.Value.Length > 0 && c.Value == key) ? Enum.Parse<KeyAlgorithm>(key!) : null;
+        try
+        {
+            var csr = await certificates.CreateCsrAsync(Node, Name, algorithm, User.Identity?.Name ?? "unknown", cancellationToken);
+            var pem = new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE REQUEST", csr)) + "\n";
+            return File(System.Text.Encoding.ASCII.GetBytes(pem), "application/pkcs10", $"{Node}-{Name}.csr");
+        }
+        catch (NotFoundException)
+        {
+            return NotFound();
+        }
+        catch (CertificateStoreException ex)
+        {
+            return await FailAsync(ex.Message, cancellationToken);
+        }
+    }
+
+    /// <summary>Upload the CA-signed certificate (PEM, chain allowed, or DER) for the pending CSR; refusals change nothing.</summary>
+    public async Task<IActionResult> OnPostSignedAsync(IFormFile? file, string? confirmNode, CancellationToken cancellationToken)
+    {
+        if (file is null || file.Length == 0)
+        {
+            return await FailAsync("Choose the CA-signed certificate file (PEM, optionally with its chain, or DER).", cancellationToken);
+        }
+
+        if (file.Length > ICertificateCodec.MaxInputBytes)
+        {
+            return await FailAsync($"The file is {file.Length} bytes; a certificate chain is at most {ICertificateCodec.MaxInputBytes}.", cancellationToken);
+        }
+
+        using var copy = new MemoryStream();
+        await file.CopyToAsync(copy, cancellationToken);
+        var confirmed = string.Equals(confirmNode?.Trim(), Node, StringComparison.Ordinal);
+        try
+        {
+            var report = await certificates.AcceptSignedAsync(Node, Name, copy.ToArray(), confirmed, User.Identity?.Name ?? "unknown", cancellationToken);
+            var view = (await certificates.GetCertificatesAsync(Node, cancellationToken)).First(c => c.Name == c.Store && c.Name == Name);
+            var message = $"CA-signed certificate accepted for {Name}: serial {view.SerialNumber}, issuer {view.Issuer}; {report.ResetDevices.Count} phones asked to reset.";
+            return LocalRedirect(
+                $"/admin/certificates/details?node={Uri.EscapeDataString(Node)}&name={Uri.EscapeDataString(Name)}&msg={Uri.EscapeDataString(message)}");
+        }
+        catch (NotFoundException)
+        {
+            return NotFound();
+        }
+        catch (ConfirmationRequiredException ex)
+        {
+            LockingImpact = ex.Report;
+            return await FailAsync(
+                string.IsNullOrEmpty(confirmNode)
+                    ? $"This certificate locks {ex.Report.Lost} phones out: type the node name and upload it again to confirm."
+                    : $"The node name does not match '{Node}'; nothing was changed.",
+                cancellationToken, StatusCodes.Status409Conflict);
+        }
+        catch (CertificateStoreException ex)
+        {
+            return await FailAsync(ex.Message, cancellationToken);
+        }
+    }
+
+    private async Task<IActionResult> FailAsync(string message, CancellationToken cancellationToken, int status = StatusCodes.Status400BadRequest)
+    {
+        if (!await LoadAsync(cancellationToken))
+        {
+            return NotFound();
+        }
+
+        Error = message;
+        Response.StatusCode = status;
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(CancellationToken cancellationToken)
     {
         var found = await FindAsync(cancellationToken);
         if (found is null)
         {
-            return NotFound();
+            return false;
         }
 
         Certificate = found;
         var der = await certificates.GetCertificateDerAsync(Node, Name, cancellationToken);
         Pem = new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE", der));
-        Message = Message is { Length: > 200 } ? null : Message;
-        return Page();
+        return true;
     }
 
     public async Task<IActionResult> OnGetDownloadAsync(string? format, CancellationToken cancellationToken)

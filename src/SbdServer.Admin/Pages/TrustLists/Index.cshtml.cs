@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Provisioning;
+using SbdServer.Wire.Itl;
+using SbdServer.Wire.Tlv;
+
+namespace SbdServer.Admin.Pages.TrustLists;
+
+/// <summary>
+/// Each node's ITL (and CTL in mixed mode) exactly as its TFTP serves it, listed like CUCM's <c>show itl</c> with the
+/// checksums phones report, and a download of the served bytes.
+/// </summary>
+public sealed class TrustListsModel(CertificateManager manager, GeneratedFileCatalogue files) : PageModel
+{
+    /// <summary>The trust lists a node serves, in the order phones fetch them.</summary>
+    public static readonly string[] FileNames = ["CTLFile.tlv", "ITLFile.tlv"];
+
+    /// <summary>One served file: its listing, or why it cannot be listed.</summary>
+    public sealed record ServedList(string Node, string FileName, TrustListListing? Listing, string? Error);
+
+    public IReadOnlyList<ServedList> Lists { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        var lists = new List<ServedList>();
+        foreach (var node in await manager.GetNodesAsync(cancellationToken))
+        {
+            foreach (var name in FileNames)
+            {
+                // Null: this node serves no such file now (no CTL in non-secure mode).
+                if (await files.GetAsync(name, node.Name, cancellationToken) is not { } file)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    lists.Add(new ServedList(node.Name, name, TrustListListing.Of(file.Bytes, TrustListCodec.Parse(file.Bytes)), null));
+                }
+                catch (WireFormatException ex)
+                {
+                    lists.Add(new ServedList(node.Name, name, null, "The served file does not parse: " + ex.Message));
+                }
+            }
+        }
+
+        Lists = lists;
+    }
+
+    /// <summary>The served bytes of <paramref name="file"/> as <paramref name="node"/> builds them.</summary>
+    public async Task<IActionResult> OnGetDownloadAsync(string? node, string? file, CancellationToken cancellationToken)
+    {
+        var name = FileNames.FirstOrDefault(f => string.Equals(f, file, StringComparison.OrdinalIgnoreCase));
+        if (name is null || string.IsNullOrEmpty(node)
+            || !(await manager.GetNodesAsync(cancellationToken)).Any(n => n.Name == node)
+            || await files.GetAsync(name, node, cancellationToken) is not { } served)
+        {
+            return NotFound();
+        }
+
+        return File(served.Bytes, "application/octet-stream", node + "-" + name);
+    }
+}

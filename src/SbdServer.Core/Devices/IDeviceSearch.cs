@@ -1,0 +1,36 @@
+using SbdServer.Core.Tftp;
+
+namespace SbdServer.Core.Devices;
+
+/// <summary>
+/// The device list as the admin UI pages it: filtered, counted and paged in the database, so a fleet of 10 000 phones
+/// never loads into memory per request. The ITL state follows the same rule as <c>DeviceTrustInventory</c> (served
+/// record, then the phone's newer report), evaluated against <c>currentItl</c>, the ITL every device is served now.
+/// </summary>
+public interface IDeviceSearch
+{
+    Task<DevicePage> SearchAsync(DeviceQuery query, TftpFileHashes? currentItl, CancellationToken cancellationToken);
+
+    /// <summary>How many devices are in each ITL state (the dashboard's "devices by ITL status").</summary>
+    Task<IReadOnlyDictionary<TrustFileState, int>> CountByItlStateAsync(TftpFileHashes? currentItl, CancellationToken cancellationToken);
+}
+
+/// <param name="Text">Part of the device name (any case) or of its description; null for all devices.</param>
+/// <param name="ItlState">Only devices in this ITL state; null for all.</param>
+/// <param name="Offset">Rows to skip, in name order.</param>
+/// <param name="Limit">Rows to return at most.</param>
+public sealed record DeviceQuery(string? Text, TrustFileState? ItlState, int Offset, int Limit);
+
+/// <summary>One device of a list page: what the list shows, not the whole device.</summary>
+public sealed record DeviceListRow(
+    string Name,
+    string Model,
+    string Description,
+    string CallManagerGroup,
+    TrustFileState ItlState,
+    DateTimeOffset? ItlServedAt,
+    DateTimeOffset? ReportedAt,
+    bool ResetPending);
+
+/// <param name="Total">Devices matching the query, over all pages.</param>
+public sealed record DevicePage(IReadOnlyList<DeviceListRow> Rows, int Total, int Offset, int Limit);

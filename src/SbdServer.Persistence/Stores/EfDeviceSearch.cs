@@ -1,0 +1,109 @@
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using SbdServer.Core.Devices;
+using SbdServer.Core.Tftp;
+using SbdServer.Persistence.Database;
+
+namespace SbdServer.Persistence.Stores;
+
+/// <summary>
+/// The device list in SQL: devices joined to their ITL served record and their report (both unique per device name,
+/// so each join is an index lookup), the ITL state computed by a CASE that mirrors <c>DeviceTrustInventory</c>, and
+/// filter, count and page composed on top by EF. One statement serves SQLite and PostgreSQL.
+/// </summary>
+public sealed class EfDeviceSearch(SbdDbContextFactory contexts) : IDeviceSearch
+{
+    public async Task<DevicePage> SearchAsync(DeviceQuery query, TftpFileHashes? currentItl, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var db = contexts.Create();
+        var rows = Rows(db, currentItl);
+        if (query.Text is { } text)
+        {
+            // Names are stored upper-case; descriptions in any case (lower() on both sides works on either provider).
+            var name = text.ToUpperInvariant();
+            var description = text.ToLowerInvariant();
+#pragma warning disable CA1862 // EF translates ToLower/Contains to SQL; the StringComparison overloads it cannot
+            rows = rows.Where(r => r.Name.Contains(name) || r.Description.ToLower().Contains(description));
+#pragma warning restore CA1862
+        }
+
+        if (query.ItlState is { } state)
+        {
+            var wanted = (int)state;
+            rows = rows.Where(r => r.ItlState == wanted);
+        }
+
+        var total = await rows.CountAsync(cancellationToken);
+        var page = await rows.OrderBy(r => r.Name).Skip(query.Offset).Take(query.Limit).ToListAsync(cancellationToken);
+        return new DevicePage(
+            [.. page.Select(r => new DeviceListRow(
+                r.Name, r.Model, r.Description, r.CallManagerGroup, (TrustFileState)r.ItlState, r.ItlServedAt, r.ReportedAt,
+                r.ResetRequestedAt is not null))],
+            total, query.Offset, query.Limit);
+    }
+
+    public async Task<IReadOnlyDictionary<TrustFileState, int>> CountByItlStateAsync(TftpFileHashes? currentItl, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        var counts = await Rows(db, currentItl)
+            .GroupBy(r => r.ItlState)
+            .Select(g => new { State = g.Key, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        return Enum.GetValues<TrustFileState>().ToDictionary(s => s, s => counts.FirstOrDefault(c => c.State == (int)s)?.Count ?? 0);
+    }
+
+    private static IQueryable<Row> Rows(SbdDbContext db, TftpFileHashes? current)
+    {
+        // The rule of DeviceTrustInventory.StatesAsync for the ITL: a report counts when it is at least as new as the
+        // last fetch and names an ITL or there is one to hold; it matches when every hash it gives equals the current
+        // file's. Without a report: no fetch is NeverFetched (0), the current SHA-1 InSync (1), anything else Stale (2);
+        // ReportedMismatch is 3. Reports hold lower-case hex (DeviceReports.Hex), as do the served records and the
+        // current hashes. SQLite keeps DateTimeOffset as ISO text, which orders correctly because every stored
+        // instant is UTC (TimeProvider.GetUtcNow); EF refuses to compare them there, so the comparison is in this SQL.
+        var reportCounts = current is null
+            ? "r.itl_md5 IS NOT NULL OR r.itl_sha1 IS NOT NULL"
+            : "1 = 1";
+        var reportMatches = current is null
+            ? "r.itl_md5 IS NULL AND r.itl_sha1 IS NULL"
+            : "(r.itl_md5 IS NOT NULL OR r.itl_sha1 IS NOT NULL) AND (r.itl_sha1 IS NULL OR r.itl_sha1 = {1}) AND (r.itl_md5 IS NULL OR r.itl_md5 = {0})";
+        var servedCurrent = current is null ? "1 = 0" : "s.sha1 = {1}";
+        var sql = $"""
+            SELECT d.name AS "Name", d.model AS "Model", d.description AS "Description",
+                   d.call_manager_group AS "CallManagerGroup", d.reset_requested_at AS "ResetRequestedAt",
+                   s.served_at AS "ItlServedAt", r.received_at AS "ReportedAt",
+                   CASE
+                       WHEN r.id IS NOT NULL AND (s.id IS NULL OR r.received_at >= s.served_at) AND ({reportCounts})
+                           THEN CASE WHEN {reportMatches} THEN 1 ELSE 3 END
+                       WHEN s.id IS NULL THEN 0
+                       WHEN {servedCurrent} THEN 1
+                       ELSE 2
+                   END AS "ItlState"
+            FROM devices d
+            LEFT JOIN device_served_files s ON s.device_name = d.name AND s.kind = 'ITL'
+            LEFT JOIN device_reports r ON r.device_name = d.name
+            """;
+        object[] arguments = current is null ? [] : [current.Md5.ToLowerInvariant(), current.Sha1.ToLowerInvariant()];
+        return db.Database.SqlQuery<Row>(FormattableStringFactory.Create(sql, arguments));
+    }
+
+    /// <summary>The statement's columns (named like the properties: EF maps raw results by name).</summary>
+    private sealed class Row
+    {
+        public string Name { get; set; } = "";
+
+        public string Model { get; set; } = "";
+
+        public string Description { get; set; } = "";
+
+        public string CallManagerGroup { get; set; } = "";
+
+        public DateTimeOffset? ResetRequestedAt { get; set; }
+
+        public DateTimeOffset? ItlServedAt { get; set; }
+
+        public DateTimeOffset? ReportedAt { get; set; }
+
+        public int ItlState { get; set; }
+    }
+}
