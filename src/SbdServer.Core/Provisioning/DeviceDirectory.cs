@@ -1,6 +1,7 @@
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Devices;
 using SbdServer.Core.Tftp;
+using SbdServer.Wire.Names;
 
 namespace SbdServer.Core.Provisioning;
 
@@ -44,5 +45,5 @@ public sealed class DeviceDirectory(IDeviceSearch search, GeneratedFileCatalogue
     // Every device is served the cluster ITL under its own name (the catalogue caches them as one file), so one hash
     // pair stands for all of them.
     private async Task<TftpFileHashes?> CurrentItlAsync(CancellationToken cancellationToken) =>
-        (await catalogue.GetAsync(TftpDeviceFileNames.ClusterItl, null, cancellationToken))?.Hashes;
+        (await catalogue.GetAsync(PhoneFileName.ClusterItlName, null, cancellationToken))?.Hashes;
 }
