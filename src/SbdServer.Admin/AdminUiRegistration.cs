@@ -16,6 +16,7 @@ public static class AdminUiRegistration
     public static IServiceCollection AddSbdAdminUi(this IServiceCollection services)
     {
         services.AddRazorPages().AddApplicationPart(typeof(AdminUiRegistration).Assembly);
+        services.AddSingleton<Backup.PendingRestores>();
         return services;
     }
 

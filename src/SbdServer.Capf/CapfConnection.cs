@@ -4,8 +4,8 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
 using SbdServer.Core.Capf;
-using SbdServer.Core.Certificates;
 using SbdServer.Core.Diagnostics;
+using SbdServer.Listeners;
 using SbdServer.Wire.Capf;
 
 namespace SbdServer.Capf;

@@ -8,10 +8,10 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SbdServer.Core.Certificates;
 using SbdServer.Core.Diagnostics;
 using SbdServer.Core.Hosting;
 using SbdServer.Core.PhoneServices;
+using SbdServer.Listeners;
 
 namespace SbdServer.PhoneServices;
 
@@ -75,7 +75,7 @@ public sealed class PhoneServicesListener : IHostedService, IDisposable
         _lifetime = lifetime;
         _certificate = new Lazy<ServerCertificateReloader>(() => new ServerCertificateReloader(
             certificates(),
-            context => PhoneServicesTls.ServerOptions(context, _settings.AllowTls10),
+            context => TlsPolicy.HttpsOptions(context, _settings.AllowTls10),
             (sha256, subject) => PhoneServicesLog.CertificateReloaded(logger, sha256, subject),
             (ex, sha256) => PhoneServicesLog.CertificateReloadFailed(logger, ex, sha256)));
     }
@@ -176,24 +176,12 @@ public sealed class PhoneServicesListener : IHostedService, IDisposable
         Warnings.Dispose();
     }
 
+    /// <summary>How the HTTPS listener names itself in bind failures.</summary>
+    public static readonly ListenerIdentity Identity = new(
+        "Phone services (HTTPS)", PhoneServicesOptions.Section, "another HTTPS server, e.g. a Tomcat or a second SbdServer?");
+
     /// <summary>What an operator reads when the port cannot be bound: the port, the likely cause and the fix.</summary>
-    public static string BindFailureMessage(IPEndPoint endPoint, SocketError error)
-    {
-        ArgumentNullException.ThrowIfNull(endPoint);
-        var cause = error switch
-        {
-            SocketError.AddressAlreadyInUse =>
-                "the port is already in use (another HTTPS server, e.g. a Tomcat or a second SbdServer?)",
-            SocketError.AccessDenied => endPoint.Port < 1024
-                ? "permission denied: ports below 1024 need root or CAP_NET_BIND_SERVICE"
-                : "permission denied",
-            SocketError.AddressNotAvailable => $"{endPoint.Address} is not an address of this machine",
-            _ => $"socket error {error}",
-        };
-        return $"Phone services (HTTPS) cannot listen on TCP {endPoint} (port {endPoint.Port}): {cause}. Fix: stop the "
-            + $"other service, or set {PhoneServicesOptions.Section}:Port (and {PhoneServicesOptions.Section}:Address) "
-            + $"to a free port, or {PhoneServicesOptions.Section}:Enabled=false.";
-    }
+    public static string BindFailureMessage(IPEndPoint endPoint, SocketError error) => Identity.BindFailureMessage(endPoint, error);
 
     /// <summary>
     /// Binds and releases the port once, the way Kestrel will (address reuse on, so a TIME_WAIT leftover passes), to

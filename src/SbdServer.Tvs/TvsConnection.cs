@@ -4,9 +4,9 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
-using SbdServer.Core.Certificates;
 using SbdServer.Core.Diagnostics;
 using SbdServer.Core.Tvs;
+using SbdServer.Listeners;
 using SbdServer.Wire.Itl;
 using SbdServer.Wire.Tvs;
 

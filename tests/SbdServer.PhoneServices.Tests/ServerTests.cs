@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SbdServer.Core.Hosting;
+using SbdServer.Listeners;
 using SbdServer.PhoneServices.Tests.Support;
 using SbdServer.Testing;
 using Xunit;
@@ -98,7 +99,7 @@ public sealed class ServerTests
     public async Task OldTls_RefusedByDefault()
     {
         await using var server = await RunningServer.StartAsync();
-        Assert.Equal(SslProtocols.Tls12 | SslProtocols.Tls13, PhoneServicesTls.Protocols(allowTls10: false));
+        Assert.Equal(SslProtocols.Tls12 | SslProtocols.Tls13, TlsPolicy.HttpsProtocols(allowTls10: false));
 
         // A client that offers only TLS 1.0 (at a security level that lets it) cannot complete a handshake.
         var openssl = Requirements.Tool("openssl");

@@ -59,6 +59,32 @@ public sealed class BackupService(
         }
     }
 
+    /// <summary>True when <paramref name="password"/> is the cluster security password (constant time).</summary>
+    /// <remarks>The UI asks for it again before a backup or restore, as CUCM's DRS does.</remarks>
+    public bool IsSecurityPassword(string? password)
+    {
+        var expected = System.Text.Encoding.UTF8.GetBytes(secret.SecurityPassword);
+        var given = System.Text.Encoding.UTF8.GetBytes(password ?? "");
+        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(expected), SHA256.HashData(given));
+    }
+
+    /// <summary>What the archive holds, fully checked as a restore (default options) would check it; changes nothing.</summary>
+    public async Task<BackupSummary> InspectAsync(byte[] archive, CancellationToken cancellationToken)
+    {
+        var (content, _) = await OpenAsync(archive, new RestoreOptions(), cancellationToken);
+        var state = content.State;
+        return new BackupSummary(
+            state.Cluster!.Name,
+            state.Cluster.SecurityMode.ToString(),
+            [.. state.Nodes.Select(n => n.Name + (n.IsPublisher ? " (publisher)" : ""))],
+            state.Identities.Count,
+            state.TrustCertificates.Count,
+            state.Parameters.Count,
+            content.Devices?.Devices.Count,
+            content.Audit.Count,
+            content.Audit.Count == 0 ? null : content.Audit.Max(a => a.At));
+    }
+
     /// <summary>
     /// Replaces the state with the archive's. Refuses, with nothing changed, an archive that is truncated, tampered,
     /// sealed with another password, or missing a private key (CSCtn50405).

@@ -1,8 +1,9 @@
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using SbdServer.Core.Certificates;
 
-namespace SbdServer.Core.Certificates;
+namespace SbdServer.Listeners;
 
 /// <summary>
 /// The TLS server options a listener gives new connections (TVS on 2445, phone services on 8443). After the source
