@@ -20,6 +20,7 @@ return await StartGuard.RunAsync(args, static args =>
     builder.AddSbdWebListeners();
     builder.AddSbdAdminPages();
     builder.AddSbdAdminSecurity();
+    builder.AddSbdMetrics();
 
     var app = builder.Build();
 

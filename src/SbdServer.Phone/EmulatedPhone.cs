@@ -689,6 +689,13 @@ public sealed class EmulatedPhone
                 return Change.Unchanged;
             }
 
+            if (kind == TrustKind.Itl && bytes.Length > phone.Model.MaxItlBytes)
+            {
+                _log.Add($"SECD: {generic} is {bytes.Length} bytes; this phone loads an ITL of at most {phone.Model.MaxItlBytes} bytes: REJECTED");
+                _log.Add("SECD: Trust List update failed, verification failure");
+                return Change.Rejected;
+            }
+
             TrustListFile file;
             try
             {

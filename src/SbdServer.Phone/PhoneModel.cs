@@ -3,12 +3,20 @@ namespace SbdServer.Phone;
 /// <summary>
 /// What a phone model can do that changes a trust outcome: digest algorithms beyond SHA-1 (CUCM's "TFTP File
 /// Signature Algorithm" = SHA-512 locks out phones without it, cucm-reference.md scenario 30), EC keys and
-/// signatures (signer version 1.1), and TLS 1.0 only (7900 series: TVS and HTTPS fail against a server whose minimum
-/// is TLS 1.2).
+/// signatures (signer version 1.1), TLS 1.0 only (7900 series: TVS and HTTPS fail against a server whose minimum
+/// is TLS 1.2), and the largest ITL the phone loads.
 /// </summary>
 /// <param name="Name">Model number as CUCM names it (<c>7962</c>); the TVS device name is <c>CP-&lt;Name&gt;-SEP&lt;MAC&gt;</c>.</param>
-public sealed record PhoneModel(string Name, bool SupportsSha2, bool SupportsEc, bool Tls10Only)
+/// <param name="MaxItlBytes">
+/// Phones fail to load an ITL over 64 KB (Security Guide 14 "Interactions and Restrictions": more than 39
+/// certificates make the ITL exceed 64 KB; cucm-reference.md 1.1, scenario 27). The guide names no model that does
+/// better, so every model has the same limit.
+/// </param>
+public sealed record PhoneModel(string Name, bool SupportsSha2, bool SupportsEc, bool Tls10Only, int MaxItlBytes = PhoneModel.ItlLimitBytes)
 {
+    /// <summary>The 64 KB of the Security Guide.</summary>
+    public const int ItlLimitBytes = 64 * 1024;
+
     private static readonly Dictionary<string, PhoneModel> Known = new PhoneModel[]
     {
         // 7900 series: SHA-1 only, RSA only, TLS 1.0 only (cucm-reference.md 1.8, "TLS1.0-only 7975/9971").

@@ -1,7 +1,3 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -70,13 +66,4 @@ public static class TftpServiceCollectionExtensions
 
         return services;
     }
-
-    /// <summary>Maps <c>GET /metrics</c> (Prometheus text format) with the TFTP counters.</summary>
-    public static IEndpointConventionBuilder MapSbdTftpMetrics(this IEndpointRouteBuilder endpoints, string pattern = "/metrics") =>
-        endpoints.MapGet(pattern, (TftpMetrics metrics) =>
-        {
-            using var writer = new StringWriter(CultureInfo.InvariantCulture);
-            metrics.WritePrometheus(writer);
-            return Results.Text(writer.ToString(), "text/plain; version=0.0.4; charset=utf-8");
-        });
 }

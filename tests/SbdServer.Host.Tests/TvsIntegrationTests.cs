@@ -109,8 +109,10 @@ public sealed class TvsIntegrationTests(ApiFactory factory) : IClassFixture<ApiF
         Assert.Contains("APP-SERVER", log, StringComparison.Ordinal);
 
         var metrics = await admin.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
-        Assert.Contains("sbd_tvs_requests_total", metrics, StringComparison.Ordinal);
-        Assert.Contains("sbd_tftp_active_sessions", metrics, StringComparison.Ordinal);
+        Assert.Contains("# TYPE sbd_tvs_requests_total counter", metrics, StringComparison.Ordinal);
+        Assert.Contains("sbd_tvs_requests_total{", metrics, StringComparison.Ordinal);
+        Assert.Contains("# TYPE sbd_tftp_active_sessions gauge", metrics, StringComparison.Ordinal);
+        Assert.Contains("# TYPE sbd_capf_sessions_total counter", metrics, StringComparison.Ordinal);
 
         using var anonymous = factory.CreateClient();
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized,

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SbdServer.Phone.Net;
 using SbdServer.Testing;
@@ -233,6 +234,43 @@ public sealed class TrustDecisionTests : IAsyncLifetime
         Assert.Equal("No Trust List installed", result.Status);
         Assert.Equal($"SEP{Mac}.cnf.xml", result.ConfigFile);
         Assert.DoesNotContain($"SEP{Mac}.cnf.xml.sgn", _server.Requested);
+    }
+
+    [Fact]
+    public async Task ItlOver64KB_IsNotLoaded_TheSameSignersSmallerItlIs()
+    {
+        using var signer = TestSigner.Create("big-cluster-pub.lab.example");
+        using var key = RSA.Create(4096);
+        var records = new List<TrustListRecord>
+        {
+            TrustListRecordFactory.FromCertificate(signer.Certificate, TrustRole.Sast),
+            TrustListRecordFactory.FromCertificate(signer.Certificate, TrustRole.Tftp),
+        };
+
+        // One TVS record (with its full certificate, as a CTL-style record) per node of a large cluster with 4096-bit
+        // keys: 30 of them take the ITL past 64 KB.
+        for (var i = 0; i < 30; i++)
+        {
+            var request = new CertificateRequest($"CN=big-cluster-sub{i}.lab.example", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            using var tvs = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
+            records.Add(TrustListRecordFactory.FromCertificate(tvs, TrustRole.Tvs, fullCertificate: true));
+        }
+
+        var config = SignedBy(signer).Config;
+        var big = TrustListCodec.Build(new TrustListBuildOptions { Timestamp = 1_800_000_000 }, records, signer);
+        Assert.True(big.Length > PhoneModel.ItlLimitBytes, $"the test ITL is only {big.Length} bytes");
+        Serve(big, config);
+
+        var refused = await Phone("8861").BootAsync(Ct);
+
+        Assert.Equal(BootOutcome.TrustFailed, refused.Outcome);
+        Assert.Equal("Trust List Update Failed", refused.Status);
+        Assert.Contains(refused.Log, l => l.Contains($"is {big.Length} bytes; this phone loads an ITL of at most 65536 bytes", StringComparison.Ordinal));
+        Assert.Null(EmulatedPhone.TrustList(_state).Itl);
+
+        Serve(TrustListCodec.Build(new TrustListBuildOptions { Timestamp = 1_800_000_000 }, records[..20], signer), config);
+        var loaded = await Phone("8861").BootAsync(Ct);
+        Assert.True(loaded.Accepted, Log(loaded));
     }
 
     /// <summary>An ITL (SAST + TFTP) and the vector config, both signed by <paramref name="signer"/>.</summary>

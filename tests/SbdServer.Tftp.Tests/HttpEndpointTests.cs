@@ -101,23 +101,4 @@ public sealed class HttpEndpointTests : IAsyncLifetime
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.DoesNotContain(_tree.Path, body, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public async Task MetricsEndpoint_ServesPrometheusText()
-    {
-        await RawTftp.DownloadAsync(_server.V4, "ITLFile.tlv");
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(_server.Metrics);
-        await using var app = builder.Build();
-        app.MapSbdTftpMetrics();
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        var url = app.Urls.First();
-        using var response = await _http.GetAsync(url + "/metrics", TestContext.Current.CancellationToken);
-        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
-        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        Assert.Contains("sbd_tftp_transfers_completed_total 1", text, StringComparison.Ordinal);
-        await app.StopAsync(TestContext.Current.CancellationToken);
-    }
 }

@@ -6,6 +6,7 @@ using SbdServer.Core.Tftp;
 using SbdServer.Tftp.Sources;
 using SbdServer.Tftp.Tests.Infrastructure;
 using Xunit;
+using SbdServer.Testing;
 
 namespace SbdServer.Tftp.Tests;
 
@@ -170,13 +171,11 @@ public sealed class ServerBehaviourTests : IAsyncLifetime
         await RawTftp.DownloadAsync(_server.V4, "ITLFile.tlv");
         await Assert.ThrowsAsync<FileNotFoundException>(() => RawTftp.DownloadAsync(_server.V4, "nope.bin"));
         await WaitForAsync(() => _server.Metrics.TransfersCompleted >= 1 && _server.Server.ActiveSessions == 0);
-        using var writer = new StringWriter();
-        _server.Metrics.WritePrometheus(writer);
-        var text = writer.ToString();
-        Assert.Contains("# TYPE sbd_tftp_transfers_completed_total counter", text, StringComparison.Ordinal);
-        Assert.Contains("sbd_tftp_transfers_completed_total 1\n", text, StringComparison.Ordinal);
-        Assert.Contains("sbd_tftp_file_not_found_total 1\n", text, StringComparison.Ordinal);
-        Assert.Contains("sbd_tftp_active_sessions 0\n", text, StringComparison.Ordinal);
+        var instruments = MeterSnapshot.Read(_server.Metrics.Meter);
+        Assert.Equal(1, instruments["sbd_tftp_transfers_completed"]);
+        Assert.Equal(1, instruments["sbd_tftp_file_not_found"]);
+        Assert.Equal(0, instruments["sbd_tftp_active_sessions"]);
+        Assert.Equal(0, instruments["sbd_tftp_rejected{limit=\"global_sessions\"}"]);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using SbdServer.Tvs.Tests.Support;
 using SbdServer.Wire.Itl;
 using SbdServer.Wire.Tvs;
 using Xunit;
+using SbdServer.Testing;
 
 namespace SbdServer.Tvs.Tests;
 
@@ -179,20 +180,21 @@ public class TvsTrustStoreTests
     }
 
     [Fact]
-    public void WritePrometheus_AfterAnswers_ShowsCounts()
+    public void Meter_AfterAnswers_ShowsCounts()
     {
-        var counters = new TvsCounters();
+        using var counters = new TvsCounters();
         counters.Answered(TvsCommand.VerifyRequest, TvsOutcome.Valid);
         counters.Answered(TvsCommand.VerifyRequest, TvsOutcome.Valid);
         counters.Answered(TvsCommand.QueryRequest, TvsOutcome.Unknown);
         counters.RejectedForPerIpLimit();
-        var text = new System.Text.StringBuilder();
 
-        counters.WritePrometheus(text);
+        var instruments = MeterSnapshot.Read(counters.Meter);
 
-        Assert.Contains("sbd_tvs_requests_total{command=\"verify\",outcome=\"valid\"} 2\n", text.ToString(), StringComparison.Ordinal);
-        Assert.Contains("sbd_tvs_requests_total{command=\"query\",outcome=\"unknown\"} 1\n", text.ToString(), StringComparison.Ordinal);
-        Assert.Contains("sbd_tvs_connections_rejected_total{reason=\"per_ip\"} 1\n", text.ToString(), StringComparison.Ordinal);
+        Assert.Equal(2, instruments["sbd_tvs_requests{command=\"verify\",outcome=\"valid\"}"]);
+        Assert.Equal(1, instruments["sbd_tvs_requests{command=\"query\",outcome=\"unknown\"}"]);
+        Assert.Equal(0, instruments["sbd_tvs_requests{command=\"query\",outcome=\"valid\"}"]);
+        Assert.Equal(1, instruments["sbd_tvs_connections_rejected{reason=\"per_ip\"}"]);
+        Assert.Equal(0, instruments["sbd_tvs_connections_rejected{reason=\"max_connections\"}"]);
     }
 
     private sealed class FailingSource : ITvsTrustSource

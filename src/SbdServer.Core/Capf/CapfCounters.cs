@@ -1,11 +1,16 @@
-using System.Globalization;
-using System.Text;
+using System.Diagnostics.Metrics;
 
 namespace SbdServer.Core.Capf;
 
-/// <summary>Monotonic CAPF counters for <c>/metrics</c> (prefix <c>sbd_capf_</c>); lock-free increments.</summary>
-public sealed class CapfCounters
+/// <summary>
+/// Monotonic CAPF counters for <c>/metrics</c> (prefix <c>sbd_capf_</c>); lock-free increments, published by the
+/// meter <see cref="MeterName"/> as observable instruments read at scrape time.
+/// </summary>
+public sealed class CapfCounters : IDisposable
 {
+    /// <summary>The meter's name (what the exporter is told to listen to).</summary>
+    public const string MeterName = "SbdServer.Capf";
+
     private static readonly CapfSessionOutcome[] Outcomes = Enum.GetValues<CapfSessionOutcome>();
 
     private readonly long[] _sessions = new long[Outcomes.Length];
@@ -14,6 +19,16 @@ public sealed class CapfCounters
     private long _rejectedPerIp;
     private long _handshakeFailures;
     private long _wrongAuthStrings;
+    private readonly Meter _meter;
+
+    public CapfCounters(IMeterFactory? meterFactory = null)
+    {
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        Publish();
+    }
+
+    /// <summary>The meter the counters are published on.</summary>
+    public Meter Meter => _meter;
 
     public long ConnectionsOpen => Interlocked.Read(ref _connectionsOpen);
     public long RejectedMaxConnections => Interlocked.Read(ref _rejectedMaxConnections);
@@ -39,36 +54,22 @@ public sealed class CapfCounters
 
     public void Ended(CapfSessionOutcome outcome) => Interlocked.Increment(ref _sessions[(int)outcome]);
 
-    public void WritePrometheus(StringBuilder output)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        output.Append("# HELP sbd_capf_sessions_total CAPF sessions, by outcome.\n# TYPE sbd_capf_sessions_total counter\n");
-        foreach (var outcome in Outcomes)
-        {
-            Line(output, "sbd_capf_sessions_total", $"outcome=\"{outcome}\"", _sessions[(int)outcome]);
-        }
+    public void Dispose() => _meter.Dispose();
 
-        output.Append("# HELP sbd_capf_connections_open CAPF connections currently open.\n# TYPE sbd_capf_connections_open gauge\n");
-        Line(output, "sbd_capf_connections_open", null, ConnectionsOpen);
-        output.Append("# HELP sbd_capf_connections_rejected_total Connections refused by a limit.\n");
-        output.Append("# TYPE sbd_capf_connections_rejected_total counter\n");
-        Line(output, "sbd_capf_connections_rejected_total", "reason=\"max_connections\"", RejectedMaxConnections);
-        Line(output, "sbd_capf_connections_rejected_total", "reason=\"per_ip\"", RejectedPerIp);
-        output.Append("# HELP sbd_capf_handshake_failures_total TLS handshakes that failed.\n# TYPE sbd_capf_handshake_failures_total counter\n");
-        Line(output, "sbd_capf_handshake_failures_total", null, HandshakeFailures);
-        output.Append("# HELP sbd_capf_wrong_auth_strings_total Sessions refused for a wrong authentication string.\n");
-        output.Append("# TYPE sbd_capf_wrong_auth_strings_total counter\n");
-        Line(output, "sbd_capf_wrong_auth_strings_total", null, WrongAuthStrings);
+    private void Publish()
+    {
+        _meter.CreateObservableCounter("sbd_capf_sessions", SessionSamples, description: "CAPF sessions, by outcome.");
+        _meter.CreateObservableGauge("sbd_capf_connections_open", () => ConnectionsOpen, description: "CAPF connections currently open.");
+        _meter.CreateObservableCounter("sbd_capf_connections_rejected", () => new[]
+        {
+            new Measurement<long>(RejectedMaxConnections, new KeyValuePair<string, object?>("reason", "max_connections")),
+            new Measurement<long>(RejectedPerIp, new KeyValuePair<string, object?>("reason", "per_ip")),
+        }, description: "Connections refused by a limit.");
+        _meter.CreateObservableCounter("sbd_capf_handshake_failures", () => HandshakeFailures, description: "TLS handshakes that failed.");
+        _meter.CreateObservableCounter(
+            "sbd_capf_wrong_auth_strings", () => WrongAuthStrings, description: "Sessions refused for a wrong authentication string.");
     }
 
-    private static void Line(StringBuilder output, string name, string? labels, long value)
-    {
-        output.Append(name);
-        if (labels is not null)
-        {
-            output.Append('{').Append(labels).Append('}');
-        }
-
-        output.Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
-    }
+    private IEnumerable<Measurement<long>> SessionSamples() => Outcomes.Select(outcome =>
+        new Measurement<long>(Sessions(outcome), new KeyValuePair<string, object?>("outcome", outcome.ToString())));
 }

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text;
+using System.Diagnostics.Metrics;
 
 namespace SbdServer.Core.Diagnostics;
 
@@ -8,16 +7,36 @@ namespace SbdServer.Core.Diagnostics;
 /// counters for <c>/metrics</c>: <c>sbd_peer_warnings_total{listener,kind}</c> counts every bad-input event,
 /// <c>sbd_peer_warnings_suppressed_total{listener,kind}</c> those whose log line the limit suppressed.
 /// </summary>
-public sealed class PeerWarnings(TimeProvider time)
+public sealed class PeerWarnings : IDisposable
 {
+    /// <summary>The meter's name (what the exporter is told to listen to).</summary>
+    public const string MeterName = "SbdServer.PeerWarnings";
+
+    private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private readonly List<PeerWarningLimiter> _limiters = [];
+    private readonly Meter _meter;
+
+    public PeerWarnings(TimeProvider time, IMeterFactory? meterFactory = null)
+    {
+        _time = time;
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _meter.CreateObservableCounter(
+            "sbd_peer_warnings", () => Samples(suppressed: false),
+            description: "Bad input from peers worth a warning, by listener and kind.");
+        _meter.CreateObservableCounter(
+            "sbd_peer_warnings_suppressed", () => Samples(suppressed: true),
+            description: "Of those, events whose log line the rate limit suppressed.");
+    }
+
+    /// <summary>The meter the counters are published on.</summary>
+    public Meter Meter => _meter;
 
     /// <summary>A new limiter for <paramref name="listener"/>; its counts stay in this registry after disposal.</summary>
     public PeerWarningLimiter Create(
         string listener, Action<PeerWarningSummary> onSummary, PeerWarningOptions? options = null)
     {
-        var limiter = new PeerWarningLimiter(listener, time, options, onSummary);
+        var limiter = new PeerWarningLimiter(listener, _time, options, onSummary);
         lock (_lock)
         {
             _limiters.Add(limiter);
@@ -32,12 +51,11 @@ public sealed class PeerWarnings(TimeProvider time)
     /// <summary>Events of <paramref name="kind"/> on <paramref name="listener"/> whose line was suppressed.</summary>
     public long Suppressed(string listener, string kind) => Sum(listener, kind, suppressed: true);
 
-    /// <summary>Appends both counter families in Prometheus text format.</summary>
-    public void WritePrometheus(StringBuilder output)
-    {
-        ArgumentNullException.ThrowIfNull(output);
+    public void Dispose() => _meter.Dispose();
 
-        // Several limiters may share a listener name (a listener restarted in one process): one sample per pair.
+    // Several limiters may share a listener name (a listener restarted in one process): one sample per pair.
+    private SortedDictionary<(string Listener, string Kind), (long Events, long Suppressed)> Rows()
+    {
         var rows = new SortedDictionary<(string Listener, string Kind), (long Events, long Suppressed)>();
         lock (_lock)
         {
@@ -51,20 +69,13 @@ public sealed class PeerWarnings(TimeProvider time)
             }
         }
 
-        output.Append("# HELP sbd_peer_warnings_total Bad input from peers worth a warning, by listener and kind.\n");
-        output.Append("# TYPE sbd_peer_warnings_total counter\n");
-        foreach (var ((listener, kind), (events, _)) in rows)
-        {
-            Line(output, "sbd_peer_warnings_total", listener, kind, events);
-        }
-
-        output.Append("# HELP sbd_peer_warnings_suppressed_total Of those, events whose log line the rate limit suppressed.\n");
-        output.Append("# TYPE sbd_peer_warnings_suppressed_total counter\n");
-        foreach (var ((listener, kind), (_, suppressed)) in rows)
-        {
-            Line(output, "sbd_peer_warnings_suppressed_total", listener, kind, suppressed);
-        }
+        return rows;
     }
+
+    private IEnumerable<Measurement<long>> Samples(bool suppressed) => Rows().Select(row => new Measurement<long>(
+        suppressed ? row.Value.Suppressed : row.Value.Events,
+        new KeyValuePair<string, object?>("listener", row.Key.Listener),
+        new KeyValuePair<string, object?>("kind", row.Key.Kind)));
 
     private long Sum(string listener, string kind, bool suppressed)
     {
@@ -74,9 +85,4 @@ public sealed class PeerWarnings(TimeProvider time)
                 .Sum(l => suppressed ? l.Suppressed(kind) : l.Events(kind));
         }
     }
-
-    // Listener and kind are checked to be [a-z0-9_] by the limiter, so they need no label escaping.
-    private static void Line(StringBuilder output, string name, string listener, string kind, long value) =>
-        output.Append(name).Append("{listener=\"").Append(listener).Append("\",kind=\"").Append(kind).Append("\"} ")
-            .Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
 }

@@ -42,7 +42,7 @@ public static class ChangePlanner
         var input = Resolve(state, changes);
         var report = ImpactAnalyzer.Analyze(state, input.Certificates, newSignerMode: input.SignerMode, newItlReset: input.ItlReset);
         var plans = Evaluate(state, devices, input, report);
-        var warnings = report.Warnings.Concat(DeviceWarnings(plans)).ToList();
+        var warnings = report.Warnings.Concat(ItlSizeWarnings(state, input.SignerMode ?? state.Cluster!.ItlSignerMode)).Concat(DeviceWarnings(plans)).ToList();
         return new ChangePlan(plans, plans.Count(p => p.KeepsTrust), plans.Count(p => !p.KeepsTrust), report.Groups, warnings);
     }
 
@@ -285,6 +285,7 @@ public static class ChangePlanner
         // CCM+TFTP: a new ITL for every phone, verified like any ITL whose signer stays.
         var securityChanges = input.SecurityMode is { } security && security != cluster.SecurityMode;
 
+        var itlBytes = new Dictionary<Guid, int>();
         var result = new List<DevicePlan>(devices.Count);
         foreach (var planned in devices.OrderBy(d => d.Device.Name, StringComparer.Ordinal))
         {
@@ -292,6 +293,21 @@ public static class ChangePlanner
             var group = groups.FirstOrDefault(g => string.Equals(g.Name, device.CallManagerGroup, StringComparison.OrdinalIgnoreCase));
             var impact = group is null ? null : report.Groups.FirstOrDefault(g => g.Group == group.Name);
             var tftp = group is null ? null : ImpactAnalyzer.TftpNodeOf(state, group);
+            var size = 0;
+            if (tftp is not null && !itlBytes.TryGetValue(tftp.Id, out size))
+            {
+                size = itlBytes[tftp.Id] = ItlContent.EstimatedBytes(state, tftp, targetMode);
+            }
+
+            if (size > 0 && PhoneModels.TryGet(device.Model, out var limited) && limited.SupportsItl && size > limited.MaxItlBytes)
+            {
+                result.Add(new DevicePlan(device.Name, false,
+                    $"its ITL from {tftp!.Name} would be about {size} bytes, over the {limited.MaxItlBytes} bytes model {limited.Name} loads " +
+                    "(Security Guide 14: more than 39 certificates): the phone fails to load it",
+                    group!.Name, SignerText(impact?.ItlSigner), planned.Itl, true));
+                continue;
+            }
+
             var itlChanges = tftp is not null
                 && (targetMode != currentMode
                     || securityChanges
@@ -380,6 +396,21 @@ public static class ChangePlanner
         }
 
         return (true, reason);
+    }
+
+    // Scenario 27: said before anything is built, not only logged (ItlOversized) after.
+    private static IEnumerable<string> ItlSizeWarnings(SecuritySnapshot state, ItlSignerMode mode)
+    {
+        foreach (var node in state.Nodes.Where(n => n.Services.HasFlag(NodeServices.Tftp)).OrderBy(n => n.Name, StringComparer.Ordinal))
+        {
+            var size = ItlContent.EstimatedBytes(state, node, mode);
+            if (size > PhoneModel.ItlLimitBytes)
+            {
+                yield return
+                    $"The ITL of {node.Name} would be about {size} bytes, over the {PhoneModel.ItlLimitBytes} bytes phones load (Security Guide 14: " +
+                    "more than 39 certificates); phones fail to load it. Keep the ITL smaller: fewer TVS or CAPF nodes, or smaller keys.";
+            }
+        }
     }
 
     private static bool IsModelOutcome(string reason) => reason.StartsWith("model ", StringComparison.Ordinal);

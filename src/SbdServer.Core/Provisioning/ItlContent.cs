@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Devices;
@@ -5,6 +7,7 @@ using SbdServer.Core.Impact;
 using SbdServer.Core.Nodes;
 using SbdServer.Core.Parameters;
 using SbdServer.Core.Storage;
+using SbdServer.Wire.Itl;
 
 namespace SbdServer.Core.Provisioning;
 
@@ -48,6 +51,66 @@ public static class ItlContent
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// About how many bytes the ITL <paramref name="node"/> serves in signer mode <paramref name="mode"/> is, from the
+    /// certificates it would hold, without signing it: the planner's warning before a change that makes the ITL too
+    /// large for phones (scenario 27). Exact for the records; the header is estimated from the signer's key size.
+    /// </summary>
+    public static int EstimatedBytes(SecuritySnapshot state, ClusterNode node, ItlSignerMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(node);
+        var certificates = Certificates(state, node, mode);
+        if (certificates.Count == 0)
+        {
+            return 0;
+        }
+
+        // Record 1 is the signer (SAST), then the TFTP node's CallManager as TFTP, and in ITLRecovery mode as a second
+        // SAST too; TVS and CAPF records carry only the certificate's hash (TrustListRecordFactory).
+        var records = new List<(byte[] Der, TrustRole Role)> { (certificates[0].Der, TrustRole.Sast) };
+        records.AddRange(certificates.Skip(1).Select(c => (c.Der, c.Name switch
+        {
+            CertificateStores.Tvs => TrustRole.Tvs,
+            CertificateStores.Capf => TrustRole.Capf,
+            _ => TrustRole.Tftp,
+        })));
+        if (mode == ItlSignerMode.ItlRecovery && state.FindIdentity(node, CertificateStores.CallManager) is { } callManager)
+        {
+            records.Add((callManager.Der, TrustRole.Sast));
+        }
+
+        const int HeaderFields = 320; // tags, lengths, names, serial, file name and timestamp of a CUCM-like header
+        return HeaderFields + SignatureBytes(certificates[0].Der) + records.Sum(r => 3 + RecordBytes(r.Der, r.Role));
+    }
+
+    private static int RecordBytes(byte[] der, TrustRole role)
+    {
+        try
+        {
+            using var certificate = X509CertificateLoader.LoadCertificate(der);
+            return TrustListCodec.RecordLength(TrustListRecordFactory.FromCertificate(certificate, role));
+        }
+        catch (CryptographicException)
+        {
+            return der.Length;
+        }
+    }
+
+    private static int SignatureBytes(byte[] der)
+    {
+        try
+        {
+            using var certificate = X509CertificateLoader.LoadCertificate(der);
+            using var rsa = certificate.GetRSAPublicKey();
+            return rsa is null ? 256 : rsa.KeySize / 8;
+        }
+        catch (CryptographicException)
+        {
+            return 256;
+        }
     }
 
     /// <summary>A string that changes exactly when the ITL <paramref name="node"/> serves changes (timestamp aside).</summary>

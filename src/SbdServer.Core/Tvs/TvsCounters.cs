@@ -1,15 +1,17 @@
-using System.Globalization;
-using System.Text;
+using System.Diagnostics.Metrics;
 using SbdServer.Wire.Tvs;
 
 namespace SbdServer.Core.Tvs;
 
 /// <summary>
 /// Monotonic TVS counters (plus the open-connection gauge) for the admin UI and <c>/metrics</c>. Lock-free
-/// increments; <see cref="WritePrometheus"/> renders the Prometheus text exposition format.
+/// increments; the meter <see cref="MeterName"/> publishes them as observable instruments read at scrape time.
 /// </summary>
-public sealed class TvsCounters
+public sealed class TvsCounters : IDisposable
 {
+    /// <summary>The meter's name (what the exporter is told to listen to).</summary>
+    public const string MeterName = "SbdServer.Tvs";
+
     private static readonly TvsOutcome[] Outcomes = Enum.GetValues<TvsOutcome>();
 
     private readonly long[] _verify = new long[Outcomes.Length];
@@ -23,6 +25,16 @@ public sealed class TvsCounters
     private long _readTimeouts;
     private long _protocolViolations;
     private long _internalErrors;
+    private readonly Meter _meter;
+
+    public TvsCounters(IMeterFactory? meterFactory = null)
+    {
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        Publish();
+    }
+
+    /// <summary>The meter the counters are published on.</summary>
+    public Meter Meter => _meter;
 
     public long ConnectionsAccepted => Interlocked.Read(ref _connectionsAccepted);
     public long ConnectionsOpen => Interlocked.Read(ref _connectionsOpen);
@@ -66,31 +78,41 @@ public sealed class TvsCounters
     public long Requests(TvsCommand command, TvsOutcome outcome) =>
         Interlocked.Read(ref (command is TvsCommand.QueryRequest or TvsCommand.QueryResponse ? _query : _verify)[(int)outcome]);
 
-    /// <summary>Appends the counters in Prometheus text format (metric prefix <c>sbd_tvs_</c>).</summary>
-    public void WritePrometheus(StringBuilder output)
+    public void Dispose() => _meter.Dispose();
+
+    private void Publish()
     {
-        ArgumentNullException.ThrowIfNull(output);
-        output.Append("# HELP sbd_tvs_requests_total TVS requests answered, by command and outcome.\n");
-        output.Append("# TYPE sbd_tvs_requests_total counter\n");
+        _meter.CreateObservableCounter("sbd_tvs_requests", RequestSamples, description: "TVS requests answered, by command and outcome.");
+        Counter("sbd_tvs_connections", "TLS connections accepted.", () => ConnectionsAccepted);
+        _meter.CreateObservableGauge("sbd_tvs_connections_open", () => ConnectionsOpen, description: "TVS connections currently open.");
+        _meter.CreateObservableCounter("sbd_tvs_connections_rejected", () => new[]
+        {
+            new Measurement<long>(RejectedMaxConnections, new KeyValuePair<string, object?>("reason", "max_connections")),
+            new Measurement<long>(RejectedPerIp, new KeyValuePair<string, object?>("reason", "per_ip")),
+        }, description: "Connections refused by a limit.");
+        Counter("sbd_tvs_handshake_failures", "TLS handshakes that failed.", () => HandshakeFailures);
+        Counter("sbd_tvs_handshake_timeouts", "TLS handshakes that timed out.", () => HandshakeTimeouts);
+        Counter("sbd_tvs_read_timeouts", "Connections closed because the client went silent.", () => ReadTimeouts);
+        Counter("sbd_tvs_protocol_violations", "Connections closed for a protocol violation.", () => ProtocolViolations);
+        Counter("sbd_tvs_internal_errors", "Connections closed because answering failed.", () => InternalErrors);
+    }
+
+    private IEnumerable<Measurement<long>> RequestSamples()
+    {
         foreach (var outcome in Outcomes)
         {
-            Line(output, "sbd_tvs_requests_total", $"command=\"verify\",outcome=\"{Label(outcome)}\"", _verify[(int)outcome]);
-            Line(output, "sbd_tvs_requests_total", $"command=\"query\",outcome=\"{Label(outcome)}\"", _query[(int)outcome]);
+            yield return Sample(_verify, outcome, "verify");
+            yield return Sample(_query, outcome, "query");
         }
-
-        Counter(output, "sbd_tvs_connections_total", "TLS connections accepted.", ConnectionsAccepted);
-        output.Append("# HELP sbd_tvs_connections_open TVS connections currently open.\n# TYPE sbd_tvs_connections_open gauge\n");
-        Line(output, "sbd_tvs_connections_open", null, ConnectionsOpen);
-        output.Append("# HELP sbd_tvs_connections_rejected_total Connections refused by a limit.\n");
-        output.Append("# TYPE sbd_tvs_connections_rejected_total counter\n");
-        Line(output, "sbd_tvs_connections_rejected_total", "reason=\"max_connections\"", RejectedMaxConnections);
-        Line(output, "sbd_tvs_connections_rejected_total", "reason=\"per_ip\"", RejectedPerIp);
-        Counter(output, "sbd_tvs_handshake_failures_total", "TLS handshakes that failed.", HandshakeFailures);
-        Counter(output, "sbd_tvs_handshake_timeouts_total", "TLS handshakes that timed out.", HandshakeTimeouts);
-        Counter(output, "sbd_tvs_read_timeouts_total", "Connections closed because the client went silent.", ReadTimeouts);
-        Counter(output, "sbd_tvs_protocol_violations_total", "Connections closed for a protocol violation.", ProtocolViolations);
-        Counter(output, "sbd_tvs_internal_errors_total", "Connections closed because answering failed.", InternalErrors);
     }
+
+    private static Measurement<long> Sample(long[] table, TvsOutcome outcome, string command) => new(
+        Interlocked.Read(ref table[(int)outcome]),
+        new KeyValuePair<string, object?>("command", command),
+        new KeyValuePair<string, object?>("outcome", Label(outcome)));
+
+    private void Counter(string name, string description, Func<long> read) =>
+        _meter.CreateObservableCounter(name, read, description: description);
 
     private static string Label(TvsOutcome outcome) => outcome switch
     {
@@ -101,22 +123,4 @@ public sealed class TvsCounters
         TvsOutcome.NoPhoneRoles => "no_phone_roles",
         _ => "other",
     };
-
-    private static void Counter(StringBuilder output, string name, string help, long value)
-    {
-        output.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
-        output.Append("# TYPE ").Append(name).Append(" counter\n");
-        Line(output, name, null, value);
-    }
-
-    private static void Line(StringBuilder output, string name, string? labels, long value)
-    {
-        output.Append(name);
-        if (labels is not null)
-        {
-            output.Append('{').Append(labels).Append('}');
-        }
-
-        output.Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
-    }
 }

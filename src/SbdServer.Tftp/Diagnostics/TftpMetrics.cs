@@ -1,13 +1,18 @@
-using System.Globalization;
+using System.Diagnostics.Metrics;
 
 namespace SbdServer.Tftp.Diagnostics;
 
 /// <summary>
 /// Process-wide TFTP counters for the admin UI and <c>/metrics</c>. Plain interlocked longs: the hot path pays one
-/// atomic add per event and nothing else.
+/// atomic add per event and nothing else; the meter <see cref="MeterName"/> publishes them as observable instruments
+/// read at scrape time (docs/adr/0007-metrics-through-opentelemetry.md).
 /// </summary>
-public sealed class TftpMetrics
+public sealed class TftpMetrics : IDisposable
 {
+    /// <summary>The meter's name (what the exporter is told to listen to).</summary>
+    public const string MeterName = "SbdServer.Tftp";
+
+    private readonly Meter _meter;
     private long _requests;
     private long _transfersStarted;
     private long _transfersCompleted;
@@ -32,6 +37,15 @@ public sealed class TftpMetrics
     private long _httpNotFound;
     private long _httpBytes;
     private long _logLinesSuppressed;
+
+    public TftpMetrics(IMeterFactory? meterFactory = null)
+    {
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        Publish();
+    }
+
+    /// <summary>The meter the counters are published on.</summary>
+    public Meter Meter => _meter;
 
     public long Requests => Interlocked.Read(ref _requests);
 
@@ -110,51 +124,42 @@ public sealed class TftpMetrics
 
     internal void LogLinesSuppressed(long count) => Interlocked.Add(ref _logLinesSuppressed, count);
 
-    /// <summary>Writes the counters in the Prometheus text exposition format (version 0.0.4).</summary>
-    public void WritePrometheus(TextWriter writer)
+    public void Dispose() => _meter.Dispose();
+
+    private void Publish()
     {
-        Counter(writer, "sbd_tftp_requests_total", "RRQ/WRQ packets received (including duplicates).", _requests);
-        Counter(writer, "sbd_tftp_transfers_started_total", "Transfers that sent a first packet.", _transfersStarted);
-        Counter(writer, "sbd_tftp_transfers_completed_total", "Transfers whose last block was acknowledged.",
-            _transfersCompleted);
-        Counter(writer, "sbd_tftp_file_not_found_total", "Requests answered ERROR 1.", _notFound);
-        Counter(writer, "sbd_tftp_access_violations_total", "Requests for refused names (ERROR 2).", _accessViolations);
-        Counter(writer, "sbd_tftp_illegal_requests_total", "WRQ, bad mode or malformed RRQ (ERROR 2/4).",
-            _illegalRequests);
-        Counter(writer, "sbd_tftp_timeouts_total", "Transfers abandoned after the last retransmission.", _timeouts);
-        Counter(writer, "sbd_tftp_client_errors_total", "Transfers ended by an ERROR from the client.", _clientErrors);
-        Counter(writer, "sbd_tftp_retransmits_total", "Packets re-sent after a timeout.", _retransmits);
-        Counter(writer, "sbd_tftp_duplicate_acks_ignored_total", "Duplicate ACKs ignored (Sorcerer's Apprentice).",
-            _duplicateAcksIgnored);
-        Counter(writer, "sbd_tftp_duplicate_requests_total", "Retransmitted RRQs folded into a running transfer.",
-            _duplicateRequests);
-        writer.Write("# HELP sbd_tftp_rejected_total Requests refused by a limit.\n# TYPE sbd_tftp_rejected_total counter\n");
-        Labelled(writer, "sbd_tftp_rejected_total", "limit=\"global_sessions\"", _rejectedGlobal);
-        Labelled(writer, "sbd_tftp_rejected_total", "limit=\"client_sessions\"", _rejectedPerClient);
-        Labelled(writer, "sbd_tftp_rejected_total", "limit=\"client_rate\"", _rejectedRate);
-        Labelled(writer, "sbd_tftp_rejected_total", "limit=\"data_ports\"", _rejectedNoPort);
-        Counter(writer, "sbd_tftp_malformed_packets_total", "Packets that were not valid TFTP.", _malformed);
-        Counter(writer, "sbd_tftp_foreign_tid_packets_total", "Packets from a wrong TID (answered ERROR 5).",
-            _foreignTid);
-        Counter(writer, "sbd_tftp_lookup_failures_total", "Catalogue lookups that threw.", _lookupFailures);
-        Counter(writer, "sbd_tftp_bytes_sent_total", "Payload bytes of completed transfers.", _bytesSent);
-        writer.Write("# HELP sbd_tftp_active_sessions Transfers in progress.\n# TYPE sbd_tftp_active_sessions gauge\n");
-        Labelled(writer, "sbd_tftp_active_sessions", null, _activeSessions);
-        Counter(writer, "sbd_tftp_http_requests_total", "HTTP 6970 requests.", _httpRequests);
-        Counter(writer, "sbd_tftp_http_not_found_total", "HTTP 6970 requests answered 404.", _httpNotFound);
-        Counter(writer, "sbd_tftp_http_bytes_total", "HTTP 6970 body bytes of full (200) responses.", _httpBytes);
-        Counter(writer, "sbd_tftp_log_lines_suppressed_total", "Log lines dropped by the log rate limit.",
-            _logLinesSuppressed);
+        Counter("sbd_tftp_requests", "RRQ/WRQ packets received (including duplicates).", () => Interlocked.Read(ref _requests));
+        Counter("sbd_tftp_transfers_started", "Transfers that sent a first packet.", () => Interlocked.Read(ref _transfersStarted));
+        Counter("sbd_tftp_transfers_completed", "Transfers whose last block was acknowledged.", () => Interlocked.Read(ref _transfersCompleted));
+        Counter("sbd_tftp_file_not_found", "Requests answered ERROR 1.", () => Interlocked.Read(ref _notFound));
+        Counter("sbd_tftp_access_violations", "Requests for refused names (ERROR 2).", () => Interlocked.Read(ref _accessViolations));
+        Counter("sbd_tftp_illegal_requests", "WRQ, bad mode or malformed RRQ (ERROR 2/4).", () => Interlocked.Read(ref _illegalRequests));
+        Counter("sbd_tftp_timeouts", "Transfers abandoned after the last retransmission.", () => Interlocked.Read(ref _timeouts));
+        Counter("sbd_tftp_client_errors", "Transfers ended by an ERROR from the client.", () => Interlocked.Read(ref _clientErrors));
+        Counter("sbd_tftp_retransmits", "Packets re-sent after a timeout.", () => Interlocked.Read(ref _retransmits));
+        Counter("sbd_tftp_duplicate_acks_ignored", "Duplicate ACKs ignored (Sorcerer's Apprentice).", () => Interlocked.Read(ref _duplicateAcksIgnored));
+        Counter("sbd_tftp_duplicate_requests", "Retransmitted RRQs folded into a running transfer.", () => Interlocked.Read(ref _duplicateRequests));
+        _meter.CreateObservableCounter("sbd_tftp_rejected", () => new[]
+        {
+            Measurement(Interlocked.Read(ref _rejectedGlobal), "limit", "global_sessions"),
+            Measurement(Interlocked.Read(ref _rejectedPerClient), "limit", "client_sessions"),
+            Measurement(Interlocked.Read(ref _rejectedRate), "limit", "client_rate"),
+            Measurement(Interlocked.Read(ref _rejectedNoPort), "limit", "data_ports"),
+        }, description: "Requests refused by a limit.");
+        Counter("sbd_tftp_malformed_packets", "Packets that were not valid TFTP.", () => Interlocked.Read(ref _malformed));
+        Counter("sbd_tftp_foreign_tid_packets", "Packets from a wrong TID (answered ERROR 5).", () => Interlocked.Read(ref _foreignTid));
+        Counter("sbd_tftp_lookup_failures", "Catalogue lookups that threw.", () => Interlocked.Read(ref _lookupFailures));
+        Counter("sbd_tftp_bytes_sent", "Payload bytes of completed transfers.", () => Interlocked.Read(ref _bytesSent));
+        _meter.CreateObservableGauge("sbd_tftp_active_sessions", () => ActiveSessions, description: "Transfers in progress.");
+        Counter("sbd_tftp_http_requests", "HTTP 6970 requests.", () => Interlocked.Read(ref _httpRequests));
+        Counter("sbd_tftp_http_not_found", "HTTP 6970 requests answered 404.", () => Interlocked.Read(ref _httpNotFound));
+        Counter("sbd_tftp_http_bytes", "HTTP 6970 body bytes of full (200) responses.", () => Interlocked.Read(ref _httpBytes));
+        Counter("sbd_tftp_log_lines_suppressed", "Log lines dropped by the log rate limit.", () => Interlocked.Read(ref _logLinesSuppressed));
     }
 
-    private static void Counter(TextWriter writer, string name, string help, long value)
-    {
-        writer.Write($"# HELP {name} {help}\n# TYPE {name} counter\n");
-        Labelled(writer, name, null, value);
-    }
+    private void Counter(string name, string description, Func<long> read) =>
+        _meter.CreateObservableCounter(name, read, description: description);
 
-    private static void Labelled(TextWriter writer, string name, string? labels, long value) =>
-        writer.Write(labels is null
-            ? $"{name} {value.ToString(CultureInfo.InvariantCulture)}\n"
-            : $"{name}{{{labels}}} {value.ToString(CultureInfo.InvariantCulture)}\n");
+    private static Measurement<long> Measurement(long value, string key, string label) =>
+        new(value, new KeyValuePair<string, object?>(key, label));
 }

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using SbdServer.Core.Diagnostics;
 using Xunit;
+using SbdServer.Testing;
 
 namespace SbdServer.Core.Tests.Diagnostics;
 
@@ -73,7 +74,7 @@ public class PeerWarningLimiterTests
     public void Registry_RendersBothFamilies_SummedPerListenerAndKind()
     {
         var clock = new FakeTimeProvider();
-        var registry = new PeerWarnings(clock);
+        using var registry = new PeerWarnings(clock);
         using var first = registry.Create("tvs", _ => { }, new PeerWarningOptions { PerPeer = 1 });
         using var second = registry.Create("tvs", _ => { }, new PeerWarningOptions { PerPeer = 1 });
         for (var i = 0; i < 3; i++)
@@ -82,11 +83,10 @@ public class PeerWarningLimiterTests
             second.ShouldLog("protocol", A);
         }
 
-        var text = new StringBuilder();
-        registry.WritePrometheus(text);
+        var instruments = MeterSnapshot.Read(registry.Meter);
 
-        Assert.Contains("sbd_peer_warnings_total{listener=\"tvs\",kind=\"protocol\"} 6\n", text.ToString(), StringComparison.Ordinal);
-        Assert.Contains("sbd_peer_warnings_suppressed_total{listener=\"tvs\",kind=\"protocol\"} 4\n", text.ToString(), StringComparison.Ordinal);
+        Assert.Equal(6, instruments["sbd_peer_warnings{listener=\"tvs\",kind=\"protocol\"}"]);
+        Assert.Equal(4, instruments["sbd_peer_warnings_suppressed{listener=\"tvs\",kind=\"protocol\"}"]);
         Assert.Equal(6, registry.Events("tvs", "protocol"));
         Assert.Equal(4, registry.Suppressed("tvs", "protocol"));
     }

@@ -283,4 +283,32 @@ public class ChangePlannerTests
         Assert.Equal((0, 2), (annotated.Kept, annotated.Lost));
         Assert.Equal(["SEP000000000001", "SEP000000000002"], annotated.Devices.Select(d => d.Name));
     }
+
+    [Fact]
+    public void ItlOver64KB_ThePlannerWarnsBeforeBuilding_AndNoPhoneKeepsTrust()
+    {
+        // TVS records carry the certificate's hash, about 1.1 KB each with 4096-bit keys: 60 nodes pass 64 KB.
+        var names = Enumerable.Range(0, 60).Select(i => i == 0 ? "cucm-pub" : $"cucm-sub{i}").ToArray();
+        var big = new PlannerState(ItlSignerMode.CallManager, names).Device("000000000001");
+        var small = new PlannerState(ItlSignerMode.CallManager, ThreeNodes).Device("000000000001");
+        using var key = System.Security.Cryptography.RSA.Create(4096);
+        foreach (var identity in big.Snapshot().Identities.Concat(small.Snapshot().Identities).Where(i => CertificateStores.ItlRelevant.Contains(i.Name)))
+        {
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+                $"CN={identity.Name}-{identity.Id}", key, System.Security.Cryptography.HashAlgorithmName.SHA256,
+                System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
+            identity.Der = certificate.RawData;
+        }
+
+        var plan = big.Plan(ProposedChange.Regenerate("cucm-pub", Tvs));
+        var kept = small.Plan(ProposedChange.Regenerate("cucm-pub", Tvs));
+
+        Assert.Contains(plan.Warnings, w => w.StartsWith("The ITL of cucm-pub would be about ", StringComparison.Ordinal) && w.Contains("over the 65536 bytes", StringComparison.Ordinal));
+        var device = Assert.Single(plan.Devices);
+        Assert.False(device.KeepsTrust);
+        Assert.Contains("the phone fails to load it", device.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(kept.Warnings, w => w.Contains("over the 65536 bytes", StringComparison.Ordinal));
+        Assert.True(Assert.Single(kept.Devices).KeepsTrust);
+    }
 }
