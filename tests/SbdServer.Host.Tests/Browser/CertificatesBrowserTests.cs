@@ -120,7 +120,10 @@ public sealed class CertificatesBrowserTests(BrowserFixture browser, HttpsApiFac
         Assert.Equal(oldSerial, await page.Locator("#serial").InnerTextAsync());
         ExpectRefusalOnly(errors, "handler=Signed");
 
-        using var issued = csr.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(2), RandomNumberGenerator.GetBytes(12));
+        // First byte 0x10-0x7F: a positive serial with no leading zero byte or nibble, so both sides print it alike.
+        var serial = RandomNumberGenerator.GetBytes(12);
+        serial[0] = (byte)((serial[0] & 0x6F) | 0x10);
+        using var issued = csr.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(2), serial);
         await UploadSignedAsync(page, issued.ExportCertificatePem() + "\n" + ca.ExportCertificatePem());
         var status = page.GetByRole(AriaRole.Status);
         await status.WaitForAsync();
