@@ -76,6 +76,8 @@ public abstract class DeviceSearchTests(DatabaseTarget target)
             Assert.True(expected[row.Name] == row.ItlState, $"{row.Name}: {row.ItlState}, expected {expected[row.Name]}");
         }
 
+        Assert.Equal(expected.OrderBy(e => e.Key), (await search.ItlStatesAsync(Current, Ct)).OrderBy(e => e.Key));
+
         var mismatched = await search.SearchAsync(new DeviceQuery(null, TrustFileState.ReportedMismatch, 0, 100), Current, Ct);
         Assert.Equal(["SEP000000000005", "SEP000000000008", "SEP000000000009"], mismatched.Rows.Select(r => r.Name));
 

@@ -473,7 +473,7 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
         var tables = db.Model.GetEntityTypes().Select(e => e.GetTableName()).Order().ToList();
 
         Assert.Equal(
-            ["audit_log", "callmanager_groups", "certificate_history", "clusters", "data_protection_keys", "device_reports", "device_served_files", "devices", "enterprise_parameters",
+            ["admin_users", "audit_log", "callmanager_groups", "certificate_history", "clusters", "data_protection_keys", "device_reports", "device_served_files", "devices", "enterprise_parameters",
                 "identity_certificates", "nodes", "pending_itl_changes", "trust_certificates"],
             tables);
         Assert.Empty(await db.Database.GetPendingMigrationsAsync(Ct));

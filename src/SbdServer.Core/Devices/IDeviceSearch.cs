@@ -11,6 +11,9 @@ public interface IDeviceSearch
 {
     Task<DevicePage> SearchAsync(DeviceQuery query, TftpFileHashes? currentItl, CancellationToken cancellationToken);
 
+    /// <summary>Every device's ITL state by name, for the change planner (one row per device, nothing else).</summary>
+    Task<IReadOnlyDictionary<string, TrustFileState>> ItlStatesAsync(TftpFileHashes? currentItl, CancellationToken cancellationToken);
+
     /// <summary>How many devices are in each ITL state (the dashboard's "devices by ITL status").</summary>
     Task<IReadOnlyDictionary<TrustFileState, int>> CountByItlStateAsync(TftpFileHashes? currentItl, CancellationToken cancellationToken);
 }

@@ -39,6 +39,9 @@ public sealed class DeviceDirectory(IDeviceSearch search, GeneratedFileCatalogue
         return await search.SearchAsync(query, await CurrentItlAsync(cancellationToken), cancellationToken);
     }
 
+    public async Task<IReadOnlyDictionary<string, TrustFileState>> ItlStatesAsync(CancellationToken cancellationToken) =>
+        await search.ItlStatesAsync(await CurrentItlAsync(cancellationToken), cancellationToken);
+
     public async Task<IReadOnlyDictionary<TrustFileState, int>> CountByItlStateAsync(CancellationToken cancellationToken) =>
         await search.CountByItlStateAsync(await CurrentItlAsync(cancellationToken), cancellationToken);
 

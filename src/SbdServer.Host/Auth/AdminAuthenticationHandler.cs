@@ -79,7 +79,12 @@ internal sealed class AdminAuthenticationHandler(
         if (string.Equals(value.Scheme, "Bearer", StringComparison.OrdinalIgnoreCase))
         {
             var user = tokens.Validate(value.Parameter);
-            return user is null ? Fail("unknown or expired bearer token") : Success(user, "bearer");
+            if (user is null)
+            {
+                return Fail("unknown or expired bearer token");
+            }
+
+            return await guard.IsEnabledAsync(user, Context.RequestAborted) ? Success(user, "bearer") : Fail("the token's admin user is disabled");
         }
 
         return Fail("unsupported authentication scheme");

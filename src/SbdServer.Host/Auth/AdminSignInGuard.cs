@@ -1,5 +1,9 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using SbdServer.Admin.Security;
+using SbdServer.Core.Admins;
 using SbdServer.Core.Audit;
 using SbdServer.Core.Storage;
 
@@ -16,30 +20,34 @@ internal sealed record AdminLockoutOptions(int Threshold, TimeSpan LockoutDurati
 }
 
 /// <summary>
-/// Every password check of the admin (UI sign-in, REST API Basic, token sign-in) goes through here: after
-/// <see cref="AdminLockoutOptions.Threshold"/> wrong passwords in a row the account is locked for
+/// Every password check of an admin (UI sign-in, REST API Basic, token sign-in) goes through here, against the admin
+/// users in the database (<see cref="AdminUserManager"/>; the configured admin is one of them): after
+/// <see cref="AdminLockoutOptions.Threshold"/> wrong passwords in a row a user is locked for
 /// <see cref="AdminLockoutOptions.LockoutDuration"/> (audited), and an address with
 /// <see cref="AdminLockoutOptions.AddressLimit"/> failures within <see cref="AdminLockoutOptions.AddressWindow"/> is
 /// refused until the window ends. While locked or limited the password is not even checked, so guessing learns nothing.
 /// </summary>
 /// <remarks>
 /// The counters live in this process: each node locks on its own (the audit entry is cluster-wide). Failures are
-/// counted for the one real admin user only, so a loop of made-up user names cannot grow the table; the per-address
-/// table is pruned when it grows.
+/// counted for existing user names only, so a loop of made-up names cannot grow the table; the per-address table is
+/// pruned when it grows. A verified password is remembered (keyed by an HMAC under a per-process key, with the user's
+/// current hash) so HTTP Basic does not pay PBKDF2 on every request; a changed password or a disabled user misses it.
 /// </remarks>
 internal sealed class AdminSignInGuard(
-    AdminCredentials credentials,
+    AdminUserManager users,
     AdminLockoutOptions options,
     ISecurityStore store,
     TimeProvider time,
     ILogger<AdminSignInGuard> logger) : IAdminSignIn
 {
     private const int MaxTrackedAddresses = 10_000;
+    private const int MaxRemembered = 10_000;
 
     private readonly Lock _gate = new();
     private readonly Dictionary<IPAddress, (int Failures, DateTimeOffset WindowStart)> _addresses = [];
-    private int _userFailures;
-    private DateTimeOffset _lockedUntil = DateTimeOffset.MinValue;
+    private readonly Dictionary<string, (int Failures, DateTimeOffset LockedUntil)> _users = new(StringComparer.Ordinal);
+    private readonly byte[] _rememberKey = RandomNumberGenerator.GetBytes(32);
+    private readonly ConcurrentDictionary<string, byte> _remembered = new(StringComparer.Ordinal);
 
     public async Task<AdminSignInCheck> CheckAsync(string user, string password, IPAddress? remote, CancellationToken cancellationToken)
     {
@@ -47,8 +55,6 @@ internal sealed class AdminSignInGuard(
         ArgumentNullException.ThrowIfNull(password);
         remote = Normalize(remote);
         var now = time.GetUtcNow();
-        var isAdmin = credentials.IsUser(user);
-        bool locked;
         lock (_gate)
         {
             if (remote is not null && _addresses.TryGetValue(remote, out var entry)
@@ -57,22 +63,30 @@ internal sealed class AdminSignInGuard(
                 return new(AdminSignInResult.RateLimited, user, entry.WindowStart + options.AddressWindow - now);
             }
 
-            if (isAdmin && _lockedUntil > now)
+            if (_users.TryGetValue(user, out var state) && state.LockedUntil > now)
             {
-                return new(AdminSignInResult.Locked, user, _lockedUntil - now);
+                return new(AdminSignInResult.Locked, user, state.LockedUntil - now);
+            }
+        }
+
+        var row = await users.FindAsync(user, cancellationToken);
+        var valid = row is { Enabled: true } && Verify(row, password);
+        bool locked;
+        lock (_gate)
+        {
+            if (valid)
+            {
+                _users.Remove(row!.Name);
+                return new(AdminSignInResult.Success, row.Name, TimeSpan.Zero);
             }
 
-            if (credentials.Check(user, password))
+            locked = false;
+            if (row is not null)
             {
-                _userFailures = 0;
-                return new(AdminSignInResult.Success, credentials.User, TimeSpan.Zero);
-            }
-
-            locked = isAdmin && ++_userFailures >= options.Threshold;
-            if (locked)
-            {
-                _lockedUntil = now + options.LockoutDuration;
-                _userFailures = 0;
+                var state = _users.GetValueOrDefault(row.Name);
+                state = (state.Failures + 1, state.LockedUntil);
+                locked = state.Failures >= options.Threshold;
+                _users[row.Name] = locked ? (0, now + options.LockoutDuration) : state;
             }
 
             CountAddressFailure(remote, now);
@@ -81,13 +95,39 @@ internal sealed class AdminSignInGuard(
         if (locked)
         {
             var from = remote?.ToString() ?? "?";
-            HostLog.AccountLocked(logger, credentials.User, (int)options.LockoutDuration.TotalMinutes, options.Threshold, from);
-            await AuditAsync(credentials.User, "admin.locked", remote,
+            HostLog.AccountLocked(logger, row!.Name, (int)options.LockoutDuration.TotalMinutes, options.Threshold, from);
+            await AuditAsync(row.Name, "admin.locked", remote,
                 $"after {options.Threshold} wrong passwords; locked for {(int)options.LockoutDuration.TotalMinutes} min", cancellationToken);
             return new(AdminSignInResult.Locked, user, options.LockoutDuration);
         }
 
         return new(AdminSignInResult.WrongCredentials, user, TimeSpan.Zero);
+    }
+
+    /// <summary>Whether <paramref name="user"/> exists and is enabled now (sessions and tokens of a disabled user end).</summary>
+    public async Task<bool> IsEnabledAsync(string? user, CancellationToken cancellationToken) =>
+        user is { Length: > 0 } && await users.FindAsync(user, cancellationToken) is { Enabled: true };
+
+    private bool Verify(AdminUser row, string password)
+    {
+        var key = Convert.ToBase64String(HMACSHA256.HashData(_rememberKey, Encoding.UTF8.GetBytes(row.Name + "\n" + row.PasswordHash + "\n" + password)));
+        if (_remembered.ContainsKey(key))
+        {
+            return true;
+        }
+
+        if (!AdminPasswordHasher.Verify(row.PasswordHash, password))
+        {
+            return false;
+        }
+
+        if (_remembered.Count >= MaxRemembered)
+        {
+            _remembered.Clear();
+        }
+
+        _remembered[key] = 0;
+        return true;
     }
 
     public Task AuditAsync(string user, string action, IPAddress? remote, CancellationToken cancellationToken) =>
@@ -103,7 +143,7 @@ internal sealed class AdminSignInGuard(
             At = time.GetUtcNow(),
             Actor = user.Length <= 128 ? user : user[..128],
             Action = action,
-            Target = credentials.User,
+            Target = user.Length <= 128 ? user : user[..128],
             Details = details.Length == 0 ? from : from + "; " + details,
         });
         try

@@ -3,8 +3,11 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 using SbdServer.Admin;
 using SbdServer.Admin.Security;
+using SbdServer.Core.Admins;
+using SbdServer.Crypto.Keys;
 using SbdServer.Host.Auth;
 using SbdServer.Persistence.DataProtection;
+using SbdServer.Persistence.Stores;
 
 namespace SbdServer.Host.Composition;
 
@@ -27,6 +30,17 @@ internal static class AdminSecurityRegistration
     {
         var services = builder.Services;
         services.AddSingleton(sp => AdminLockoutOptions.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<IAdminUserStore, EfAdminUserStore>();
+
+        // Never more than the admin default: the key-sealing count (600 000) would cost every Basic request and wrong password.
+        services.AddSingleton(sp => new AdminPasswordHasher(
+            Math.Min(sp.GetRequiredService<KeyProtectionOptions>().Pbkdf2Iterations, AdminPasswordHasher.DefaultIterations)));
+        services.AddSingleton(sp =>
+        {
+            var credentials = sp.GetRequiredService<AdminCredentials>();
+            return new ConfiguredAdmin(credentials.User, credentials.Password);
+        });
+        services.AddSingleton<AdminUserManager>();
         services.AddSingleton<AdminSignInGuard>();
         services.AddSingleton<IAdminSignIn>(sp => sp.GetRequiredService<AdminSignInGuard>());
         services.AddSingleton<DataProtectionKeyStore>();
@@ -53,6 +67,17 @@ internal static class AdminSecurityRegistration
                 options.AccessDeniedPath = AdminCookie.SignInPath;
                 options.ExpireTimeSpan = TimeSpan.FromHours(8);
                 options.SlidingExpiration = true;
+
+                // A session ends when its admin is disabled (on any node), not when the cookie expires.
+                options.Events.OnValidatePrincipal = async context =>
+                {
+                    var guard = context.HttpContext.RequestServices.GetRequiredService<AdminSignInGuard>();
+                    if (!await guard.IsEnabledAsync(context.Principal?.Identity?.Name, context.HttpContext.RequestAborted))
+                    {
+                        context.RejectPrincipal();
+                        await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.SignOutAsync(context.HttpContext, AdminCookie.Scheme);
+                    }
+                };
             });
         services.AddAntiforgery(options =>
         {

@@ -42,6 +42,8 @@ public abstract class SbdDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<DataProtection.DataProtectionKeyRecord> DataProtectionKeys => Set<DataProtection.DataProtectionKeyRecord>();
 
+    public DbSet<Core.Admins.AdminUser> AdminUsers => Set<Core.Admins.AdminUser>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SbdDbContext).Assembly);

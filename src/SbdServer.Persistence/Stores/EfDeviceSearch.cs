@@ -43,6 +43,13 @@ public sealed class EfDeviceSearch(SbdDbContextFactory contexts) : IDeviceSearch
             total, query.Offset, query.Limit);
     }
 
+    public async Task<IReadOnlyDictionary<string, TrustFileState>> ItlStatesAsync(TftpFileHashes? currentItl, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        var states = await Rows(db, currentItl).Select(r => new { r.Name, r.ItlState }).ToListAsync(cancellationToken);
+        return states.ToDictionary(s => s.Name, s => (TrustFileState)s.ItlState, StringComparer.Ordinal);
+    }
+
     public async Task<IReadOnlyDictionary<TrustFileState, int>> CountByItlStateAsync(TftpFileHashes? currentItl, CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();

@@ -38,6 +38,9 @@ public sealed class BackupModel(BackupService backups, PendingRestores pending, 
     /// <summary>The uploaded archive's content, awaiting the Restore click.</summary>
     public BackupSummary? Summary { get; private set; }
 
+    /// <summary>What restoring the uploaded archive would do to the phones (the planner's view of a restore).</summary>
+    public Core.Impact.ChangePlan? Impact { get; private set; }
+
     private string Actor => User.Identity?.Name ?? "unknown";
 
     public void OnGet() => Message = Message is { Length: > 300 } ? Message[..300] : Message;
@@ -82,6 +85,7 @@ public sealed class BackupModel(BackupService backups, PendingRestores pending, 
         try
         {
             Summary = await backups.InspectAsync(bytes, cancellationToken);
+            Impact = await backups.PreviewAsync(bytes, new RestoreOptions(), cancellationToken);
         }
         catch (CertificateStoreException ex)
         {
