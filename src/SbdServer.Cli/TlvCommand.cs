@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using SbdServer.Crypto.Signing;
 using SbdServer.Crypto.Verification;
 using SbdServer.Wire.Itl;
+using SbdServer.Wire.Names;
 
 namespace SbdServer.Cli;
 
@@ -135,7 +136,7 @@ internal static class TlvCommand
 
                 var options = new TrustListBuildOptions
                 {
-                    FileName = parse.GetValue(fileName) ?? (isCtl ? "CTLFile.tlv" : "ITLFile.tlv"),
+                    FileName = parse.GetValue(fileName) ?? (isCtl ? PhoneFileName.ClusterCtlName : PhoneFileName.ClusterItlName),
                     HashAlgorithm = CliOptions.ParseDigest(parse.GetValue(digest)!),
                     Timestamp = CliFiles.Now(),
                     IsCtl = isCtl,

@@ -3,10 +3,10 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using SbdServer.Core.Tftp;
+using SbdServer.Testing;
 using SbdServer.Tftp.Sources;
 using SbdServer.Tftp.Tests.Infrastructure;
 using Xunit;
-using SbdServer.Testing;
 
 namespace SbdServer.Tftp.Tests;
 

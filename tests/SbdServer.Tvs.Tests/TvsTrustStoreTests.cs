@@ -1,11 +1,11 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Time.Testing;
 using SbdServer.Core.Tvs;
+using SbdServer.Testing;
 using SbdServer.Tvs.Tests.Support;
 using SbdServer.Wire.Itl;
 using SbdServer.Wire.Tvs;
 using Xunit;
-using SbdServer.Testing;
 
 namespace SbdServer.Tvs.Tests;
 

@@ -2,8 +2,8 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using SbdServer.Core.Diagnostics;
-using Xunit;
 using SbdServer.Testing;
+using Xunit;
 
 namespace SbdServer.Core.Tests.Diagnostics;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Provisioning;
 using SbdServer.Wire.Itl;
+using SbdServer.Wire.Names;
 using SbdServer.Wire.Tlv;
 
 namespace SbdServer.Admin.Pages.TrustLists;
@@ -14,7 +15,7 @@ namespace SbdServer.Admin.Pages.TrustLists;
 public sealed class TrustListsModel(CertificateManager manager, GeneratedFileCatalogue files) : PageModel
 {
     /// <summary>The trust lists a node serves, in the order phones fetch them.</summary>
-    public static readonly string[] FileNames = ["CTLFile.tlv", "ITLFile.tlv"];
+    public static readonly string[] FileNames = [PhoneFileName.ClusterCtlName, PhoneFileName.ClusterItlName];
 
     /// <summary>One served file: its listing, or why it cannot be listed.</summary>
     public sealed record ServedList(string Node, string FileName, TrustListListing? Listing, string? Error);
