@@ -5,7 +5,7 @@ using Xunit;
 namespace SbdServer.Deploy.Tests;
 
 /// <summary>
-/// <c>docker/docker-compose.yml</c> run with Debian's <c>docker-compose</c> under a project name and an env file of
+/// A compose file of <c>docker/</c> run with Debian's <c>docker-compose</c> under a project name and an env file of
 /// its own, so its containers, networks and volumes never meet a lab's stack on the same engine.
 /// </summary>
 public sealed class ComposeStack
@@ -15,18 +15,22 @@ public sealed class ComposeStack
     private readonly string _compose;
     private readonly string _docker;
     private readonly string _envFile;
+    private readonly string _composeFile;
+    private readonly string _project;
 
-    private ComposeStack(string compose, string docker, string envFile)
+    private ComposeStack(string compose, string docker, string envFile, string composeFile, string project)
     {
         _compose = compose;
         _docker = docker;
         _envFile = envFile;
+        _composeFile = composeFile;
+        _project = project;
     }
 
     public static string DockerDirectory => Path.Combine(SharedFiles.RepositoryRoot, "docker");
 
     /// <summary>The compose and docker commands and a running engine, or a skip (a failure under CI).</summary>
-    public static async Task<ComposeStack> RequireAsync(string envFile)
+    public static async Task<ComposeStack> RequireAsync(string envFile, string composeFile = "docker-compose.yml", string project = Project)
     {
         var compose = Requirements.Tool("docker-compose");
         var docker = Requirements.Tool("docker");
@@ -44,7 +48,7 @@ public sealed class ComposeStack
             }
         }
 
-        return new ComposeStack(compose, docker, envFile);
+        return new ComposeStack(compose, docker, envFile, composeFile, project);
     }
 
     /// <summary><c>docker-compose</c> with this stack's env file and project; fails the test on a non-zero exit.</summary>
@@ -55,11 +59,11 @@ public sealed class ComposeStack
         return output;
     }
 
-    public Task<(int ExitCode, string Output)> RunRawAsync(int timeoutMs, params string[] args) => RunRawAsync("docker-compose.yml", timeoutMs, args);
+    public Task<(int ExitCode, string Output)> RunRawAsync(int timeoutMs, params string[] args) => RunRawAsync(_composeFile, timeoutMs, args);
 
     public Task<(int ExitCode, string Output)> RunRawAsync(string composeFile, int timeoutMs, params string[] args) =>
         Tool.RunAsync(_compose,
-            ["--env-file", _envFile, "-f", Path.Combine(DockerDirectory, composeFile), "-p", Project, .. args],
+            ["--env-file", _envFile, "-f", Path.Combine(DockerDirectory, composeFile), "-p", _project, .. args],
             timeoutMs);
 
     /// <summary>The health of one service's container: healthy, unhealthy, starting, or a reason it has none.</summary>

@@ -20,6 +20,7 @@ public sealed partial class ComposeStackTests : IDisposable
     // Not the scenario tests' 127.0.0.11-13/.21-23: dotnet test runs the assemblies in parallel on the same ports.
     private const string PubAddress = "127.0.0.31";
     private const string SubAddress = "127.0.0.32";
+    private const string SingleAddress = "127.0.0.33";
     private const string PubName = "sbd-pub";
     private const string PubFqdn = "sbd-pub.compose.test";
     private const string AdminPassword = "compose-test-admin-password";
@@ -65,7 +66,7 @@ public sealed partial class ComposeStackTests : IDisposable
             await stack.RunAsync("first up", 300_000, "up", "-d");
             await stack.WaitHealthyAsync(TimeSpan.FromMinutes(3), "postgres", "publisher", "subscriber");
 
-            using var api = AdminClient();
+            using var api = AdminClient(PubAddress, PubFqdn);
             var added = await api.PostAsJsonAsync("api/devices", new { name = "SEP" + Mac, model = "8861", securityProfile = "NonSecure" }, Ct);
             Assert.True(added.IsSuccessStatusCode, $"add the phone over HTTPS 8443: {added.StatusCode} {await added.Content.ReadAsStringAsync(Ct)}");
 
@@ -104,6 +105,59 @@ public sealed partial class ComposeStackTests : IDisposable
         finally
         {
             // A failed cleanup fails a passing run; after a failure the first failure is the one worth reading.
+            var (code, output) = await stack.RunRawAsync(180_000, "down", "-v", "--remove-orphans");
+            Assert.True(code == 0 || !completed, $"down -v: {output}");
+        }
+    }
+
+    /// <summary>
+    /// <c>docker/docker-compose.single.yml</c>, the one-node try-out on SQLite: healthy, serves a phone over TFTP
+    /// alone, keeps its keys across <c>down</c> and <c>up</c> in its volume.
+    /// </summary>
+    [Fact]
+    public async Task SingleNodeStack_OnSqlite_ComesUpHealthy_ServesAPhone_KeepsItsTrustAcrossDownAndUp()
+    {
+        const string name = "sbd-one";
+        const string fqdn = "sbd-one.compose.test";
+        var envFile = Path.Combine(_work, "single.env");
+        ComposeStack.WriteEnvFile(envFile, new Dictionary<string, string>
+        {
+            ["SBD_CLUSTER_PASSWORD"] = "compose-single-cluster-password",
+            ["SBD_ADMIN_PASSWORD"] = AdminPassword,
+            ["SBD_PUB_ADDRESS"] = SingleAddress,
+            ["SBD_PUB_NAME"] = name,
+            ["SBD_PUB_FQDN"] = fqdn,
+            ["SBD_IMAGE"] = "sbdserver:compose-test",
+            ["SBD_PBKDF2_ITERATIONS"] = "1000",
+        });
+        var stack = await ComposeStack.RequireAsync(envFile, "docker-compose.single.yml", "sbd-compose-single-test");
+        await stack.RunAsync("clean up an earlier run", 180_000, "down", "-v", "--remove-orphans");
+        var completed = false;
+        try
+        {
+            await stack.RunAsync("build the node image", 1_200_000, "build", "sbd");
+            await stack.RunAsync("first up", 300_000, "up", "-d");
+            await stack.WaitHealthyAsync(TimeSpan.FromMinutes(3), "sbd");
+
+            using var api = AdminClient(SingleAddress, fqdn);
+            var added = await api.PostAsJsonAsync("api/devices", new { name = "SEP" + Mac, model = "8861", securityProfile = "NonSecure" }, Ct);
+            Assert.True(added.IsSuccessStatusCode, $"add the phone over HTTPS 8443: {added.StatusCode} {await added.Content.ReadAsStringAsync(Ct)}");
+            var state = Path.Combine(_work, "single-phone");
+            var first = await BootAsync(state, SingleAddress, "--tftp-only");
+            Assert.Contains("STATUS: ITL installed", first, StringComparison.Ordinal);
+            Assert.Equal(await ItlMd5Async(state), await ServedItlMd5Async(SingleAddress));
+            var records = await TrustRecordsAsync(state);
+
+            await stack.RunAsync("down, volumes kept", 180_000, "down");
+            await stack.RunAsync("second up", 300_000, "up", "-d");
+            await stack.WaitHealthyAsync(TimeSpan.FromMinutes(3), "sbd");
+            await WaitServedItlChangesAsync(SingleAddress, from: null);
+            await BootAsync(state, SingleAddress, "--tftp-only");
+            Assert.Equal(records, await TrustRecordsAsync(state));
+            completed = true;
+        }
+        finally
+        {
             var (code, output) = await stack.RunRawAsync(180_000, "down", "-v", "--remove-orphans");
             Assert.True(code == 0 || !completed, $"down -v: {output}");
         }
@@ -189,20 +243,20 @@ public sealed partial class ComposeStackTests : IDisposable
     }
 
     /// <summary>
-    /// The REST API on the publisher's HTTPS port. The tomcat certificate is self-signed by the node, so the client
-    /// accepts exactly a certificate issued to the publisher's FQDN, as an admin's browser would after a first look.
+    /// The REST API on a node's HTTPS port. The tomcat certificate is self-signed by the node, so the client accepts
+    /// exactly a certificate issued to the node's FQDN, as an admin's browser would after a first look.
     /// </summary>
-    private static HttpClient AdminClient()
+    private static HttpClient AdminClient(string address, string fqdn)
     {
         var handler = new SocketsHttpHandler
         {
             SslOptions = new SslClientAuthenticationOptions
             {
                 RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                    certificate is X509Certificate2 cert && cert.GetNameInfo(X509NameType.SimpleName, false) == PubFqdn,
+                    certificate is X509Certificate2 cert && cert.GetNameInfo(X509NameType.SimpleName, false) == fqdn,
             },
         };
-        var client = new HttpClient(handler) { BaseAddress = new Uri($"https://{PubAddress}:8443/"), Timeout = TimeSpan.FromSeconds(60) };
+        var client = new HttpClient(handler) { BaseAddress = new Uri($"https://{address}:8443/"), Timeout = TimeSpan.FromSeconds(60) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
             "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + AdminPassword)));
         return client;
