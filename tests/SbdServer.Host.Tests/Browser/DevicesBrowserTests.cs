@@ -141,53 +141,61 @@ public sealed class DevicesBrowserTests(BrowserFixture browser, TenThousandDevic
             Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync(Ct));
         }
 
-        var state = Directory.CreateTempSubdirectory("sbd-ui-phone-").FullName;
         try
         {
-            var phone = new EmulatedPhone(state, PhoneOptionsFor(Mac));
-            var boot = await phone.BootAsync(Ct);
-            Assert.True(boot.Accepted, string.Join('\n', boot.Log));
-            using (var regenerated = await admin.PostAsync("/api/nodes/cucm-pub/certificates/TVS/regenerate?confirm=true", null, Ct))
+            var state = Directory.CreateTempSubdirectory("sbd-ui-phone-").FullName;
+            try
             {
-                Assert.True(regenerated.IsSuccessStatusCode, await regenerated.Content.ReadAsStringAsync(Ct));
+                var phone = new EmulatedPhone(state, PhoneOptionsFor(Mac));
+                var boot = await phone.BootAsync(Ct);
+                Assert.True(boot.Accepted, string.Join('\n', boot.Log));
+                using (var regenerated = await admin.PostAsync("/api/nodes/cucm-pub/certificates/TVS/regenerate?confirm=true", null, Ct))
+                {
+                    Assert.True(regenerated.IsSuccessStatusCode, await regenerated.Content.ReadAsStringAsync(Ct));
+                }
+
+                // The phone has not fetched again: it reports the ITL it holds, the one from before the regeneration.
+                var reporter = new DeviceReportClient(admin, admin.BaseAddress!, "admin", ApiFactory.AdminPassword);
+                Assert.Null(await reporter.SendAsync("SEP" + Mac, new SbdServer.Phone.Reporting.DeviceReport(boot.Itl!.Md5, boot.Itl.Sha1, null, null, null, boot.Status), Ct));
+            }
+            finally
+            {
+                Directory.Delete(state, recursive: true);
             }
 
-            // The phone has not fetched again: it reports the ITL it holds, the one from before the regeneration.
-            var reporter = new DeviceReportClient(admin, admin.BaseAddress!, "admin", ApiFactory.AdminPassword);
-            Assert.Null(await reporter.SendAsync("SEP" + Mac, new SbdServer.Phone.Reporting.DeviceReport(boot.Itl!.Md5, boot.Itl.Sha1, null, null, null, boot.Status), Ct));
+            var (context, page, errors) = await browser.NewPageAsync(Node.HttpsPort);
+            await using var _ = context;
+            await CertificatesBrowserTests.SignInAsync(page);
+            await page.GotoAsync("/admin/devices");
+            await page.GetByLabel("ITL File Status").SelectOptionAsync(new SelectOptionValue { Label = "MisMatch" });
+            await page.GetByRole(AriaRole.Button, new() { Name = "Find", Exact = true }).ClickAsync();
+            await page.GetByText("1 device, page 1 of 1").WaitForAsync();
+            var row = await page.Locator("tbody tr").InnerTextAsync();
+            Assert.Contains("SEP" + Mac, row, StringComparison.Ordinal);
+            Assert.Contains("MisMatch", row, StringComparison.Ordinal);
+            await BrowserFixture.AssertAccessibleAsync(page);
+            await BrowserFixture.ScreenshotAsync(page, "devices-mismatch");
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "SEP" + Mac, Exact = true }).ClickAsync();
+            await page.GetByRole(AriaRole.Heading, new() { Name = "Last report" }).WaitForAsync();
+            Assert.Contains("MisMatch", await page.Locator("main table").First.InnerTextAsync(), StringComparison.Ordinal);
+
+            // The REST API's inventory (computed in memory) agrees with the database's filter.
+            var inventory = await admin.GetFromJsonAsync<List<System.Text.Json.JsonElement>>("/api/inventory?itlStatus=mismatched", Ct);
+            Assert.Equal("SEP" + Mac, Assert.Single(inventory!).GetProperty("name").GetString());
+
+            await page.GotoAsync("/admin/devices/itlreset");
+            await page.GetByRole(AriaRole.Heading, new() { Name = "Impact of starting it" }).WaitForAsync();
+            Assert.Contains("phones keep trust", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+            await BrowserFixture.AssertAccessibleAsync(page);
+            await BrowserFixture.ScreenshotAsync(page, "itl-reset");
+            Assert.True(errors.Count == 0, string.Join("\n", errors));
         }
         finally
         {
-            Directory.Delete(state, recursive: true);
+            // The class's other test counts the fixture's 10 000 devices; this one's phone must not outlive it.
+            using var deleted = await admin.DeleteAsync($"/api/devices/SEP{Mac}", CancellationToken.None);
         }
-
-        var (context, page, errors) = await browser.NewPageAsync(Node.HttpsPort);
-        await using var _ = context;
-        await CertificatesBrowserTests.SignInAsync(page);
-        await page.GotoAsync("/admin/devices");
-        await page.GetByLabel("ITL File Status").SelectOptionAsync(new SelectOptionValue { Label = "MisMatch" });
-        await page.GetByRole(AriaRole.Button, new() { Name = "Find", Exact = true }).ClickAsync();
-        await page.GetByText("1 device, page 1 of 1").WaitForAsync();
-        var row = await page.Locator("tbody tr").InnerTextAsync();
-        Assert.Contains("SEP" + Mac, row, StringComparison.Ordinal);
-        Assert.Contains("MisMatch", row, StringComparison.Ordinal);
-        await BrowserFixture.AssertAccessibleAsync(page);
-        await BrowserFixture.ScreenshotAsync(page, "devices-mismatch");
-
-        await page.GetByRole(AriaRole.Link, new() { Name = "SEP" + Mac, Exact = true }).ClickAsync();
-        await page.GetByRole(AriaRole.Heading, new() { Name = "Last report" }).WaitForAsync();
-        Assert.Contains("MisMatch", await page.Locator("main table").First.InnerTextAsync(), StringComparison.Ordinal);
-
-        // The REST API's inventory (computed in memory) agrees with the database's filter.
-        var inventory = await admin.GetFromJsonAsync<List<System.Text.Json.JsonElement>>("/api/inventory?itlStatus=mismatched", Ct);
-        Assert.Equal("SEP" + Mac, Assert.Single(inventory!).GetProperty("name").GetString());
-
-        await page.GotoAsync("/admin/devices/itlreset");
-        await page.GetByRole(AriaRole.Heading, new() { Name = "Impact of starting it" }).WaitForAsync();
-        Assert.Contains("phones keep trust", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
-        await BrowserFixture.AssertAccessibleAsync(page);
-        await BrowserFixture.ScreenshotAsync(page, "itl-reset");
-        Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 
     private PhoneOptions PhoneOptionsFor(string mac)
