@@ -76,6 +76,7 @@ public sealed partial class StartRefusalProcessTests
     [InlineData("PhoneServices__Port", "eighty", "PhoneServices:Port")]
     [InlineData("Sbd__Database__Provider", "Oracle", "Sbd:Database:Provider")]
     [InlineData("Sbd__Database__Provider", "7", "Sbd:Database:Provider")]
+    [InlineData("Sbd__Database__Provider", "Postgres", "ConnectionStrings:Sbd")]
     [InlineData("Sbd__Database__StartTimeoutSeconds", "-1", "Sbd:Database:StartTimeoutSeconds")]
     [InlineData("Sbd__Security__Pbkdf2Iterations", "0", "Sbd:Security:Pbkdf2Iterations")]
     [InlineData("Sbd__Node__Name", "not a host name", "Sbd:Node:Name")]

@@ -46,8 +46,8 @@ internal static class PersistenceRegistration
                     options.DataDir = dataDir;
                 }
             })
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value);
         services.AddOptions<LocalNodeOptions>()
             .BindConfiguration(LocalNodeOptions.Section)

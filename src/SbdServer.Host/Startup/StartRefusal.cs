@@ -86,7 +86,7 @@ internal sealed partial record StartRefusal(int ExitCode, string Setting, string
 
             // Hand-written rules start with the key ("Tvs:Address must be ..."); others get it put in front.
             var first = error.Split(' ')[0].TrimEnd(':');
-            var key = first.StartsWith(section + ":", StringComparison.Ordinal) || first.StartsWith("Sbd:", StringComparison.Ordinal)
+            var key = first.Contains(':', StringComparison.Ordinal) && first.All(c => char.IsAsciiLetterOrDigit(c) || c is ':' or '_')
                 ? first
                 : member is { Length: > 0 } ? $"{section}:{member}" : section;
             setting ??= key;

@@ -1,9 +1,11 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace SbdServer.Persistence.Database;
 
-/// <summary>Where the security state lives (<c>Sbd:Database:*</c>, <c>ConnectionStrings:Sbd</c>, <c>Sbd:DataDir</c>).</summary>
-public sealed class DatabaseOptions : IValidatableObject
+/// <summary>
+/// Where the security state lives (<c>Sbd:Database:*</c>, <c>ConnectionStrings:Sbd</c>, <c>Sbd:DataDir</c>). The host
+/// validates it with a validator of its own rather than data annotations: those read every property, and
+/// <see cref="EffectiveConnectionString"/> throws for exactly the settings the validator is there to name.
+/// </summary>
+public sealed class DatabaseOptions
 {
     /// <summary>The configuration section of <see cref="Provider"/>, <see cref="Migrate"/> and <see cref="StartTimeoutSeconds"/>.</summary>
     public const string Section = "Sbd:Database";
@@ -28,7 +30,6 @@ public sealed class DatabaseOptions : IValidatableObject
     /// How long a start keeps retrying after the database first failed to answer, before it refuses (a compose stack
     /// whose database is still starting).
     /// </summary>
-    [Range(0, 24 * 3600, ErrorMessage = "Sbd:Database:StartTimeoutSeconds must be 0 to 86400.")]
     public int StartTimeoutSeconds { get; set; } = 30;
 
     public string EffectiveConnectionString => Provider switch
@@ -41,20 +42,4 @@ public sealed class DatabaseOptions : IValidatableObject
             : ConnectionString,
         _ => throw new InvalidOperationException($"Unknown database provider {Provider}."),
     };
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        // The binder turns "5" into an enum value no provider has; names are what the runbook documents.
-        if (!Enum.IsDefined(Provider))
-        {
-            yield return new ValidationResult(
-                $"Sbd:Database:Provider must be {string.Join(" or ", Enum.GetNames<DatabaseProvider>())}, not '{(int)Provider}'.",
-                [nameof(Provider)]);
-        }
-
-        if (string.IsNullOrWhiteSpace(DataDir))
-        {
-            yield return new ValidationResult("Sbd:DataDir must name a directory.", [nameof(DataDir)]);
-        }
-    }
 }
