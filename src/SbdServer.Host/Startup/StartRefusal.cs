@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 using SbdServer.Core.Certificates;
-using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Diagnostics;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Hosting;
 
 namespace SbdServer.Host.Startup;
@@ -52,7 +52,7 @@ internal sealed partial record StartRefusal(int ExitCode, string Setting, string
             IOException { InnerException: AddressInUseException or SocketException } io => AdminBind(io),
             InvalidOperationException conversion when ConversionFailure().Match(conversion.Message) is { Success: true } match
                 => Unreadable(match),
-            CertificateStoreException store => new(StartExitCodes.SecurityState, "Sbd:Node", store.Message),
+            DomainException store => new(StartExitCodes.SecurityState, "Sbd:Node", store.Message),
             _ => null,
         };
     }
