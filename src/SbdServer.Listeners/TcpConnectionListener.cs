@@ -166,7 +166,19 @@ public sealed class TcpConnectionListener(TcpListenerSettings settings, ITcpList
         }
 
         var id = Interlocked.Increment(ref _connectionIds);
-        var connection = new ListenerConnection(id, socket, remote, time, _stopping.Token);
+        ListenerConnection connection;
+        try
+        {
+            connection = new ListenerConnection(id, socket, remote, time, _stopping.Token);
+        }
+        catch (IOException)
+        {
+            // The peer was gone before its stream existed; the accept loop must go on.
+            ReleaseSlot(remote);
+            Reset(socket);
+            return;
+        }
+
         events.Opened();
 
         // Registered before the task runs, so neither the idle sweep nor StopAsync can miss a connection.
@@ -188,11 +200,12 @@ public sealed class TcpConnectionListener(TcpListenerSettings settings, ITcpList
         }
         finally
         {
+            // Out of the table first, so the idle sweep never closes (or counts) a connection that has ended.
+            _connections.TryRemove(connection.Id, out _);
             await connection.Stream.DisposeAsync();
             connection.Release();
             events.Closed();
             ReleaseSlot(connection.Remote);
-            _connections.TryRemove(connection.Id, out _);
         }
     }
 
