@@ -82,7 +82,8 @@ public sealed class TcpConnectionListenerTests
             var buffer = new byte[16];
             try
             {
-                while (await connection.Stream.ReadAsync(buffer, connection.Closing) is var n and > 0)
+                int n;
+                while ((n = await connection.Stream.ReadAsync(buffer, connection.Closing)) > 0)
                 {
                     await connection.Stream.WriteAsync(buffer.AsMemory(0, n), connection.Closing);
                 }
