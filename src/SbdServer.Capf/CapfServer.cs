@@ -110,7 +110,8 @@ public sealed class CapfServer : IListenerServer, ITcpListenerEvents
         _counters.IdleTimedOut();
         if (_warnings.ShouldLog("idle_timeout", remote))
         {
-            CapfLog.TimedOut(_logger, remote.ToString(), idleTimeout.TotalMilliseconds, "idle (Capf:IdleTimeout)");
+            var address = remote.ToString();
+            CapfLog.TimedOut(_logger, address, idleTimeout.TotalMilliseconds, "idle (Capf:IdleTimeout)");
         }
     }
 

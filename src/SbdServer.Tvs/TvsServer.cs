@@ -127,7 +127,8 @@ public sealed class TvsServer : IListenerServer, ITcpListenerEvents
         _counters.IdleTimedOut();
         if (_warnings.ShouldLog(TvsWarningKinds.IdleTimeout, remote))
         {
-            TvsLog.IdleTimeout(_logger, remote.ToString(), idleTimeout.TotalMilliseconds);
+            var address = remote.ToString();
+            TvsLog.IdleTimeout(_logger, address, idleTimeout.TotalMilliseconds);
         }
     }
 

@@ -3,7 +3,6 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
-using SbdServer.Core.Certificates;
 using SbdServer.Core.Diagnostics;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Hosting;
