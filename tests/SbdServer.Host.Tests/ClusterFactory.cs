@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
@@ -57,7 +58,17 @@ public sealed class ClusterFactory : WebApplicationFactory<Program>, IAsyncLifet
             services.AddSingleton<SbdDbContextFactory>();
             services.AddSingleton<CertificateStoreEventHub>();
             services.AddSingleton<ISecurityStore, EfSecurityStore>();
-            services.AddSingleton<CertificateManager>();
+            services.AddSingleton<SecurityUnitOfWork>();
+            services.AddSingleton<IdentityMint>();
+            services.AddSingleton<DeviceImpact>();
+            services.AddSingleton<CertificateQueries>();
+            services.AddSingleton<CertificateRegeneration>();
+            services.AddSingleton<CertificateSigningRequests>();
+            services.AddSingleton<TrustStoreUploads>();
+            services.AddSingleton<BulkCertificates>();
+            services.AddSingleton<NodeHostChange>();
+            services.AddSingleton<ItlResets>();
+            services.AddSingleton<EnterpriseParameters>();
             services.AddSingleton<ClusterBootstrapper>();
             await using var provider = services.BuildServiceProvider();
             await provider.GetRequiredService<ClusterBootstrapper>().EnsureAsync(CancellationToken.None);

@@ -44,7 +44,7 @@ public sealed class LocalNodeOptions : IValidatableObject
         string? error = null;
         try
         {
-            CertificateStore.CertificateManager.NormalizeHostAddress(HostAddress);
+            HostAddresses.Normalize(HostAddress);
         }
         catch (InvalidInputException ex)
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using SbdServer.Capf;
 using SbdServer.Core.Capf;
 using SbdServer.Core.CertificateStore;
+using SbdServer.Core.DeviceManagement;
 using SbdServer.Core.Diagnostics;
 using SbdServer.Tvs;
 

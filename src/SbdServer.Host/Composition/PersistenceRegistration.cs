@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using SbdServer.Core.Backup;
 using SbdServer.Core.Certificates;
-using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Events;
 using SbdServer.Core.Storage;
@@ -49,8 +48,7 @@ internal static class PersistenceRegistration
         services.AddSingleton<ICertificateStoreEvents>(sp => sp.GetRequiredService<CertificateStoreEventHub>());
         services.AddSingleton<ISecurityStore, EfSecurityStore>();
         services.AddSingleton<PostgresChangeListener>();
-        services.AddSingleton<CertificateManager>();
-        services.AddSingleton<ClusterBootstrapper>();
+        services.AddSbdCertificateManagement();
         services.AddSingleton<BackupService>();
         services.AddSingleton<StartupState>();
 
