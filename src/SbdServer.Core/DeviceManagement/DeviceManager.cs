@@ -1,7 +1,7 @@
 using SbdServer.Core.Audit;
 using SbdServer.Core.Certificates;
-using SbdServer.Core.Errors;
 using SbdServer.Core.Devices;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Events;
 using SbdServer.Core.Nodes;
 using SbdServer.Core.Storage;

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateManagement;
+using SbdServer.Core.Certificates;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Impact;
 
