@@ -8,6 +8,7 @@ using SbdServer.Core.Cluster;
 using SbdServer.Core.Events;
 using SbdServer.Core.Storage;
 using SbdServer.Crypto;
+using SbdServer.Host.Composition;
 using SbdServer.Persistence.Database;
 using SbdServer.Persistence.Stores;
 using Xunit;
@@ -58,18 +59,7 @@ public sealed class ClusterFactory : WebApplicationFactory<Program>, IAsyncLifet
             services.AddSingleton<SbdDbContextFactory>();
             services.AddSingleton<CertificateStoreEventHub>();
             services.AddSingleton<ISecurityStore, EfSecurityStore>();
-            services.AddSingleton<SecurityUnitOfWork>();
-            services.AddSingleton<IdentityMint>();
-            services.AddSingleton<DeviceImpact>();
-            services.AddSingleton<CertificateQueries>();
-            services.AddSingleton<CertificateRegeneration>();
-            services.AddSingleton<CertificateSigningRequests>();
-            services.AddSingleton<TrustStoreUploads>();
-            services.AddSingleton<BulkCertificates>();
-            services.AddSingleton<NodeHostChange>();
-            services.AddSingleton<ItlResets>();
-            services.AddSingleton<EnterpriseParameters>();
-            services.AddSingleton<ClusterBootstrapper>();
+            services.AddSbdCertificateManagement();
             await using var provider = services.BuildServiceProvider();
             await provider.GetRequiredService<ClusterBootstrapper>().EnsureAsync(CancellationToken.None);
         }

@@ -83,18 +83,11 @@ internal sealed class SecurityHarness : IDisposable
         services.AddSingleton<ISecurityStore, EfSecurityStore>();
         services.AddSingleton<ILogger<PostgresChangeListener>>(NullLogger<PostgresChangeListener>.Instance);
         services.AddSingleton<PostgresChangeListener>();
-        services.AddSingleton<SecurityUnitOfWork>();
-        services.AddSingleton<IdentityMint>();
-        services.AddSingleton<DeviceImpact>();
-        services.AddSingleton<CertificateQueries>();
-        services.AddSingleton<CertificateRegeneration>();
-        services.AddSingleton<CertificateSigningRequests>();
-        services.AddSingleton<TrustStoreUploads>();
-        services.AddSingleton<BulkCertificates>();
-        services.AddSingleton<NodeHostChange>();
-        services.AddSingleton<ItlResets>();
-        services.AddSingleton<EnterpriseParameters>();
-        services.AddSingleton<ClusterBootstrapper>();
+        foreach (var type in CertificateManagementServices.Singletons)
+        {
+            services.AddSingleton(type);
+        }
+
         services.AddSingleton<BackupService>();
         return new SecurityHarness(services.BuildServiceProvider());
     }

@@ -79,20 +79,11 @@ public sealed class ClusterBootstrapper(
         var outcome = Outcome.Existing;
         if (node is null)
         {
-            node = new ClusterNode
-            {
-                Id = Guid.CreateVersion7(),
-                Name = local.Name,
-                Fqdn = local.Fqdn,
-                IpAddress = local.Address,
-                HostAddress = HostAddresses.Normalize(local.HostAddress),
-                IsPublisher = false,
-                Services = NodeServices.Tftp | NodeServices.Tvs,
-            };
+            node = LocalNode(isPublisher: false, NodeServices.Tftp | NodeServices.Tvs);
             changes.Added.Add(node);
             changes.Audit.Add(unit.Audit(Actor, "node.join", node.Name, $"{node.Fqdn} {node.IpAddress}"));
             changes.Changes.Add(unit.Change(CertificateStoreChangeKind.NodeChanged, node.Name, null, null));
-            var group = state.Groups.FirstOrDefault(g => g.Name == "Default");
+            var group = state.Groups.FirstOrDefault(g => g.Name == CallManagerGroup.DefaultName);
             if (group is not null && group.NodeNames.Count < CallManagerGroup.MaxNodes)
             {
                 group.NodeNames = [.. group.NodeNames, node.Name];
@@ -127,6 +118,18 @@ public sealed class ClusterBootstrapper(
         return outcome;
     }
 
+    // The publisher and a joining node differ only in these two fields; the rest comes from this node's settings.
+    private ClusterNode LocalNode(bool isPublisher, NodeServices services) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        Name = local.Name,
+        Fqdn = local.Fqdn,
+        IpAddress = local.Address,
+        HostAddress = HostAddresses.Normalize(local.HostAddress),
+        IsPublisher = isPublisher,
+        Services = services,
+    };
+
     private async Task CreateClusterAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -140,19 +143,10 @@ public sealed class ClusterBootstrapper(
             PasswordVerifier = keys.CreatePasswordVerifier(),
             CreatedAt = now,
         };
-        var node = new ClusterNode
-        {
-            Id = Guid.CreateVersion7(),
-            Name = local.Name,
-            Fqdn = local.Fqdn,
-            IpAddress = local.Address,
-            HostAddress = HostAddresses.Normalize(local.HostAddress),
-            IsPublisher = true,
-            Services = NodeServices.Tftp | NodeServices.Tvs | NodeServices.Capf,
-        };
+        var node = LocalNode(isPublisher: true, NodeServices.Tftp | NodeServices.Tvs | NodeServices.Capf);
         changes.Added.Add(cluster);
         changes.Added.Add(node);
-        changes.Added.Add(new CallManagerGroup { Id = Guid.CreateVersion7(), Name = "Default", NodeNames = [node.Name] });
+        changes.Added.Add(new CallManagerGroup { Id = Guid.CreateVersion7(), Name = CallManagerGroup.DefaultName, NodeNames = [node.Name] });
         foreach (var definition in EnterpriseParameterCatalog.All)
         {
             if (definition.Name is EnterpriseParameterCatalog.ClusterSecurityMode or EnterpriseParameterCatalog.ItlSignerMode)

@@ -7,19 +7,11 @@ internal static class CertificateManagementRegistration
 {
     public static IServiceCollection AddSbdCertificateManagement(this IServiceCollection services)
     {
-        // One unit of work per process: it is the in-process writer every security command waits for.
-        services.AddSingleton<SecurityUnitOfWork>();
-        services.AddSingleton<IdentityMint>();
-        services.AddSingleton<DeviceImpact>();
-        services.AddSingleton<CertificateQueries>();
-        services.AddSingleton<CertificateRegeneration>();
-        services.AddSingleton<CertificateSigningRequests>();
-        services.AddSingleton<TrustStoreUploads>();
-        services.AddSingleton<BulkCertificates>();
-        services.AddSingleton<NodeHostChange>();
-        services.AddSingleton<ItlResets>();
-        services.AddSingleton<EnterpriseParameters>();
-        services.AddSingleton<ClusterBootstrapper>();
+        foreach (var type in CertificateManagementServices.Singletons)
+        {
+            services.AddSingleton(type);
+        }
+
         return services;
     }
 }
