@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
 using SbdServer.Core.Capf;
+using SbdServer.Core.DeviceManagement;
 using SbdServer.Core.Diagnostics;
 using SbdServer.Listeners;
 using SbdServer.Wire.Capf;

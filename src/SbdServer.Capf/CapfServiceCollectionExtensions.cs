@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SbdServer.Core.Capf;
+using SbdServer.Core.DeviceManagement;
 using SbdServer.Core.Diagnostics;
 
 namespace SbdServer.Capf;

@@ -53,7 +53,7 @@ public sealed class LocalNodeOptions : IValidatableObject
         string? error = null;
         try
         {
-            CertificateStore.CertificateManager.NormalizeHostAddress(HostAddress);
+            HostAddresses.Normalize(HostAddress);
         }
         catch (InvalidInputException ex)
         {

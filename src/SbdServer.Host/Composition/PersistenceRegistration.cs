@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using SbdServer.Core.Backup;
 using SbdServer.Core.Certificates;
-using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Events;
 using SbdServer.Core.Storage;
@@ -79,8 +78,7 @@ internal static class PersistenceRegistration
         services.AddSingleton<ICertificateStoreEvents>(sp => sp.GetRequiredService<CertificateStoreEventHub>());
         services.AddSingleton<ISecurityStore, EfSecurityStore>();
         services.AddSingleton<PostgresChangeListener>();
-        services.AddSingleton<CertificateManager>();
-        services.AddSingleton<ClusterBootstrapper>();
+        services.AddSbdCertificateManagement();
         services.AddSingleton<BackupService>();
         services.AddSingleton<StartupState>();
 

@@ -1,4 +1,5 @@
 using SbdServer.Core.Cluster;
+using SbdServer.Core.DeviceManagement;
 using SbdServer.Core.Devices;
 using SbdServer.Core.Events;
 using SbdServer.Core.Provisioning;

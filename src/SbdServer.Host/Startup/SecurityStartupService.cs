@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Net.Sockets;
 using Npgsql;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.Cluster;
 using SbdServer.Host.Auth;
 using SbdServer.Persistence.Database;
