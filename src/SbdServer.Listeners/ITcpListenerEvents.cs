@@ -17,7 +17,7 @@ public interface ITcpListenerEvents
 
     /// <summary>
     /// The kit closed a connection from <paramref name="remote"/> that sent and received nothing for
-    /// <paramref name="idleTimeout"/>; its <see cref="ListenerConnection.Closing"/> token is already cancelled.
+    /// <paramref name="idleTimeout"/>; its <see cref="ListenerConnection.Closing"/> token is cancelled right after.
     /// </summary>
     void IdleTimedOut(IPAddress remote, TimeSpan idleTimeout);
 

@@ -48,14 +48,12 @@ public sealed class ListenerConnection
 
     internal void Touch() => Interlocked.Exchange(ref _lastActivity, _time.GetTimestamp());
 
-    /// <summary>Marks the connection idle and cancels its token; false when it was already marked.</summary>
-    internal bool CloseIdle()
-    {
-        if (Interlocked.Exchange(ref _idledOut, 1) != 0)
-        {
-            return false;
-        }
+    /// <summary>Marks the connection as idled out; false when it was already marked.</summary>
+    internal bool MarkIdle() => Interlocked.Exchange(ref _idledOut, 1) == 0;
 
+    /// <summary>Cancels <see cref="Closing"/>; the protocol's pending read or write ends with it.</summary>
+    internal void Close()
+    {
         try
         {
             _closing.Cancel();
@@ -64,8 +62,6 @@ public sealed class ListenerConnection
         {
             // The connection ended while the sweep looked at it.
         }
-
-        return true;
     }
 
     internal void Release() => _closing.Dispose();

@@ -214,10 +214,18 @@ public sealed class TcpConnectionListener(TcpListenerSettings settings, ITcpList
         var now = time.GetTimestamp();
         foreach (var (connection, _) in _connections.Values)
         {
-            if (connection.IdleFor(now) >= settings.IdleTimeout && connection.CloseIdle())
+            if (connection.IdleFor(now) >= settings.IdleTimeout && connection.MarkIdle())
             {
+                // Counted and reported before the close, so whoever sees the connection end also sees it counted.
                 Interlocked.Increment(ref _idleTimeouts);
-                events.IdleTimedOut(connection.Remote, settings.IdleTimeout);
+                try
+                {
+                    events.IdleTimedOut(connection.Remote, settings.IdleTimeout);
+                }
+                finally
+                {
+                    connection.Close();
+                }
             }
         }
     }
