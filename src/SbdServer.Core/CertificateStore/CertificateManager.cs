@@ -46,7 +46,18 @@ public sealed class CertificateManager(
     public async Task<IReadOnlyList<CertificateView>> GetCertificatesAsync(string nodeName, CancellationToken cancellationToken)
     {
         var state = await store.LoadAsync(cancellationToken);
-        var node = RequireNode(state, nodeName);
+        return CertificatesOf(state, RequireNode(state, nodeName));
+    }
+
+    /// <summary>Every node with its certificates as <see cref="GetCertificatesAsync"/> lists them, from one read of the state.</summary>
+    public async Task<IReadOnlyList<NodeCertificates>> GetAllCertificatesAsync(CancellationToken cancellationToken)
+    {
+        var state = await store.LoadAsync(cancellationToken);
+        return [.. state.Nodes.Select(n => new NodeCertificates(n, CertificatesOf(state, n)))];
+    }
+
+    private static IReadOnlyList<CertificateView> CertificatesOf(SecuritySnapshot state, ClusterNode node)
+    {
         var identities = state.Identities
             .Where(c => c.NodeId == node.Id || (c.Name == CertificateStores.ItlRecovery && node.IsPublisher))
             .OrderBy(c => c.Name, StringComparer.Ordinal)
@@ -89,7 +100,8 @@ public sealed class CertificateManager(
     {
         var state = await store.LoadAsync(cancellationToken);
         var (node, identity) = RequireIdentity(state, nodeName, name);
-        return Analyze(state, Requested(node, identity.Name), await DevicesAsync(cancellationToken));
+        var devices = planDevices is null ? [] : await planDevices.GetForPlanningAsync(cancellationToken);
+        return Analyze(state, Requested(node, identity.Name), devices);
     }
 
     /// <summary>
@@ -637,13 +649,24 @@ public sealed class CertificateManager(
     public async Task<string> GetParameterAsync(string name, CancellationToken cancellationToken)
     {
         var definition = RequireParameter(name);
+        return ParameterValue(await store.LoadAsync(cancellationToken), definition.Name);
+    }
+
+    /// <summary>Every enterprise parameter by name, from one read of the state (the Parameters page shows them all).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> GetParametersAsync(CancellationToken cancellationToken)
+    {
         var state = await store.LoadAsync(cancellationToken);
+        return EnterpriseParameterCatalog.All.ToDictionary(p => p.Name, p => ParameterValue(state, p.Name), StringComparer.Ordinal);
+    }
+
+    private static string ParameterValue(SecuritySnapshot state, string name)
+    {
         var cluster = state.Cluster ?? throw new CertificateStoreException("The cluster has not been created yet.");
-        return definition.Name switch
+        return name switch
         {
             EnterpriseParameterCatalog.ClusterSecurityMode => cluster.SecurityMode.ToString(),
             EnterpriseParameterCatalog.ItlSignerMode => cluster.ItlSignerMode == ItlSignerMode.ItlRecovery ? "ITLRecovery" : "CallManager",
-            _ => state.ParameterValue(definition.Name),
+            _ => state.ParameterValue(name),
         };
     }
 
@@ -912,7 +935,8 @@ public sealed class CertificateManager(
         var at = time.GetUtcNow();
         var reset = new List<string>();
         var groups = ImpactAnalyzer.EffectiveGroups(after);
-        foreach (var device in ItlContent.ChangedFor(before, after, devices.Select(d => d.Device)))
+        foreach (var device in ItlContent.ChangedFor(before, after, devices.Select(d => d.Record
+            ?? throw new InvalidOperationException("Devices read for planning only cannot be marked for reset."))))
         {
             var group = groups.First(g => string.Equals(g.Name, device.CallManagerGroup, StringComparison.OrdinalIgnoreCase));
             device.ResetRequestedAt = at;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using SbdServer.Core.Audit;
 using SbdServer.Core.Backup;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
@@ -48,6 +49,7 @@ internal static class PersistenceRegistration
         services.AddSingleton<CertificateStoreEventHub>();
         services.AddSingleton<ICertificateStoreEvents>(sp => sp.GetRequiredService<CertificateStoreEventHub>());
         services.AddSingleton<ISecurityStore, EfSecurityStore>();
+        services.AddSingleton<IAuditLog, EfAuditLog>();
         services.AddSingleton<PostgresChangeListener>();
         services.AddSingleton<CertificateManager>();
         services.AddSingleton<ClusterBootstrapper>();

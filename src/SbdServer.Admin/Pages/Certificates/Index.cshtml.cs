@@ -28,7 +28,9 @@ public sealed class CertificatesModel(CertificateManager certificates) : PageMod
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        Nodes = await certificates.GetNodesAsync(cancellationToken);
+        // One read of the state for the node choice and the list.
+        var everyNode = await certificates.GetAllCertificatesAsync(cancellationToken);
+        Nodes = [.. everyNode.Select(n => n.Node)];
         var node = Nodes.FirstOrDefault(n => n.Name == Node) ?? Nodes.FirstOrDefault(n => n.IsPublisher) ?? (Nodes.Count > 0 ? Nodes[0] : null);
         if (node is null)
         {
@@ -39,7 +41,7 @@ public sealed class CertificatesModel(CertificateManager certificates) : PageMod
         Field = Fields.Contains(Field) ? Field : Fields[0];
         Match = Match == "contains" ? "contains" : "begins";
         Query = Query?.Trim() is { Length: > 0 } q ? (q.Length > 128 ? q[..128] : q) : null;
-        var all = await certificates.GetCertificatesAsync(node.Name, cancellationToken);
+        var all = everyNode.First(n => n.Node == node).Certificates;
         Rows = Query is null ? all : [.. all.Where(c => Matches(FieldValue(c, Field), Query, Match))];
         return Page();
     }

@@ -135,13 +135,8 @@ public sealed class ParametersModel(CertificateManager manager, ChangePlanServic
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var current = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var definition in Shown)
-        {
-            current[definition.Name] = await manager.GetParameterAsync(definition.Name, cancellationToken);
-        }
-
-        Current = current;
+        // One read of the state for all values and the publisher, not one per parameter.
+        Current = await manager.GetParametersAsync(cancellationToken);
         Publisher = (await manager.GetNodesAsync(cancellationToken)).FirstOrDefault(n => n.IsPublisher)?.Name ?? "";
     }
 

@@ -1,0 +1,6 @@
+using SbdServer.Core.Nodes;
+
+namespace SbdServer.Core.CertificateStore;
+
+/// <summary>A node and its certificates (its identity certificates, then the cluster's trust stores).</summary>
+public sealed record NodeCertificates(ClusterNode Node, IReadOnlyList<CertificateView> Certificates);
