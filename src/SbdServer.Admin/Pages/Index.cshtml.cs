@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SbdServer.Admin.Status;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Devices;
 using SbdServer.Core.Nodes;
@@ -9,7 +10,7 @@ namespace SbdServer.Admin.Pages;
 
 /// <summary>Dashboard: nodes and services, counters, devices by ITL status, certificates expiring soon.</summary>
 public sealed class IndexModel(
-    CertificateManager certificates, DeviceDirectory directory, INodeStatus status, TimeProvider time) : PageModel
+    CertificateQueries queries, DeviceDirectory directory, INodeStatus status, TimeProvider time) : PageModel
 {
     /// <summary>CUCM's Certificate Monitor warns at these horizons.</summary>
     public static readonly int[] ExpiryHorizonDays = [30, 60, 90];
@@ -30,7 +31,7 @@ public sealed class IndexModel(
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         // One read of the state for every node's certificates, not one per node.
-        var all = await certificates.GetAllCertificatesAsync(cancellationToken);
+        var all = await queries.GetAllCertificatesAsync(cancellationToken);
         Nodes = [.. all.Select(n => n.Node)];
         var now = time.GetUtcNow();
         var expiring = new List<(string, CertificateView, int)>();

@@ -1,5 +1,5 @@
 using SbdServer.Core.Audit;
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Storage;
 
 namespace SbdServer.Core.Admins;
@@ -50,7 +50,7 @@ public sealed class AdminUserManager(
         {
             if (await users.FindAsync(checkedName, cancellationToken) is not null)
             {
-                throw new CertificateStoreException($"An admin user '{checkedName}' exists already.");
+                throw new InvalidInputException($"An admin user '{checkedName}' exists already.");
             }
 
             var now = time.GetUtcNow();
@@ -77,12 +77,12 @@ public sealed class AdminUserManager(
             {
                 if (string.Equals(user.Name, actor, StringComparison.Ordinal))
                 {
-                    throw new CertificateStoreException("You cannot disable your own account; sign in as another admin to do it.");
+                    throw new InvalidInputException("You cannot disable your own account; sign in as another admin to do it.");
                 }
 
                 if ((await users.ListAsync(cancellationToken)).Count(u => u.Enabled) <= 1)
                 {
-                    throw new CertificateStoreException($"'{user.Name}' is the last enabled admin; enable or add another one first.");
+                    throw new InvalidInputException($"'{user.Name}' is the last enabled admin; enable or add another one first.");
                 }
             }
 
@@ -104,7 +104,7 @@ public sealed class AdminUserManager(
             var user = await RequireAsync(name, cancellationToken);
             if (user.Configured)
             {
-                throw new CertificateStoreException(
+                throw new InvalidInputException(
                     $"'{user.Name}' is the admin from the configuration: its password is Sbd:Admin:Password (or the admin-password secret file); change it there.");
             }
 
@@ -185,14 +185,14 @@ public sealed class AdminUserManager(
 
     private async Task<AdminUser> RequireAsync(string name, CancellationToken cancellationToken) =>
         (name.Length is > 0 and <= MaxNameLength ? await users.FindAsync(name, cancellationToken) : null)
-        ?? throw new NotFoundException($"No admin user '{CertificateManager.Safe(name)}'.");
+        ?? throw new NotFoundException($"No admin user '{UserText.Echo(name)}'.");
 
     private static string CheckName(string? name)
     {
         var trimmed = name?.Trim() ?? "";
         if (trimmed.Length is 0 or > MaxNameLength || !trimmed.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '@'))
         {
-            throw new CertificateStoreException($"A user name is 1 to {MaxNameLength} letters, digits, '.', '-', '_' or '@'.");
+            throw new InvalidInputException($"A user name is 1 to {MaxNameLength} letters, digits, '.', '-', '_' or '@'.");
         }
 
         return trimmed;
@@ -201,7 +201,7 @@ public sealed class AdminUserManager(
     private static string CheckPassword(string? password) =>
         password is { Length: >= MinPasswordLength and <= MaxPasswordLength }
             ? password
-            : throw new CertificateStoreException($"A password is {MinPasswordLength} to {MaxPasswordLength} characters.");
+            : throw new InvalidInputException($"A password is {MinPasswordLength} to {MaxPasswordLength} characters.");
 
     private AuditEntry Audit(string actor, string action, string target, string details) =>
         new() { Id = Guid.CreateVersion7(), At = time.GetUtcNow(), Actor = actor, Action = action, Target = target, Details = details };

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
-using SbdServer.Core.Tvs;
 using SbdServer.Wire.Itl;
 
 namespace SbdServer.Core.CertificateStore;

@@ -1,5 +1,6 @@
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Nodes;
 using SbdServer.Core.Storage;
 
@@ -28,7 +29,7 @@ public static class ImpactAnalyzer
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(requested);
-        var cluster = state.Cluster ?? throw new CertificateStoreException("The cluster has not been created yet.");
+        var cluster = state.Cluster ?? throw new InvalidInputException("The cluster has not been created yet.");
         var nodeById = state.Nodes.ToDictionary(n => n.Id);
         var pending = state.PendingItlChanges
             .Where(p => nodeById.ContainsKey(p.NodeId))
@@ -57,9 +58,9 @@ public static class ImpactAnalyzer
 
         var groups = new List<GroupImpact>();
         var warnings = new List<string>();
-        foreach (var group in EffectiveGroups(state))
+        foreach (var group in state.EffectiveGroups())
         {
-            var tftp = TftpNodeOf(state, group);
+            var tftp = state.TftpNodeOf(group);
             string? signer = null;
             var signerChanged = false;
             if (tftp is not null)
@@ -113,32 +114,6 @@ public static class ImpactAnalyzer
             requested, pending, signerChanges, tvsChanges, groups, warnings,
             RequiresConfirmation: groups.Any(g => g.PhonesLocked), Applied: applied);
     }
-
-    /// <summary>The configured groups, or one implicit group of up to three TVS nodes when none is configured.</summary>
-    public static IReadOnlyList<CallManagerGroup> EffectiveGroups(SecuritySnapshot state)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        if (state.Groups.Count > 0)
-        {
-            return state.Groups;
-        }
-
-        return
-        [
-            new CallManagerGroup
-            {
-                Name = "Default",
-                NodeNames = state.Nodes.OrderByDescending(n => n.IsPublisher).ThenBy(n => n.Name, StringComparer.Ordinal)
-                    .Take(CallManagerGroup.MaxNodes).Select(n => n.Name).ToList(),
-            },
-        ];
-    }
-
-    /// <summary>The TFTP node the group's phones load their ITL from (the group's, else the cluster's first).</summary>
-    public static ClusterNode? TftpNodeOf(SecuritySnapshot state, CallManagerGroup group) =>
-        (group.TftpNodeName is null ? null : state.FindNode(group.TftpNodeName))
-        ?? state.Nodes.Where(n => n.Services.HasFlag(NodeServices.Tftp))
-            .OrderByDescending(n => n.IsPublisher).ThenBy(n => n.Name, StringComparer.Ordinal).FirstOrDefault();
 
     private static bool IsTftp(SecuritySnapshot state, string node) =>
         state.FindNode(node)?.Services.HasFlag(NodeServices.Tftp) == true;

@@ -3,7 +3,6 @@ using System.Security.Cryptography.X509Certificates;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Devices;
-using SbdServer.Core.Impact;
 using SbdServer.Core.Nodes;
 using SbdServer.Core.Parameters;
 using SbdServer.Core.Storage;
@@ -149,7 +148,7 @@ public static class ItlContent
         ArgumentNullException.ThrowIfNull(after);
         ArgumentNullException.ThrowIfNull(devices);
         var now = Fingerprints(after);
-        var groups = ImpactAnalyzer.EffectiveGroups(after);
+        var groups = after.EffectiveGroups();
         var result = new List<Device>();
 
         // Whether a device's ITL changes follows from its group alone; decided once per group name as written.
@@ -159,7 +158,7 @@ public static class ItlContent
             if (!changedByGroup.TryGetValue(device.CallManagerGroup, out var changed))
             {
                 var group = groups.FirstOrDefault(g => string.Equals(g.Name, device.CallManagerGroup, StringComparison.OrdinalIgnoreCase));
-                var tftp = group is null ? null : ImpactAnalyzer.TftpNodeOf(after, group);
+                var tftp = group is null ? null : after.TftpNodeOf(group);
                 changed = changedByGroup[device.CallManagerGroup] =
                     tftp is not null && before.TryGetValue(tftp.Id, out var was) && now.GetValueOrDefault(tftp.Id) != was;
             }

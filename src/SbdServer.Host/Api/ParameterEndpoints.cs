@@ -1,5 +1,6 @@
 using System.Security.Claims;
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.CertificateManagement;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Parameters;
 
 namespace SbdServer.Host.Api;
@@ -11,7 +12,7 @@ internal static class ParameterEndpoints
     {
         var parameters = api.MapGroup("/parameters").WithTags("Enterprise parameters");
 
-        parameters.MapGet("/", async (CertificateManager manager, CancellationToken ct) =>
+        parameters.MapGet("/", async (EnterpriseParameters manager, CancellationToken ct) =>
         {
             var result = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var definition in EnterpriseParameterCatalog.All)
@@ -22,11 +23,11 @@ internal static class ParameterEndpoints
             return Results.Ok(result);
         });
 
-        parameters.MapGet("/{name}", async (string name, CertificateManager manager, CancellationToken ct) =>
+        parameters.MapGet("/{name}", async (string name, EnterpriseParameters manager, CancellationToken ct) =>
             Results.Ok(new ParameterValue(await manager.GetParameterAsync(name, ct))));
 
         parameters.MapPut("/{name}", async (
-            string name, HttpRequest request, ClaimsPrincipal user, CertificateManager manager, CancellationToken ct) =>
+            string name, HttpRequest request, ClaimsPrincipal user, EnterpriseParameters manager, CancellationToken ct) =>
         {
             ParameterValue? body;
             try
@@ -35,7 +36,7 @@ internal static class ParameterEndpoints
             }
             catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
             {
-                throw new CertificateStoreException("The body must be JSON {\"value\": \"...\"} (Content-Type application/json).");
+                throw new InvalidInputException("The body must be JSON {\"value\": \"...\"} (Content-Type application/json).");
             }
 
             return Results.Ok(new ParameterValue(await manager.SetParameterAsync(name, body?.Value, Actor.Of(user), ct)));

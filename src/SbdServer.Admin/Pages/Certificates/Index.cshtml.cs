@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Nodes;
 
 namespace SbdServer.Admin.Pages.Certificates;
 
 /// <summary>CUCM's Certificate Management list: a node's identity certificates and the trust stores, with Find.</summary>
-public sealed class CertificatesModel(CertificateManager certificates) : PageModel
+public sealed class CertificatesModel(CertificateQueries queries) : PageModel
 {
     public static readonly string[] Fields = ["Certificate", "Common Name", "Usage"];
 
@@ -29,7 +30,7 @@ public sealed class CertificatesModel(CertificateManager certificates) : PageMod
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         // One read of the state for the node choice and the list.
-        var everyNode = await certificates.GetAllCertificatesAsync(cancellationToken);
+        var everyNode = await queries.GetAllCertificatesAsync(cancellationToken);
         Nodes = [.. everyNode.Select(n => n.Node)];
         var node = Nodes.FirstOrDefault(n => n.Name == Node) ?? Nodes.FirstOrDefault(n => n.IsPublisher) ?? (Nodes.Count > 0 ? Nodes[0] : null);
         if (node is null)

@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.CertificateManagement;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Impact;
 using SbdServer.Core.Parameters;
 
@@ -12,7 +13,7 @@ namespace SbdServer.Admin.Pages.Parameters;
 /// planner's impact first (as Regenerate does) and applies only from that page, with the publisher's name typed when
 /// phones would be locked out.
 /// </summary>
-public sealed class ParametersModel(CertificateManager manager, ChangePlanService planner) : PageModel
+public sealed class ParametersModel(CertificateQueries queries, EnterpriseParameters enterpriseParameters, ChangePlanService planner) : PageModel
 {
     /// <summary>CUCM's display names, in the order of its Security Parameters section.</summary>
     public static readonly (string Name, string Label)[] Labels =
@@ -117,11 +118,11 @@ public sealed class ParametersModel(CertificateManager manager, ChangePlanServic
         {
             foreach (var (definition, value) in Changes)
             {
-                await manager.SetParameterAsync(definition.Name, value, actor, cancellationToken);
+                await enterpriseParameters.SetParameterAsync(definition.Name, value, actor, cancellationToken);
                 applied.Add($"{LabelOf(definition.Name)} = {value}");
             }
         }
-        catch (CertificateStoreException ex)
+        catch (DomainException ex)
         {
             await LoadAsync(cancellationToken);
             Errors = [applied.Count == 0 ? ex.Message : $"Applied {string.Join("; ", applied)}; then: {ex.Message}"];
@@ -135,9 +136,9 @@ public sealed class ParametersModel(CertificateManager manager, ChangePlanServic
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        // One read of the state for all values and the publisher, not one per parameter.
-        Current = await manager.GetParametersAsync(cancellationToken);
-        Publisher = (await manager.GetNodesAsync(cancellationToken)).FirstOrDefault(n => n.IsPublisher)?.Name ?? "";
+        // One read of the state for all values, not one per parameter.
+        Current = await enterpriseParameters.GetParametersAsync(cancellationToken);
+        Publisher = (await queries.GetNodesAsync(cancellationToken)).FirstOrDefault(n => n.IsPublisher)?.Name ?? "";
     }
 
     // Only the parameters whose value differs from the stored one become changes; unknown names are ignored like

@@ -1,6 +1,0 @@
-using SbdServer.Core.Nodes;
-
-namespace SbdServer.Core.CertificateStore;
-
-/// <summary>A node and its certificates (its identity certificates, then the cluster's trust stores).</summary>
-public sealed record NodeCertificates(ClusterNode Node, IReadOnlyList<CertificateView> Certificates);
