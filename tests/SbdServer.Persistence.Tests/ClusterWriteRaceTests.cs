@@ -29,8 +29,8 @@ public abstract partial class ClusterWriteRaceTests(DatabaseTarget target)
         var bothRead = new Rendezvous(2);
         var readsA = new PausingDeviceStore(nodeA.Get<IDeviceStore>()) { AfterFind = bothRead.ArriveAsync };
         var readsB = new PausingDeviceStore(nodeB.Get<IDeviceStore>()) { AfterFind = bothRead.ArriveAsync };
-        using var managerA = nodeA.Create<DeviceManager>(readsA);
-        using var managerB = nodeB.Create<DeviceManager>(readsB);
+        var managerA = nodeA.Create<DeviceManager>(readsA);
+        var managerB = nodeB.Create<DeviceManager>(readsB);
 
         // Different fields, so a whole-row write of either read loses the other's edit.
         var editA = Task.Run(() => Outcome(managerA.UpdateAsync(Phone, new DeviceSpec(null, null, null, "edited on A", null, null, null), "alice", Ct)), Ct);
@@ -83,7 +83,7 @@ public abstract partial class ClusterWriteRaceTests(DatabaseTarget target)
                 await regenerated.Task.WaitAsync(TimeSpan.FromSeconds(60));
             },
         };
-        using var managerB = nodeB.Create<DeviceManager>(readsB);
+        var managerB = nodeB.Create<DeviceManager>(readsB);
         var edit = Task.Run(() => Outcome(managerB.UpdateAsync(Phone, new DeviceSpec(null, null, null, "edited during regeneration", null, null, null), "bob", Ct)), Ct);
         await read.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
         Core.Impact.ImpactReport regeneration;

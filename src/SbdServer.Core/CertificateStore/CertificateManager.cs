@@ -634,20 +634,33 @@ public sealed class CertificateManager(
         }
     }
 
-    public async Task<string> GetParameterAsync(string name, CancellationToken cancellationToken)
+    public async Task<string> GetParameterAsync(string name, CancellationToken cancellationToken) =>
+        (await GetParameterEntryAsync(name, cancellationToken)).Value;
+
+    /// <summary>
+    /// The value and its version (the API's <c>ETag</c>, the parameter form's hidden field), read together. The two
+    /// parameters kept on the cluster row share its version; a parameter left at its default is version 0.
+    /// </summary>
+    public async Task<(string Value, string Version)> GetParameterEntryAsync(string name, CancellationToken cancellationToken)
     {
         var definition = RequireParameter(name);
         var state = await store.LoadAsync(cancellationToken);
         var cluster = state.Cluster ?? throw new CertificateStoreException("The cluster has not been created yet.");
-        return definition.Name switch
+        var value = definition.Name switch
         {
             EnterpriseParameterCatalog.ClusterSecurityMode => cluster.SecurityMode.ToString(),
             EnterpriseParameterCatalog.ItlSignerMode => cluster.ItlSignerMode == ItlSignerMode.ItlRecovery ? "ITLRecovery" : "CallManager",
             _ => state.ParameterValue(definition.Name),
         };
+        return (value, ParameterVersion(state, definition.Name));
     }
 
-    public async Task<string> SetParameterAsync(string name, string? value, string actor, CancellationToken cancellationToken)
+    public Task<string> SetParameterAsync(string name, string? value, string actor, CancellationToken cancellationToken) =>
+        SetParameterAsync(name, value, actor, null, cancellationToken);
+
+    /// <param name="version">The version (<see cref="GetParameterEntryAsync"/>) the change was made on, or null.</param>
+    public async Task<string> SetParameterAsync(
+        string name, string? value, string actor, string? version, CancellationToken cancellationToken)
     {
         var definition = RequireParameter(name);
         if (value is null)
@@ -664,6 +677,7 @@ public sealed class CertificateManager(
             await using var clusterLock = await store.AcquireWriteLockAsync(cancellationToken);
             var state = await store.LoadAsync(cancellationToken);
             var cluster = state.Cluster ?? throw new CertificateStoreException("The cluster has not been created yet.");
+            VersionToken.Require(version, ParameterVersion(state, definition.Name), $"Enterprise parameter {definition.Name}");
             var before = ItlContent.Fingerprints(state);
             var changes = new SecurityChangeSet();
             switch (definition.Name)
@@ -947,6 +961,13 @@ public sealed class CertificateManager(
             ?? throw new NotFoundException($"Node '{node.Name}' has no {canonical} certificate.");
         return (node, identity);
     }
+
+    private static string ParameterVersion(SecuritySnapshot state, string name) => name switch
+    {
+        EnterpriseParameterCatalog.ClusterSecurityMode or EnterpriseParameterCatalog.ItlSignerMode =>
+            VersionToken.Of(state.Cluster?.Version ?? 0),
+        _ => VersionToken.Of(state.Parameters.FirstOrDefault(p => p.Name == name)?.Version ?? 0),
+    };
 
     private static ParameterDefinition RequireParameter(string name) =>
         EnterpriseParameterCatalog.Find(name)

@@ -9,7 +9,8 @@ namespace SbdServer.Host.Api;
 
 /// <summary>
 /// Maps domain refusals to HTTP in one place: 400 with the reason, 404, 409 with the impact report, 409 when another node
-/// holds the write lock, 503 when the database fails.
+/// holds the write lock or changed the record since it was read, 412 when <c>If-Match</c> names a version the record
+/// has moved on from, 503 when the database fails.
 /// </summary>
 internal sealed class ApiErrorFilter : IEndpointFilter
 {
@@ -26,6 +27,14 @@ internal sealed class ApiErrorFilter : IEndpointFilter
         catch (ClusterBusyException ex)
         {
             return Results.Problem(ex.Message, statusCode: StatusCodes.Status409Conflict, title: "Cluster busy");
+        }
+        catch (VersionMismatchException ex)
+        {
+            return Results.Problem(ex.Message, statusCode: StatusCodes.Status412PreconditionFailed, title: "Changed since loaded");
+        }
+        catch (WriteConflictException ex)
+        {
+            return Results.Problem(ex.Message, statusCode: StatusCodes.Status409Conflict, title: "Changed meanwhile");
         }
         catch (NotFoundException ex)
         {

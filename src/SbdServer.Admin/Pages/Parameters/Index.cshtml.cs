@@ -4,13 +4,15 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Impact;
 using SbdServer.Core.Parameters;
+using SbdServer.Core.Storage;
 
 namespace SbdServer.Admin.Pages.Parameters;
 
 /// <summary>
 /// CUCM's Enterprise Parameters Configuration: the security parameters with their values; Save shows the change
 /// planner's impact first (as Regenerate does) and applies only from that page, with the publisher's name typed when
-/// phones would be locked out.
+/// phones would be locked out. The forms carry the version of each value they show: a value another administrator or
+/// node changed meanwhile is reported, never set back to what this form showed.
 /// </summary>
 public sealed class ParametersModel(CertificateManager manager, ChangePlanService planner) : PageModel
 {
@@ -34,6 +36,10 @@ public sealed class ParametersModel(CertificateManager manager, ChangePlanServic
     [BindProperty]
     public Dictionary<string, string> Values { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The version of each value the form showed (hidden fields).</summary>
+    [BindProperty]
+    public Dictionary<string, string> Versions { get; set; } = new(StringComparer.Ordinal);
+
     [BindProperty]
     public string? ConfirmNode { get; set; }
 
@@ -41,6 +47,11 @@ public sealed class ParametersModel(CertificateManager manager, ChangePlanServic
     public string? Message { get; set; }
 
     public IReadOnlyDictionary<string, string> Current { get; private set; } = new Dictionary<string, string>();
+
+    public IReadOnlyDictionary<string, string> CurrentVersions { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>True when the form was loaded before another change to a value it would set.</summary>
+    public bool Stale { get; private set; }
 
     /// <summary>The parameters the admin changed, canonical values; set once Save was pressed.</summary>
     public IReadOnlyList<(ParameterDefinition Definition, string Value)> Changes { get; private set; } = [];
@@ -72,7 +83,7 @@ public sealed class ParametersModel(CertificateManager manager, ChangePlanServic
         await LoadAsync(cancellationToken);
         if (!ReadChanges())
         {
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            Response.StatusCode = Stale ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
             return Page();
         }
 
@@ -92,7 +103,7 @@ public sealed class ParametersModel(CertificateManager manager, ChangePlanServic
         await LoadAsync(cancellationToken);
         if (!ReadChanges())
         {
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            Response.StatusCode = Stale ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
             return Page();
         }
 
@@ -117,7 +128,7 @@ public sealed class ParametersModel(CertificateManager manager, ChangePlanServic
         {
             foreach (var (definition, value) in Changes)
             {
-                await manager.SetParameterAsync(definition.Name, value, actor, cancellationToken);
+                await manager.SetParameterAsync(definition.Name, value, actor, Versions.GetValueOrDefault(definition.Name), cancellationToken);
                 applied.Add($"{LabelOf(definition.Name)} = {value}");
             }
         }
@@ -126,7 +137,13 @@ public sealed class ParametersModel(CertificateManager manager, ChangePlanServic
             await LoadAsync(cancellationToken);
             Errors = [applied.Count == 0 ? ex.Message : $"Applied {string.Join("; ", applied)}; then: {ex.Message}"];
             Plan = null;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            if (ex is WriteConflictException)
+            {
+                Stale = true;
+                Values.Clear();
+            }
+
+            Response.StatusCode = Stale ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
             return Page();
         }
 
@@ -136,12 +153,14 @@ public sealed class ParametersModel(CertificateManager manager, ChangePlanServic
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var current = new Dictionary<string, string>(StringComparer.Ordinal);
+        var versions = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var definition in Shown)
         {
-            current[definition.Name] = await manager.GetParameterAsync(definition.Name, cancellationToken);
+            (current[definition.Name], versions[definition.Name]) = await manager.GetParameterEntryAsync(definition.Name, cancellationToken);
         }
 
         Current = current;
+        CurrentVersions = versions;
         Publisher = (await manager.GetNodesAsync(cancellationToken)).FirstOrDefault(n => n.IsPublisher)?.Name ?? "";
     }
 
@@ -166,12 +185,29 @@ public sealed class ParametersModel(CertificateManager manager, ChangePlanServic
             }
             else if (!string.Equals(value, Current[definition.Name], StringComparison.Ordinal))
             {
-                changes.Add((definition, value));
+                // A value that moved on since the form was loaded: what the form shows is not what is stored, so
+                // "different from stored" is not a change the administrator asked for.
+                if (Versions.TryGetValue(definition.Name, out var shownVersion)
+                    && !string.Equals(shownVersion, CurrentVersions[definition.Name], StringComparison.Ordinal))
+                {
+                    Stale = true;
+                    errors.Add(WriteConflictException.ChangedSinceLoaded(LabelOf(definition.Name)) + $" It is now '{Current[definition.Name]}'.");
+                }
+                else
+                {
+                    changes.Add((definition, value));
+                }
             }
         }
 
         Errors = errors;
         Changes = errors.Count == 0 ? changes : [];
+        if (Stale)
+        {
+            // The form is shown again with the stored values and their versions.
+            Values.Clear();
+        }
+
         return errors.Count == 0;
     }
 
