@@ -4,6 +4,7 @@ using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Devices;
 using SbdServer.Core.Storage;
 using Xunit;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Persistence.Tests;
 
@@ -179,7 +180,7 @@ public abstract partial class ClusterWriteRaceTests(DatabaseTarget target)
             await task;
             return null;
         }
-        catch (CertificateStoreException ex)
+        catch (DomainException ex)
         {
             return ex;
         }

@@ -2,6 +2,7 @@ using SbdServer.Core.Audit;
 using SbdServer.Core.Storage;
 using SbdServer.Persistence.Stores;
 using Xunit;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Persistence.Tests;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Core.Storage;
 

@@ -1,3 +1,5 @@
+using SbdServer.Core.Errors;
+
 namespace SbdServer.Core.Storage;
 
 /// <summary>How a command is kept from racing other writers (docs/adr/0003-cluster-writes.md).</summary>

@@ -1,5 +1,5 @@
 using Microsoft.Net.Http.Headers;
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Host.Api;
 
@@ -31,7 +31,7 @@ internal static class EntityTags
 
         if (!EntityTagHeaderValue.TryParseList(header, out var tags) || tags.Count == 0)
         {
-            throw new CertificateStoreException("If-Match must be the ETag of the version you loaded, in quotes, or *.");
+            throw new InvalidInputException("If-Match must be the ETag of the version you loaded, in quotes, or *.");
         }
 
         if (tags.Any(t => t.Equals(EntityTagHeaderValue.Any)))
@@ -44,7 +44,7 @@ internal static class EntityTags
         {
             0 => "",
             1 => strong[0],
-            _ => throw new CertificateStoreException("If-Match names several versions; send the one ETag you loaded."),
+            _ => throw new InvalidInputException("If-Match names several versions; send the one ETag you loaded."),
         };
     }
 }

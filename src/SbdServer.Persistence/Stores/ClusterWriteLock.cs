@@ -2,7 +2,7 @@ using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using Npgsql;
-using SbdServer.Core.Storage;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Persistence.Stores;
 

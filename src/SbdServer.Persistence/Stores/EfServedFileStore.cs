@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using SbdServer.Core.Devices;
-using SbdServer.Core.Storage;
 using SbdServer.Persistence.Database;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Persistence.Stores;
 

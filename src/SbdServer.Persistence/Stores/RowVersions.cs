@@ -8,8 +8,8 @@ using SbdServer.Core.Cluster;
 using SbdServer.Core.Devices;
 using SbdServer.Core.Nodes;
 using SbdServer.Core.Parameters;
-using SbdServer.Core.Storage;
 using SbdServer.Persistence.Database;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Persistence.Stores;
 

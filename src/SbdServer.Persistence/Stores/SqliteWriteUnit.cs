@@ -1,6 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
-using SbdServer.Core.Storage;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Persistence.Stores;
 

@@ -1,10 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Devices;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Provisioning;
-using SbdServer.Core.Storage;
 using SbdServer.Core.Tvs;
 
 namespace SbdServer.Admin.Pages.Devices;
@@ -72,11 +71,7 @@ public sealed class DeviceDetailsModel(
             {
                 return await ConflictAsync(ex, cancellationToken);
             }
-            catch (CertificateStoreException ex)
-            {
-                error = ex.Message;
-            }
-            catch (SbdServer.Core.Certificates.CertificateImportException ex)
+            catch (DomainException ex)
             {
                 error = ex.Message;
             }
@@ -112,7 +107,7 @@ public sealed class DeviceDetailsModel(
         {
             return await ConflictAsync(ex, cancellationToken);
         }
-        catch (CertificateStoreException ex)
+        catch (DomainException ex)
         {
             error = ex.Message;
         }

@@ -1,27 +1,20 @@
-using SbdServer.Core.CertificateStore;
-
-namespace SbdServer.Core.Storage;
+namespace SbdServer.Core.Errors;
 
 /// <summary>
 /// A change was based on a read that is no longer current: another administrator or node changed (or removed, or
 /// created) the same record between the read and the commit. Nothing was written; the caller reloads and retries.
-/// The API answers 409.
 /// </summary>
-public class WriteConflictException : CertificateStoreException
+public class WriteConflictException : ConflictException
 {
-    /// <summary>The sentence every conflict ends with, in the administrator's terms.</summary>
+    /// <summary>The words every such refusal ends with, in the administrator's terms.</summary>
     public const string Advice = "reload and retry";
-
-    public WriteConflictException()
-    {
-    }
 
     public WriteConflictException(string message)
         : base(message)
     {
     }
 
-    public WriteConflictException(string message, Exception innerException)
+    public WriteConflictException(string message, Exception? innerException)
         : base(message, innerException)
     {
     }
