@@ -1,10 +1,12 @@
 using System.Text.RegularExpressions;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
+using SbdServer.Core.DeviceManagement;
 using SbdServer.Core.Devices;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Storage;
 using Xunit;
-using SbdServer.Core.Errors;
 
 namespace SbdServer.Persistence.Tests;
 
@@ -68,9 +70,10 @@ public abstract partial class ClusterWriteRaceTests(DatabaseTarget target)
         var database = await target.NewClusterAsync();
         using var nodeA = SecurityHarness.Create(database, node: "pub");
         using var nodeB = SecurityHarness.Create(database, node: "sub1");
-        await nodeA.Manager.SetParameterAsync("PhoneInteractionOnCertificateUpdate", "ResetAutomatically", "tester", Ct);
+        await nodeA.Parameters.SetParameterAsync("PhoneInteractionOnCertificateUpdate", "ResetAutomatically", "tester", Ct);
         await nodeA.Get<DeviceManager>().CreateAsync(new DeviceSpec(Phone, "8861", "SIP", "lobby", null, null, null), "tester", Ct);
-        using var regenerations = nodeA.Create<CertificateManager>(new StorePlanDevices(nodeA.Get<IDeviceStore>()));
+        var regenerations = nodeA.Create<CertificateRegeneration>(
+            nodeA.Create<DeviceImpact>(new StorePlanDevices(nodeA.Get<IDeviceStore>())));
 
         // B reads the device, then A's regeneration (a new TVS certificate changes every phone's ITL) marks it for
         // reset and commits, then B commits its edit.
@@ -113,7 +116,7 @@ public abstract partial class ClusterWriteRaceTests(DatabaseTarget target)
         using var nodeB = SecurityHarness.Create(database, node: "sub1");
         var archive = await nodeA.Backups.CreateAsync("tester", Ct);
         var archived = await nodeA.Store.LoadAsync(Ct);
-        await nodeA.Manager.RegenerateAsync("pub", "TVS", KeyAlgorithm.EcP256, confirm: true, "tester", Ct);
+        await nodeA.Regeneration.RegenerateAsync("pub", "TVS", KeyAlgorithm.EcP256, confirm: true, "tester", Ct);
 
         // B's regeneration has decided (read the state, minted the new certificate) and waits before its commit while
         // A restores the archive; then B may go on.
@@ -127,7 +130,9 @@ public abstract partial class ClusterWriteRaceTests(DatabaseTarget target)
                 await go.Task.WaitAsync(TimeSpan.FromSeconds(60));
             },
         };
-        using var managerB = nodeB.Create<CertificateManager>(storeB);
+        using var unitB = nodeB.Create<SecurityUnitOfWork>(storeB);
+        var managerB = nodeB.Create<CertificateRegeneration>(
+            unitB, nodeB.Create<IdentityMint>(unitB), nodeB.Create<DeviceImpact>(unitB));
         var regeneration = Task.Run(() => managerB.RegenerateAsync("pub", "TVS", KeyAlgorithm.EcP256, confirm: true, "bob", Ct), Ct);
         await decided.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
         var restore = Task.Run(() => nodeA.Backups.RestoreAsync(archive, "alice", Ct), Ct);

@@ -3,8 +3,10 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
+using SbdServer.Core.DeviceManagement;
 using SbdServer.Core.Devices;
 using SbdServer.Core.Errors;
+using SbdServer.Core.Storage;
 using SbdServer.Persistence.Stores;
 using Xunit;
 
@@ -134,7 +136,7 @@ public abstract class DeviceBackupTests(DatabaseTarget target)
     }
 
     private static DeviceManager Manager(SecurityHarness harness) =>
-        new(harness.Store, new EfDeviceStore(harness.Contexts), harness.Codec, harness.Inspector, harness.Events, TimeProvider.System);
+        new(harness.Get<SecurityUnitOfWork>(), new EfDeviceStore(harness.Contexts), harness.Codec, harness.Inspector, harness.Events, TimeProvider.System);
 
     /// <summary>Two devices (one with its certificate), an ITL and a CTL record, and one report; returns the certificate.</summary>
     private static async Task<byte[]> SeedDevicesAsync(SecurityHarness harness)

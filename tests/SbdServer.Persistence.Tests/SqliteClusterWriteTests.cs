@@ -1,8 +1,8 @@
 using SbdServer.Core.Audit;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Storage;
 using SbdServer.Persistence.Stores;
 using Xunit;
-using SbdServer.Core.Errors;
 
 namespace SbdServer.Persistence.Tests;
 
@@ -26,7 +26,7 @@ public sealed class SqliteClusterWriteTests(SqliteTarget target) : IClassFixture
 
         var held = await stackA.Store.AcquireWriteLockAsync(Ct);
         await Assert.ThrowsAsync<ClusterBusyException>(
-            () => Task.Run(() => stackB.Manager.RegenerateAsync("pub", "tomcat", null, confirm: true, "tester", Ct), Ct));
+            () => Task.Run(() => stackB.Regeneration.RegenerateAsync("pub", "tomcat", null, confirm: true, "tester", Ct), Ct));
 
         // A commit outside a unit (a device edit, a served-file record) waits for the unit instead of failing.
         var queued = Task.Run(() => stackB.Store.CommitAsync(new SecurityChangeSet { Audit = { Entry("test.queued") } }, Ct), Ct);
@@ -43,7 +43,7 @@ public sealed class SqliteClusterWriteTests(SqliteTarget target) : IClassFixture
         var audit = await stackB.Store.GetAuditAsync(10_000, Ct);
         Assert.Equal(auditBefore + 2, audit.Count);
         Assert.DoesNotContain(audit, a => a.Action == "certificate.regenerate" && a.Target == "pub/tomcat");
-        await stackB.Manager.RegenerateAsync("pub", "tomcat", Core.Certificates.KeyAlgorithm.EcP256, confirm: true, "tester", Ct);
+        await stackB.Regeneration.RegenerateAsync("pub", "tomcat", Core.Certificates.KeyAlgorithm.EcP256, confirm: true, "tester", Ct);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using SbdServer.Core.Audit;
-using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Storage;
 
@@ -17,7 +16,7 @@ public sealed record ConfiguredAdmin(string Name, string Password)
 /// its password follows the configuration, so the API, <c>sbd</c> and compose keep working with it.
 /// </summary>
 public sealed class AdminUserManager(
-    ISecurityStore store, IAdminUserStore users, AdminPasswordHasher hasher, ConfiguredAdmin configured, TimeProvider time) : IDisposable
+    SecurityUnitOfWork unit, IAdminUserStore users, AdminPasswordHasher hasher, ConfiguredAdmin configured, TimeProvider time) : IDisposable
 {
     public const int MinPasswordLength = 12;
     public const int MaxPasswordLength = 256;
@@ -173,11 +172,11 @@ public sealed class AdminUserManager(
 
     // Alone: "the last enabled admin cannot be disabled" and "the name is free" are decisions over other rows.
     private async Task<AdminUserView> WriteAsync(Func<SecurityChangeSet, Task<AdminUser>> change, CancellationToken cancellationToken) =>
-        AdminUserView.Of(await store.WriteAsync(WriteScope.Alone, change, cancellationToken));
+        AdminUserView.Of(await unit.WriteAsync(WriteScope.Alone, (changes, _) => change(changes), cancellationToken));
 
     private async Task<AdminUser> RequireAsync(string name, CancellationToken cancellationToken) =>
         (name.Length is > 0 and <= MaxNameLength ? await users.FindAsync(name, cancellationToken) : null)
-        ?? throw new NotFoundException($"No admin user '{CertificateManager.Safe(name)}'.");
+        ?? throw new NotFoundException($"No admin user '{UserText.Echo(name)}'.");
 
     private static string CheckName(string? name)
     {

@@ -1,5 +1,5 @@
 using SbdServer.Core.Capf;
-using SbdServer.Core.Storage;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Core.Devices;
 

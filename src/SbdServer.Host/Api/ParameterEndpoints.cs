@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Parameters;
 
@@ -15,7 +15,7 @@ internal static class ParameterEndpoints
     {
         var parameters = api.MapGroup("/parameters").WithTags("Enterprise parameters");
 
-        parameters.MapGet("/", async (CertificateManager manager, CancellationToken ct) =>
+        parameters.MapGet("/", async (EnterpriseParameters manager, CancellationToken ct) =>
         {
             var result = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var definition in EnterpriseParameterCatalog.All)
@@ -26,7 +26,7 @@ internal static class ParameterEndpoints
             return Results.Ok(result);
         });
 
-        parameters.MapGet("/{name}", async (string name, HttpResponse response, CertificateManager manager, CancellationToken ct) =>
+        parameters.MapGet("/{name}", async (string name, HttpResponse response, EnterpriseParameters manager, CancellationToken ct) =>
         {
             var (value, version) = await manager.GetParameterEntryAsync(name, ct);
             EntityTags.Set(response, version);
@@ -34,7 +34,7 @@ internal static class ParameterEndpoints
         });
 
         parameters.MapPut("/{name}", async (
-            string name, HttpRequest request, ClaimsPrincipal user, CertificateManager manager, CancellationToken ct) =>
+            string name, HttpRequest request, ClaimsPrincipal user, EnterpriseParameters manager, CancellationToken ct) =>
         {
             var version = EntityTags.IfMatch(request);
             ParameterValue? body;

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using SbdServer.Core.Devices;
-using SbdServer.Persistence.Database;
 using SbdServer.Core.Errors;
+using SbdServer.Persistence.Database;
 
 namespace SbdServer.Persistence.Stores;
 

@@ -6,10 +6,10 @@ using SbdServer.Core.Admins;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Devices;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Nodes;
 using SbdServer.Core.Parameters;
 using SbdServer.Persistence.Database;
-using SbdServer.Core.Errors;
 
 namespace SbdServer.Persistence.Stores;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Impact;
 using SbdServer.Core.Parameters;
@@ -14,7 +14,7 @@ namespace SbdServer.Admin.Pages.Parameters;
 /// phones would be locked out. The forms carry the version of each value they show: a value another administrator or
 /// node changed meanwhile is reported, never set back to what this form showed.
 /// </summary>
-public sealed class ParametersModel(CertificateManager manager, ChangePlanService planner) : PageModel
+public sealed class ParametersModel(CertificateQueries queries, EnterpriseParameters enterpriseParameters, ChangePlanService planner) : PageModel
 {
     /// <summary>CUCM's display names, in the order of its Security Parameters section.</summary>
     public static readonly (string Name, string Label)[] Labels =
@@ -128,7 +128,7 @@ public sealed class ParametersModel(CertificateManager manager, ChangePlanServic
         {
             foreach (var (definition, value) in Changes)
             {
-                await manager.SetParameterAsync(definition.Name, value, actor, Versions.GetValueOrDefault(definition.Name), cancellationToken);
+                await enterpriseParameters.SetParameterAsync(definition.Name, value, actor, Versions.GetValueOrDefault(definition.Name), cancellationToken);
                 applied.Add($"{LabelOf(definition.Name)} = {value}");
             }
         }
@@ -156,12 +156,12 @@ public sealed class ParametersModel(CertificateManager manager, ChangePlanServic
         var versions = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var definition in Shown)
         {
-            (current[definition.Name], versions[definition.Name]) = await manager.GetParameterEntryAsync(definition.Name, cancellationToken);
+            (current[definition.Name], versions[definition.Name]) = await enterpriseParameters.GetParameterEntryAsync(definition.Name, cancellationToken);
         }
 
         Current = current;
         CurrentVersions = versions;
-        Publisher = (await manager.GetNodesAsync(cancellationToken)).FirstOrDefault(n => n.IsPublisher)?.Name ?? "";
+        Publisher = (await queries.GetNodesAsync(cancellationToken)).FirstOrDefault(n => n.IsPublisher)?.Name ?? "";
     }
 
     // Only the parameters whose value differs from the stored one become changes; unknown names are ignored like
@@ -172,10 +172,13 @@ public sealed class ParametersModel(CertificateManager manager, ChangePlanServic
         var errors = new List<string>();
         foreach (var definition in Shown)
         {
-            if (!Values.TryGetValue(definition.Name, out var raw) || raw is null)
+            if (!Values.TryGetValue(definition.Name, out var raw))
             {
                 continue;
             }
+
+            // A field posted empty binds as null: it asks for the empty value (a URL cleared), not for no change.
+            raw ??= "";
 
             var value = definition.Normalize(raw);
             if (value is null)
@@ -213,10 +216,14 @@ public sealed class ParametersModel(CertificateManager manager, ChangePlanServic
 
     // The planner evaluates the parameters that change what phones trust; the others (URLs, auto-registration) leave
     // every ITL as it is, so an empty plan is their true impact.
-    private Task<ChangePlan> PlanAsync(CancellationToken cancellationToken) =>
-        planner.PlanAsync(
-            [.. Changes.Where(c => IsPlanned(c.Definition.Name)).Select(c => ProposedChange.SetParameter(c.Definition.Name, c.Value))],
-            cancellationToken);
+    private async Task<ChangePlan> PlanAsync(CancellationToken cancellationToken)
+    {
+        ProposedChange[] planned =
+            [.. Changes.Where(c => IsPlanned(c.Definition.Name)).Select(c => ProposedChange.SetParameter(c.Definition.Name, c.Value))];
+        return planned.Length == 0
+            ? await planner.UnchangedAsync(cancellationToken)
+            : await planner.PlanAsync(planned, cancellationToken);
+    }
 
     public static bool IsPlanned(string name) => ChangePlanner.Parameters.Contains(name, StringComparer.Ordinal);
 }

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.Provisioning;
 using SbdServer.Wire.Itl;
 using SbdServer.Wire.Names;
@@ -12,7 +12,7 @@ namespace SbdServer.Admin.Pages.TrustLists;
 /// Each node's ITL (and CTL in mixed mode) exactly as its TFTP serves it, listed like CUCM's <c>show itl</c> with the
 /// checksums phones report, and a download of the served bytes.
 /// </summary>
-public sealed class TrustListsModel(CertificateManager manager, GeneratedFileCatalogue files) : PageModel
+public sealed class TrustListsModel(CertificateQueries queries, GeneratedFileCatalogue files) : PageModel
 {
     /// <summary>The trust lists a node serves, in the order phones fetch them.</summary>
     public static readonly string[] FileNames = [PhoneFileName.ClusterCtlName, PhoneFileName.ClusterItlName];
@@ -25,7 +25,7 @@ public sealed class TrustListsModel(CertificateManager manager, GeneratedFileCat
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var lists = new List<ServedList>();
-        foreach (var node in await manager.GetNodesAsync(cancellationToken))
+        foreach (var node in await queries.GetNodesAsync(cancellationToken))
         {
             foreach (var name in FileNames)
             {
@@ -54,7 +54,7 @@ public sealed class TrustListsModel(CertificateManager manager, GeneratedFileCat
     {
         var name = FileNames.FirstOrDefault(f => string.Equals(f, file, StringComparison.OrdinalIgnoreCase));
         if (name is null || string.IsNullOrEmpty(node)
-            || !(await manager.GetNodesAsync(cancellationToken)).Any(n => n.Name == node)
+            || !(await queries.GetNodesAsync(cancellationToken)).Any(n => n.Name == node)
             || await files.GetAsync(name, node, cancellationToken) is not { } served)
         {
             return NotFound();

@@ -1,8 +1,9 @@
 using SbdServer.Core.Capf;
+using SbdServer.Core.Devices;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Storage;
 
-namespace SbdServer.Core.Devices;
+namespace SbdServer.Core.DeviceManagement;
 
 /// <summary>CAPF scheduling (CUCM's phone page, "Certificate Authority Proxy Function (CAPF) Information").</summary>
 public sealed partial class DeviceManager
@@ -40,7 +41,7 @@ public sealed partial class DeviceManager
         }
 
         var result = new List<DeviceView>(targets.Count);
-        await store.WriteAsync(WriteScope.Rows, async changes =>
+        await unit.WriteAsync(WriteScope.Rows, async (changes, _) =>
         {
             result.Clear();
             foreach (var target in targets)
@@ -75,7 +76,7 @@ public sealed partial class DeviceManager
         ArgumentNullException.ThrowIfNull(change);
         // A CAPF session's outcome is the phone's, not an administrator's reading: on a conflict it is applied again
         // to a fresh read.
-        return await store.WriteAsync(WriteScope.Rows, PhoneWriteAttempts, async changes =>
+        return await unit.WriteAsync(WriteScope.Rows, PhoneWriteAttempts, async (changes, _) =>
         {
             var device = await devices.FindAsync(name, cancellationToken);
             if (device is null)

@@ -1,7 +1,7 @@
 using SbdServer.Core.Errors;
 using SbdServer.Core.Storage;
 
-namespace SbdServer.Core.Devices;
+namespace SbdServer.Core.DeviceManagement;
 
 /// <summary>CUCM's Enterprise Parameters "Reset": every device is asked to reset at once.</summary>
 public sealed partial class DeviceManager
@@ -14,7 +14,7 @@ public sealed partial class DeviceManager
     {
         var count = 0;
         // Alone: a device edit committing in the middle would be overwritten, or would fail the whole reset.
-        await store.WriteAsync(WriteScope.Alone, async changes =>
+        await unit.WriteAsync(WriteScope.Alone, async (changes, _) =>
         {
             var all = await devices.ListAsync(cancellationToken);
             if (all.Count > MaxBulkDevices)

@@ -1,12 +1,12 @@
 using System.Globalization;
-using SbdServer.Core.Errors;
 
-namespace SbdServer.Core.Storage;
+namespace SbdServer.Core.Errors;
 
 /// <summary>
 /// The opaque text that names one version of one row: the API's <c>ETag</c> (in quotes) and the admin forms' hidden
 /// field. It carries the row's id as well, so a device deleted and created again under the same name never matches a
-/// tag taken from the old one.
+/// tag taken from the old one. It sits with the refusal it produces (<see cref="VersionMismatchException"/>) so that
+/// the model's views (devices) can name their version without reaching up to the storage layer.
 /// </summary>
 public static class VersionToken
 {

@@ -1,21 +1,23 @@
 using SbdServer.Core.Audit;
 using SbdServer.Core.Certificates;
+using SbdServer.Core.Devices;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Events;
+using SbdServer.Core.Nodes;
 using SbdServer.Core.Storage;
 
-namespace SbdServer.Core.Devices;
+namespace SbdServer.Core.DeviceManagement;
 
 /// <summary>
 /// Device use cases: create, change, delete, upload the phone certificate, ask for a reset. Every change is one unit of
-/// work (<see cref="SecurityWrites"/>) with its audit entry and a <see cref="CertificateStoreChangeKind.DeviceChanged"/>
+/// work (<see cref="SecurityUnitOfWork"/>) with its audit entry and a <see cref="CertificateStoreChangeKind.DeviceChanged"/>
 /// event, committed under the device's row version: an edit read before another administrator's or node's change is
 /// refused with <see cref="WriteConflictException"/>, never written over it. A caller that says which version it
 /// showed (<c>version</c>: the API's <c>If-Match</c>, the edit form's hidden field) is refused with
 /// <see cref="VersionMismatchException"/> when the device has moved on since.
 /// </summary>
 public sealed partial class DeviceManager(
-    ISecurityStore store,
+    SecurityUnitOfWork unit,
     IDeviceStore devices,
     ICertificateCodec codec,
     ICertificateInspector inspector,
@@ -25,7 +27,6 @@ public sealed partial class DeviceManager(
     /// <summary>Largest certificate upload; a phone LSC or MIC is 1-2 KB, a PEM with its chain a few KB.</summary>
     public const int MaxCertificateBytes = 64 * 1024;
 
-    public const string DefaultGroup = "Default";
 
     /// <summary>Writes a phone makes about itself are retried on a fresh read rather than refused.</summary>
     private const int PhoneWriteAttempts = 3;
@@ -54,15 +55,15 @@ public sealed partial class DeviceManager(
             Model = model.Name,
             Protocol = spec.Protocol is null ? DeviceProtocol.Sip : DeviceFields.ParseProtocol(spec.Protocol),
             Description = DeviceFields.CheckDescription(spec.Description ?? ""),
-            CallManagerGroup = spec.CallManagerGroup ?? DefaultGroup,
+            CallManagerGroup = spec.CallManagerGroup ?? CallManagerGroup.DefaultName,
             SecurityMode = spec.SecurityProfile is null ? DeviceSecurityMode.NonSecure : DeviceFields.ParseSecurityProfile(spec.SecurityProfile),
             EncryptedConfig = spec.EncryptedConfig ?? false,
             UpdatedAt = time.GetUtcNow(),
         };
 
-        return DeviceView.Of(await store.WriteAsync(WriteScope.Rows, async changes =>
+        return DeviceView.Of(await unit.WriteAsync(WriteScope.Rows, async (changes, _) =>
         {
-            var state = await store.LoadAsync(cancellationToken);
+            var state = await unit.LoadAsync(cancellationToken);
             device.CallManagerGroup = RequireGroup(state, device.CallManagerGroup);
             if (await devices.FindAsync(device.Name, cancellationToken) is not null)
             {
@@ -95,13 +96,13 @@ public sealed partial class DeviceManager(
         var description = spec.Description is null ? null : DeviceFields.CheckDescription(spec.Description);
         var security = spec.SecurityProfile is null ? (DeviceSecurityMode?)null : DeviceFields.ParseSecurityProfile(spec.SecurityProfile);
 
-        return DeviceView.Of(await store.WriteAsync(WriteScope.Rows, async changes =>
+        return DeviceView.Of(await unit.WriteAsync(WriteScope.Rows, async (changes, _) =>
         {
             var device = await RequireAsync(target.Value, version, cancellationToken);
             var before = Describe(device);
             if (spec.CallManagerGroup is not null)
             {
-                device.CallManagerGroup = RequireGroup(await store.LoadAsync(cancellationToken), spec.CallManagerGroup);
+                device.CallManagerGroup = RequireGroup(await unit.LoadAsync(cancellationToken), spec.CallManagerGroup);
             }
 
             device.Model = model?.Name ?? device.Model;
@@ -130,7 +131,7 @@ public sealed partial class DeviceManager(
     public async Task DeleteAsync(string name, string actor, string? version, CancellationToken cancellationToken)
     {
         var target = DeviceFields.ParseName(name);
-        await store.WriteAsync(WriteScope.Rows, async changes =>
+        await unit.WriteAsync(WriteScope.Rows, async (changes, _) =>
         {
             var device = await RequireAsync(target.Value, version, cancellationToken);
             changes.Removed.Add(device);
@@ -174,7 +175,7 @@ public sealed partial class DeviceManager(
             throw new InvalidInputException($"The phone certificate has a {facts.PublicKeyAlgorithm} key; encrypted configs need an RSA key.");
         }
 
-        return DeviceView.Of(await store.WriteAsync(WriteScope.Rows, async changes =>
+        return DeviceView.Of(await unit.WriteAsync(WriteScope.Rows, async (changes, _) =>
         {
             var device = await RequireAsync(target.Value, version, cancellationToken);
             if (device.CertificateSha256 == facts.Sha256)
@@ -198,7 +199,7 @@ public sealed partial class DeviceManager(
     public async Task<DeviceResetView> RequestResetAsync(string name, string actor, CancellationToken cancellationToken)
     {
         var target = DeviceFields.ParseName(name);
-        var device = await store.WriteAsync(WriteScope.Rows, PhoneWriteAttempts, async changes =>
+        var device = await unit.WriteAsync(WriteScope.Rows, PhoneWriteAttempts, async (changes, _) =>
         {
             var device = await RequireAsync(target.Value, cancellationToken);
             device.ResetRequestedAt = time.GetUtcNow();
@@ -215,7 +216,7 @@ public sealed partial class DeviceManager(
     public async Task<DeviceResetView> AcknowledgeResetAsync(string name, string actor, CancellationToken cancellationToken)
     {
         var target = DeviceFields.ParseName(name);
-        var device = await store.WriteAsync(WriteScope.Rows, PhoneWriteAttempts, async changes =>
+        var device = await unit.WriteAsync(WriteScope.Rows, PhoneWriteAttempts, async (changes, _) =>
         {
             var device = await RequireAsync(target.Value, cancellationToken);
             if (device.ResetRequestedAt is null)
