@@ -12,8 +12,9 @@ public sealed class ListenerConnection
 {
     private readonly CancellationTokenSource _closing;
     private readonly TimeProvider _time;
+    private const int Open = 0, IdledOutState = 1, Ended = 2;
     private long _lastActivity;
-    private int _idledOut;
+    private int _state;
 
     internal ListenerConnection(long id, Socket socket, IPAddress remote, TimeProvider time, CancellationToken stopping)
     {
@@ -42,14 +43,17 @@ public sealed class ListenerConnection
     public CancellationToken Closing => _closing.Token;
 
     /// <summary>True once the kit has closed the connection because nothing was sent or received for the idle timeout.</summary>
-    public bool IdledOut => Volatile.Read(ref _idledOut) != 0;
+    public bool IdledOut => Volatile.Read(ref _state) == IdledOutState;
 
     internal TimeSpan IdleFor(long now) => _time.GetElapsedTime(Interlocked.Read(ref _lastActivity), now);
 
     internal void Touch() => Interlocked.Exchange(ref _lastActivity, _time.GetTimestamp());
 
-    /// <summary>Marks the connection as idled out; false when it was already marked.</summary>
-    internal bool MarkIdle() => Interlocked.Exchange(ref _idledOut, 1) == 0;
+    /// <summary>Marks the open connection as idled out; false when it was already marked or has ended.</summary>
+    internal bool MarkIdle() => Interlocked.CompareExchange(ref _state, IdledOutState, Open) == Open;
+
+    /// <summary>The protocol is done with it: from now on the idle sweep leaves it alone (and does not count it).</summary>
+    internal void MarkEnded() => Interlocked.CompareExchange(ref _state, Ended, Open);
 
     /// <summary>Cancels <see cref="Closing"/>; the protocol's pending read or write ends with it.</summary>
     internal void Close()

@@ -200,12 +200,14 @@ public sealed class TcpConnectionListener(TcpListenerSettings settings, ITcpList
         }
         finally
         {
-            // Out of the table first, so the idle sweep never closes (or counts) a connection that has ended.
-            _connections.TryRemove(connection.Id, out _);
+            // Ended first, so the idle sweep never closes (or counts) a connection that has ended; out of the table
+            // last, so StopAsync, which waits for the tasks in the table, also waits for this clean-up.
+            connection.MarkEnded();
             await connection.Stream.DisposeAsync();
             connection.Release();
             events.Closed();
             ReleaseSlot(connection.Remote);
+            _connections.TryRemove(connection.Id, out _);
         }
     }
 

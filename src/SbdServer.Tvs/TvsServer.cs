@@ -86,8 +86,7 @@ public sealed class TvsServer : IListenerServer, ITcpListenerEvents
         _listener.Start(RunAsync);
         var endPoint = LocalEndPoint.ToString();
         TvsLog.Listening(_logger, endPoint, _options.AllowTls10 ? "allowed" : "refused", _certificate.CurrentSha256 ?? "?");
-        if (_options.AllowTls10 && OperatingSystem.IsLinux()
-            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(TvsLegacyTls.Variable)))
+        if (LegacyTls.MissingFor(_options.AllowTls10))
         {
             TvsLog.Tls10WithoutOpenSslConf(_logger);
         }

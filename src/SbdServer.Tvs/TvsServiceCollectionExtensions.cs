@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SbdServer.Core.Diagnostics;
 using SbdServer.Core.Tvs;
+using SbdServer.Listeners;
 
 namespace SbdServer.Tvs;
 
@@ -27,7 +28,7 @@ public static class TvsServiceCollectionExtensions
         var section = configuration.GetSection(TvsOptions.Section);
         if (section.GetValue<bool>(nameof(TvsOptions.AllowTls10)))
         {
-            TvsLegacyTls.EnableForProcess();
+            LegacyTls.EnableForProcess();
         }
 
         // Bound from the service provider's configuration when first used, so a test host's settings still apply.

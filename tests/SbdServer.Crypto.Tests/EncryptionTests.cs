@@ -20,8 +20,8 @@ public sealed class EncryptionTests
     [InlineData(7600, HashAlgorithmCode.Sha512)]
     public void Encrypted_config_round_trips_with_0x0d_padding(int length, HashAlgorithmCode digest)
     {
-        using var phone = SigningTestPki.Rsa("SEP0011215A1AE3", 2048, "phone");
-        using var signerCertificate = SigningTestPki.Rsa("cucm.example");
+        using var phone = Testing.TestPki.Rsa("SEP0011215A1AE3", 2048, "phone");
+        using var signerCertificate = Testing.TestPki.Rsa("cucm.example");
         using var signer = RsaFileSigner.FromCertificate(signerCertificate);
         var plaintext = RandomNumberGenerator.GetBytes(length);
 
@@ -54,7 +54,7 @@ public sealed class EncryptionTests
     [Fact]
     public void Each_encryption_uses_a_fresh_key_and_iv()
     {
-        using var phone = SigningTestPki.Rsa("SEP0011215A1AE3", 2048, "phone");
+        using var phone = Testing.TestPki.Rsa("SEP0011215A1AE3", 2048, "phone");
         var a = ConfigEncryptor.Encrypt("same"u8, phone, HashAlgorithmCode.Sha1);
         var b = ConfigEncryptor.Encrypt("same"u8, phone, HashAlgorithmCode.Sha1);
         Assert.NotEqual(a.Block.Iv, b.Block.Iv);
@@ -64,7 +64,7 @@ public sealed class EncryptionTests
     [Fact]
     public void Ec_phone_certificate_gets_a_clear_error()
     {
-        using var phone = SigningTestPki.Ec("SEP0011215A1AE3");
+        using var phone = Testing.TestPki.Ec("SEP0011215A1AE3");
         var error = Assert.Throws<ConfigEncryptionException>(() =>
             ConfigEncryptor.Encrypt("x"u8, phone, HashAlgorithmCode.Sha1));
         Assert.Contains("EC key", error.Message, StringComparison.Ordinal);
@@ -73,16 +73,16 @@ public sealed class EncryptionTests
     [Fact]
     public void Vector_phone_ec_certificate_is_refused_too()
     {
-        using var phone = X509Certificate2.CreateFromPemFile(SigningTestPki.Vector("certs/phone-ec.pem"));
+        using var phone = X509Certificate2.CreateFromPemFile(Vectors.Require("certs/phone-ec.pem"));
         Assert.Throws<ConfigEncryptionException>(() => ConfigEncryptor.Encrypt("x"u8, phone, HashAlgorithmCode.Sha1));
     }
 
     [Fact]
     public void Wrong_phone_key_and_tampered_ciphertext_are_reported()
     {
-        using var phone = SigningTestPki.Rsa("SEP0011215A1AE3", 2048, "phone");
-        using var other = SigningTestPki.Rsa("SEP000000000000", 2048, "other-phone");
-        using var signerCertificate = SigningTestPki.Rsa("cucm.example");
+        using var phone = Testing.TestPki.Rsa("SEP0011215A1AE3", 2048, "phone");
+        using var other = Testing.TestPki.Rsa("SEP000000000000", 2048, "other-phone");
+        using var signerCertificate = Testing.TestPki.Rsa("cucm.example");
         using var signer = RsaFileSigner.FromCertificate(signerCertificate);
         var files = EncryptedConfigBuilder.Build(new byte[100], "SEP0011215A1AE3.cnf.xml", phone, signer,
             HashAlgorithmCode.Sha1, 7);
@@ -103,11 +103,11 @@ public sealed class EncryptionTests
     [Fact]
     public void Vector_enc_sgn_decrypts_with_the_phone_lsc()
     {
-        using var phone = X509Certificate2.CreateFromPemFile(SigningTestPki.Vector("certs/phone-lsc.pem"));
+        using var phone = X509Certificate2.CreateFromPemFile(Vectors.Require("certs/phone-lsc.pem"));
         using var key = phone.GetRSAPrivateKey()!;
         var plain = ConfigEncryptor.Decrypt(
-            EncSgnCodec.Parse(File.ReadAllBytes(SigningTestPki.Vector("enc/SEP0011215A1AE3.cnf.xml.enc.sgn"))), key);
-        Assert.Equal(File.ReadAllBytes(SigningTestPki.Vector("SEP0011215A1AE3.cnf.xml")), plain);
+            EncSgnCodec.Parse(File.ReadAllBytes(Vectors.Require("enc/SEP0011215A1AE3.cnf.xml.enc.sgn"))), key);
+        Assert.Equal(File.ReadAllBytes(Vectors.Require("SEP0011215A1AE3.cnf.xml")), plain);
         Assert.Equal("497906fbed262a64bc356ebd7bc69f42", ConfigEncryptor.CertificateHash(phone));
     }
 }

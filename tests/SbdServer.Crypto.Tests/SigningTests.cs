@@ -15,7 +15,7 @@ public sealed class SigningTests
     [InlineData(4096, HashAlgorithmCode.Sha512)]
     public void Dotnet_and_bouncycastle_produce_the_same_pkcs1_signature(int bits, HashAlgorithmCode hash)
     {
-        using var certificate = SigningTestPki.Rsa("signer", bits);
+        using var certificate = Testing.TestPki.Rsa("signer", bits);
         using var dotnet = RsaFileSigner.FromCertificate(certificate);
         var bouncy = new BouncyCastleFileSigner(certificate.GetRSAPrivateKey()!, dotnet.Identity);
         var data = RandomNumberGenerator.GetBytes(7600);
@@ -35,7 +35,7 @@ public sealed class SigningTests
     [Fact]
     public void Signer_identity_comes_from_the_certificate()
     {
-        using var certificate = SigningTestPki.Rsa("cucm.example", 1024);
+        using var certificate = Testing.TestPki.Rsa("cucm.example", 1024);
         using var signer = RsaFileSigner.FromCertificate(certificate);
         Assert.Equal("CN=cucm.example;OU=TAC;O=Cisco;C=US", signer.Identity.SubjectName);
         Assert.Equal(signer.Identity.SubjectName, signer.Identity.IssuerName);
@@ -46,7 +46,7 @@ public sealed class SigningTests
     [Fact]
     public void Ec_signer_is_refused_with_a_clear_reason()
     {
-        using var certificate = SigningTestPki.Ec("ec-signer");
+        using var certificate = Testing.TestPki.Ec("ec-signer");
         var error = Assert.Throws<SigningException>(() => RsaFileSigner.FromCertificate(certificate));
         Assert.Contains("EC key", error.Message, StringComparison.Ordinal);
     }
@@ -54,7 +54,7 @@ public sealed class SigningTests
     [Fact]
     public void Certificate_without_private_key_is_refused()
     {
-        using var withKey = SigningTestPki.Rsa("no-key");
+        using var withKey = Testing.TestPki.Rsa("no-key");
         using var publicOnly = X509CertificateLoader.LoadCertificate(withKey.RawData);
         var error = Assert.Throws<SigningException>(() => RsaFileSigner.FromCertificate(publicOnly));
         Assert.Contains("no RSA private key", error.Message, StringComparison.Ordinal);

@@ -12,8 +12,8 @@ public sealed class VerificationTests
     [Fact]
     public void Sgn_verifies_only_with_its_signer_and_only_untampered()
     {
-        using var signerCertificate = SigningTestPki.Rsa("cucm.example");
-        using var stranger = SigningTestPki.Rsa("stranger", 2048, "b");
+        using var signerCertificate = Testing.TestPki.Rsa("cucm.example");
+        using var stranger = Testing.TestPki.Rsa("stranger", 2048, "b");
         using var signer = RsaFileSigner.FromCertificate(signerCertificate);
         var bytes = SgnCodec.Build("<device/>"u8, "SEP1.cnf.xml.sgn", HashAlgorithmCode.Sha1, 1, signer);
 
@@ -31,8 +31,8 @@ public sealed class VerificationTests
     [Fact]
     public void Trust_list_signer_is_the_sast_record_with_the_header_serial_and_issuer()
     {
-        using var first = SigningTestPki.Rsa("first");
-        using var second = SigningTestPki.Rsa("second", 2048, "b");
+        using var first = Testing.TestPki.Rsa("first");
+        using var second = Testing.TestPki.Rsa("second", 2048, "b");
         using var signer = RsaFileSigner.FromCertificate(second);
         var records = new[]
         {
@@ -50,8 +50,8 @@ public sealed class VerificationTests
     [Fact]
     public void Trust_list_without_a_matching_sast_record_fails_with_a_reason()
     {
-        using var signerCertificate = SigningTestPki.Rsa("signer");
-        using var other = SigningTestPki.Rsa("other", 2048, "b");
+        using var signerCertificate = Testing.TestPki.Rsa("signer");
+        using var other = Testing.TestPki.Rsa("other", 2048, "b");
         using var signer = RsaFileSigner.FromCertificate(signerCertificate);
         var records = new[]
         {

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SbdServer.Capf;
 using SbdServer.Crypto.Encryption;
 using SbdServer.Phone.Capf;
+using SbdServer.Testing;
 using SbdServer.Wire.Capf;
 using SbdServer.Wire.Itl;
 using Xunit;
@@ -125,8 +126,8 @@ public sealed class CapfIntegrationTests(ApiFactory factory) : IClassFixture<Api
         Assert.Equal("Troubleshoot Success", (await DeviceAsync(admin, Name)).GetProperty("capf").GetProperty("status").GetString());
 
         // A MIC from a manufacturing CA that is not in CAPF-trust is refused.
-        using var manufacturing = MakeCa("CN=Stand-in Manufacturing CA " + Guid.NewGuid().ToString("N")[..8]);
-        using var mic = MakeMic(manufacturing, "CP-8861-" + Name);
+        using var manufacturing = TestPki.CertificateAuthority("CN=Stand-in Manufacturing CA " + Guid.NewGuid().ToString("N")[..8]);
+        using var mic = TestPki.IssuedBy(manufacturing, "CN=CP-8861-" + Name);
         await ScheduleAsync(admin, Name, new { operation = "Install", authMode = "ExistingCertificate" });
         var refused = await RunAsync(new CapfEnrollment(Name, Certificate: mic));
         Assert.Equal(CapfClientOutcome.Refused, refused.Outcome);
@@ -142,7 +143,7 @@ public sealed class CapfIntegrationTests(ApiFactory factory) : IClassFixture<Api
 
         // A signature that does not match the certificate is refused even for a known LSC.
         await ScheduleAsync(admin, Name, new { operation = "Fetch", authMode = "ExistingCertificate" });
-        using var stranger = MakeMic(manufacturing, "CP-8861-SEP0C00000000FF");
+        using var stranger = TestPki.IssuedBy(manufacturing, "CN=CP-8861-SEP0C00000000FF");
         Assert.Equal(CapfClientOutcome.Refused, (await RunAsync(new CapfEnrollment(Name, Certificate: stranger))).Outcome);
     }
 
@@ -347,24 +348,6 @@ public sealed class CapfIntegrationTests(ApiFactory factory) : IClassFixture<Api
                 await connection.DisposeAsync();
             }
         }
-    }
-
-    internal static X509Certificate2 MakeCa(string subject)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(10));
-    }
-
-    internal static X509Certificate2 MakeMic(X509Certificate2 ca, string commonName)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=" + commonName, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        using var issued = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5), RandomNumberGenerator.GetBytes(8));
-        return issued.CopyWithPrivateKey(key);
     }
 
     private async Task<CapfClientResult> RunAsync(CapfEnrollment phone)

@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using SbdServer.Core.Events;
+using SbdServer.Testing;
 using Xunit;
 
 namespace SbdServer.Host.Tests;
@@ -143,8 +144,7 @@ public sealed class DeviceApiTests(ApiFactory factory) : IClassFixture<ApiFactor
         using var admin = factory.Admin();
         Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/devices", new { name = "SEP001122334410", model = "8861" }, Ct)).StatusCode);
         using var rsa = RSA.Create(2048);
-        var der = new CertificateRequest("CN=CP-8861-SEP001122334410", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1)).Export(X509ContentType.Cert);
+        var der = TestPki.SelfSignedFor("CN=CP-8861-SEP001122334410", rsa);
         var pem = Encoding.ASCII.GetBytes(PemEncoding.WriteString("CERTIFICATE", der));
 
         var response = await admin.PutAsync("/api/devices/SEP001122334410/certificate", new ByteArrayContent(pem), Ct);
@@ -154,9 +154,7 @@ public sealed class DeviceApiTests(ApiFactory factory) : IClassFixture<ApiFactor
         Assert.Equal(Convert.ToHexStringLower(MD5.HashData(der)), certificate.GetProperty("md5").GetString());
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(der)), certificate.GetProperty("sha256").GetString());
 
-        using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var ecDer = new CertificateRequest("CN=ec", ec, HashAlgorithmName.SHA256)
-            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1)).Export(X509ContentType.Cert);
+        var ecDer = TestPki.SelfSigned("CN=ec");
         foreach (var bad in new[] { Encoding.ASCII.GetBytes("hello, not a certificate"), new byte[200 * 1024], [], ecDer, [.. pem, .. pem] })
         {
             var refused = await admin.PutAsync("/api/devices/SEP001122334410/certificate", new ByteArrayContent(bad), Ct);

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using SbdServer.Core.Devices;
+using SbdServer.Testing;
 using Xunit;
 
 namespace SbdServer.Host.Tests;
@@ -41,8 +42,7 @@ public sealed class DeviceBackupApiTests
         }
 
         using var rsa = RSA.Create(2048);
-        var der = new CertificateRequest("CN=CP-8861-" + WithCertificate, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1)).Export(X509ContentType.Cert);
+        var der = TestPki.SelfSignedFor("CN=CP-8861-" + WithCertificate, rsa);
         using (var upload = new ByteArrayContent(der))
         {
             upload.Headers.ContentType = new MediaTypeHeaderValue("application/pkix-cert");

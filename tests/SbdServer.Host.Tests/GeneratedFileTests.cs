@@ -14,6 +14,7 @@ using SbdServer.Core.Provisioning;
 using SbdServer.Core.Storage;
 using SbdServer.Crypto.Encryption;
 using SbdServer.Persistence.Database;
+using SbdServer.Testing;
 using SbdServer.Tftp;
 using SbdServer.Wire.Itl;
 using SbdServer.Wire.Sgn;
@@ -253,8 +254,7 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
         await CreateDeviceAsync(admin, Plain, securityProfile: "Authenticated");
         await CreateDeviceAsync(admin, Encrypted, securityProfile: "Encrypted");
         using var phoneKey = RSA.Create(2048);
-        var phoneDer = new CertificateRequest("CN=CP-8861-" + Encrypted, phoneKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1)).Export(X509ContentType.Cert);
+        var phoneDer = TestPki.SelfSignedFor("CN=CP-8861-" + Encrypted, phoneKey);
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync($"/api/devices/{Encrypted}/certificate", new ByteArrayContent(phoneDer), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/devices/{Encrypted}", new { encryptedConfig = true }, Ct)).StatusCode);
         await SetAsync(admin, "AutoRegistration", "True");
@@ -423,8 +423,7 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
         const string Name = "SEP0A0B0C0D0E04";
         await CreateDeviceAsync(admin, Name, securityProfile: "Encrypted");
         using var phoneKey = RSA.Create(2048);
-        var phoneDer = new CertificateRequest("CN=CP-8861-" + Name, phoneKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1)).Export(X509ContentType.Cert);
+        var phoneDer = TestPki.SelfSignedFor("CN=CP-8861-" + Name, phoneKey);
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync($"/api/devices/{Name}/certificate", new ByteArrayContent(phoneDer), Ct)).StatusCode);
         var plain = Encoding.UTF8.GetString(await GetFileAsync(admin, Name + ".cnf.xml"));
         var md5 = Convert.ToHexStringLower(MD5.HashData(phoneDer));

@@ -73,12 +73,7 @@ public sealed class PhoneServicesIntegrationTests(HttpsApiFactory factory) : ICl
     public async Task CaSignedTomcat_PresentedWithoutRestart_AndTrustedByTvs()
     {
         using var admin = factory.Admin();
-        using var caKey = RSA.Create(2048);
-        var caRequest = new CertificateRequest("CN=Lab Root CA", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-2), DateTimeOffset.UtcNow.AddYears(5));
+        using var ca = TestPki.CertificateAuthority("CN=Lab Root CA", years: 5);
         using (var caBody = new ByteArrayContent(ca.RawData))
         {
             caBody.Headers.ContentType = new("application/pkix-cert");
@@ -135,10 +130,9 @@ public sealed class PhoneServicesIntegrationTests(HttpsApiFactory factory) : ICl
     {
         // Scenario 6: an application server whose certificate no store holds; what it presents is all TVS sees.
         using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=rogue.lab.example", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var foreign = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        var foreign = TestPki.SelfSignedFor("CN=rogue.lab.example", key);
 
-        var answer = await VerifyThroughTvsAsync(foreign.RawData);
+        var answer = await VerifyThroughTvsAsync(foreign);
 
         Assert.Equal(TvsStatus.Invalid, answer.Status);
         Assert.True(answer.Roles.IsEmpty);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using SbdServer.Phone.Tvs;
+using SbdServer.Testing;
 using SbdServer.Tvs;
 using SbdServer.Wire.Tvs;
 using Xunit;
@@ -64,9 +65,7 @@ public sealed class TvsIntegrationTests(ApiFactory factory) : IClassFixture<ApiF
     {
         using var admin = factory.Admin();
         using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=apps.lab.example", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-        var der = certificate.RawData;
+        var der = TestPki.SelfSignedFor("CN=apps.lab.example", key);
 
         await using var client = await ConnectAsync();
         var unknown = await client.VerifyAsync(Device, der, TestContext.Current.CancellationToken);

@@ -8,6 +8,7 @@ using SbdServer.Core.Devices;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Storage;
 using SbdServer.Persistence.Stores;
+using SbdServer.Testing;
 using Xunit;
 
 namespace SbdServer.Persistence.Tests;
@@ -145,8 +146,7 @@ public abstract class DeviceBackupTests(DatabaseTarget target)
         await manager.CreateAsync(new DeviceSpec(Phone, "8861", "SIP", "lobby", "Default", "Encrypted", true), "t", Ct);
         await manager.CreateAsync(new DeviceSpec(OtherPhone, "7962", "SCCP", null, null, null, null), "t", Ct);
         using var rsa = RSA.Create(2048);
-        var der = new CertificateRequest("CN=CP-8861-" + Phone, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1)).Export(X509ContentType.Cert);
+        var der = TestPki.SelfSignedFor("CN=CP-8861-" + Phone, rsa);
         await manager.SetCertificateAsync(Phone, der, "t", Ct);
         var at = DateTimeOffset.UtcNow;
         await new EfServedFileStore(harness.Contexts).RecordAsync(

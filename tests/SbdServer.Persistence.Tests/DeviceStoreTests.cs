@@ -7,6 +7,7 @@ using SbdServer.Core.Errors;
 using SbdServer.Core.Events;
 using SbdServer.Core.Storage;
 using SbdServer.Persistence.Stores;
+using SbdServer.Testing;
 using Xunit;
 
 namespace SbdServer.Persistence.Tests;
@@ -27,8 +28,7 @@ public abstract class DeviceStoreTests(DatabaseTarget target)
 
         await manager.CreateAsync(new DeviceSpec("00:11:22:33:44:55", "8861", "SCCP", "lobby", "Default", "Encrypted", true), "tester", Ct);
         using var rsa = RSA.Create(2048);
-        var der = new CertificateRequest("CN=CP-8861-SEP001122334455", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1)).Export(X509ContentType.Cert);
+        var der = TestPki.SelfSignedFor("CN=CP-8861-SEP001122334455", rsa);
         await manager.SetCertificateAsync("SEP001122334455", der, "tester", Ct);
         await manager.RequestResetAsync("SEP001122334455", "tester", Ct);
 

@@ -9,6 +9,7 @@ using SbdServer.Core.Events;
 using SbdServer.Core.Impact;
 using SbdServer.Core.Parameters;
 using SbdServer.Core.Storage;
+using SbdServer.Testing;
 using SbdServer.Wire.Itl;
 using Xunit;
 
@@ -372,7 +373,7 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
             DateTimeOffset.UtcNow.AddDays(-1));
 
         var csr = await harness.Csrs.CreateCsrAsync("pub", "tomcat", null, "tester", Ct);
-        var signed = TestCa.Sign(csr, ca);
+        var signed = TestPki.SignCsr(csr, ca);
         var stranger = harness.Factory.CreateSigned(
             new CertificateSpec(new SubjectName("pub.lab.example")), DateTimeOffset.UtcNow.AddDays(-1), ca);
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using SbdServer.Testing;
 using SbdServer.Wire.Signed;
 
 namespace SbdServer.Phone.Tests;
@@ -14,13 +15,8 @@ internal sealed class TestSigner(X509Certificate2 certificate) : IFileSigner, ID
     public SignerIdentity Identity { get; } = SignerIdentity.FromCertificate(certificate);
 
     /// <summary>A fresh self-signed 2048-bit certificate, like a regenerated CallManager.pem.</summary>
-    public static TestSigner Create(string commonName)
-    {
-        using var rsa = RSA.Create(2048);
-        var request = new CertificateRequest($"CN={commonName}, OU=Test, O=Phone Tests, C=US", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-        return new TestSigner(X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null));
-    }
+    public static TestSigner Create(string commonName) =>
+        new(TestPki.FreshRsa($"CN={commonName}, OU=Test, O=Phone Tests, C=US"));
 
     /// <summary>The signer from a vector PEM (key + certificate).</summary>
     public static TestSigner FromPem(string path)

@@ -251,8 +251,7 @@ public sealed class TrustDecisionTests : IAsyncLifetime
         // keys: 30 of them take the ITL past 64 KB.
         for (var i = 0; i < 30; i++)
         {
-            var request = new CertificateRequest($"CN=big-cluster-sub{i}.lab.example", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            using var tvs = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
+            using var tvs = X509CertificateLoader.LoadCertificate(TestPki.SelfSignedFor($"CN=big-cluster-sub{i}.lab.example", key, years: 5));
             records.Add(TrustListRecordFactory.FromCertificate(tvs, TrustRole.Tvs, fullCertificate: true));
         }
 

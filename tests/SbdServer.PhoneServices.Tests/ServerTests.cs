@@ -36,7 +36,7 @@ public sealed class ServerTests
         await using var open = await RawHttpsConnection.ConnectAsync(server.Port);
         Assert.Equal(before, open.Certificate);
 
-        server.Certificates.Replace(TestCertificates.SelfSignedRsa(RunningServer.Fqdn));
+        server.Certificates.Replace(TestPki.SelfSignedRsa(RunningServer.Fqdn));
         var after = server.Certificates.CurrentDer;
         Assert.NotEqual(before, after);
 
@@ -67,7 +67,7 @@ public sealed class ServerTests
     [Fact]
     public async Task CertificateUnreadableAtStart_StartFails()
     {
-        var source = new TestCertificateSource(TestCertificates.Default) { Fail = true };
+        var source = new TestCertificateSource(TestPki.Tomcat) { Fail = true };
 
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => RunningServer.StartAsync(certificates: source));
 
@@ -77,7 +77,7 @@ public sealed class ServerTests
     [Fact]
     public async Task EcCertificate_IsServedToo()
     {
-        var source = new TestCertificateSource(TestCertificates.SelfSignedEc(RunningServer.Fqdn));
+        var source = new TestCertificateSource(TestPki.SelfSignedEc(RunningServer.Fqdn));
         await using var server = await RunningServer.StartAsync(certificates: source);
         await using var connection = await RawHttpsConnection.ConnectAsync(server.Port);
 

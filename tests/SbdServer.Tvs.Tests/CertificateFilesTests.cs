@@ -1,3 +1,4 @@
+using SbdServer.Testing;
 using SbdServer.Tvs.Tests.Support;
 using Xunit;
 

@@ -1,5 +1,6 @@
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Tvs;
+using SbdServer.Testing;
 using SbdServer.Tvs.Tests.Support;
 using SbdServer.Wire.Itl;
 using SbdServer.Wire.Tvs;

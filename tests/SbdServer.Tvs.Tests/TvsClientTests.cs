@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Tvs;
 using SbdServer.Phone.Tvs;
+using SbdServer.Testing;
 using SbdServer.Tvs.Tests.Support;
 using SbdServer.Wire.Tvs;
 using Xunit;

@@ -1,6 +1,7 @@
 using System.Text;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Tvs;
+using SbdServer.Testing;
 using SbdServer.Tvs.Tests.Support;
 using Xunit;
 

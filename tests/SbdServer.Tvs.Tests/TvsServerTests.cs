@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Tvs;
+using SbdServer.Testing;
 using SbdServer.Tvs.Tests.Support;
 using SbdServer.Wire.Itl;
 using SbdServer.Wire.Tvs;

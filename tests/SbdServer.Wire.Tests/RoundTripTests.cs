@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SbdServer.Crypto.Signing;
 using SbdServer.Crypto.Verification;
+using SbdServer.Testing;
 using SbdServer.Wire.Dn;
 using SbdServer.Wire.Itl;
 using SbdServer.Wire.Sgn;

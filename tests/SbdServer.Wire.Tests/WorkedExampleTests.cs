@@ -1,5 +1,6 @@
 using SbdServer.Crypto.Signing;
 using SbdServer.Crypto.Verification;
+using SbdServer.Testing;
 using SbdServer.Wire.Itl;
 using Xunit;
 

@@ -1,7 +1,7 @@
 using SbdServer.Capf;
 using SbdServer.Core.Capf;
 using SbdServer.Core.CertificateStore;
-using SbdServer.Tvs;
+using SbdServer.Listeners;
 
 namespace SbdServer.Host.Composition;
 
@@ -14,10 +14,10 @@ internal static class CapfRegistration
 {
     public static WebApplicationBuilder AddSbdCapf(this WebApplicationBuilder builder)
     {
-        // Same mechanism as Tvs:AllowTls10 (docs/adr/0001-tvs-tls.md): before anything initialises OpenSSL.
+        // The listener kit's process-wide switch, as for Tvs:AllowTls10 (docs/adr/0001-tvs-tls.md): before anything initialises OpenSSL.
         if (builder.Configuration.GetValue<bool>($"{CapfOptions.Section}:{nameof(CapfOptions.AllowTls10)}"))
         {
-            TvsLegacyTls.EnableForProcess();
+            LegacyTls.EnableForProcess();
         }
 
         builder.Services.AddSbdCapfServer();

@@ -1,8 +1,8 @@
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.PhoneServices;
 using SbdServer.Host.Auth;
+using SbdServer.Listeners;
 using SbdServer.PhoneServices;
-using SbdServer.Tvs;
 
 namespace SbdServer.Host.Composition;
 
@@ -14,10 +14,10 @@ internal static class PhoneServicesRegistration
 {
     public static WebApplicationBuilder AddSbdPhoneServices(this WebApplicationBuilder builder)
     {
-        // Same mechanism as Tvs:AllowTls10 (docs/adr/0001-tvs-tls.md): before anything initialises OpenSSL.
+        // The listener kit's process-wide switch, as for Tvs:AllowTls10 (docs/adr/0001-tvs-tls.md): before anything initialises OpenSSL.
         if (builder.Configuration.GetValue<bool>($"{PhoneServicesOptions.Section}:{nameof(PhoneServicesOptions.AllowTls10)}"))
         {
-            TvsLegacyTls.EnableForProcess();
+            LegacyTls.EnableForProcess();
         }
 
         builder.Services.AddSingleton<IPhoneServicesCertificateSource>(sp =>

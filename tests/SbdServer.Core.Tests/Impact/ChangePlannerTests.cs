@@ -4,6 +4,7 @@ using SbdServer.Core.Devices;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Impact;
 using SbdServer.Core.Parameters;
+using SbdServer.Testing;
 using Xunit;
 
 namespace SbdServer.Core.Tests.Impact;
@@ -295,11 +296,7 @@ public class ChangePlannerTests
         using var key = System.Security.Cryptography.RSA.Create(4096);
         foreach (var identity in big.Snapshot().Identities.Concat(small.Snapshot().Identities).Where(i => CertificateStores.ItlRelevant.Contains(i.Name)))
         {
-            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
-                $"CN={identity.Name}-{identity.Id}", key, System.Security.Cryptography.HashAlgorithmName.SHA256,
-                System.Security.Cryptography.RSASignaturePadding.Pkcs1);
-            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
-            identity.Der = certificate.RawData;
+            identity.Der = TestPki.SelfSignedFor($"CN={identity.Name}-{identity.Id}", key, years: 5);
         }
 
         var plan = big.Plan(ProposedChange.Regenerate("cucm-pub", Tvs));

@@ -12,16 +12,16 @@ namespace SbdServer.Crypto.Tests.Certificates;
 public class CertificateCodecFuzzTests
 {
     private static readonly CertificateCodec Codec = new();
-    private static readonly CertificateValidator Validator = new(new FixedTimeProvider(TestPki.Now));
+    private static readonly CertificateValidator Validator = new(new FixedTimeProvider(FactoryPki.Now));
 
     private static readonly Lazy<byte[][]> Seeds = new(() =>
     [
-        TestPki.Root.CertificateDer,
-        TestPki.Intermediate.CertificateDer,
-        Codec.WriteBundlePem(new CertificateBundle(TestPki.Intermediate.CertificateDer, TestPki.Intermediate.PrivateKeyPkcs8, [TestPki.Root.CertificateDer])),
-        Encoding.ASCII.GetBytes(Codec.WriteCertificatePem(TestPki.Root.CertificateDer)),
-        Codec.WritePkcs12(new CertificateBundle(TestPki.Root.CertificateDer, TestPki.Root.PrivateKeyPkcs8, []), "pw"),
-        TestPki.Intermediate.PrivateKeyPkcs8,
+        FactoryPki.Root.CertificateDer,
+        FactoryPki.Intermediate.CertificateDer,
+        Codec.WriteBundlePem(new CertificateBundle(FactoryPki.Intermediate.CertificateDer, FactoryPki.Intermediate.PrivateKeyPkcs8, [FactoryPki.Root.CertificateDer])),
+        Encoding.ASCII.GetBytes(Codec.WriteCertificatePem(FactoryPki.Root.CertificateDer)),
+        Codec.WritePkcs12(new CertificateBundle(FactoryPki.Root.CertificateDer, FactoryPki.Root.PrivateKeyPkcs8, []), "pw"),
+        FactoryPki.Intermediate.PrivateKeyPkcs8,
     ]);
 
     [Fact]
@@ -48,8 +48,8 @@ public class CertificateCodecFuzzTests
     {
         using var protector = new KeyProtector("pw", new KeyProtectionOptions { Pbkdf2Iterations = 10 });
         var archive = new PasswordArchive(new KeyProtectionOptions { Pbkdf2Iterations = 10 });
-        var blob = protector.Protect(TestPki.RsaKey);
-        var sealedBytes = archive.Seal(TestPki.Root.CertificateDer, "pw");
+        var blob = protector.Protect(FactoryPki.RsaKey);
+        var sealedBytes = archive.Seal(FactoryPki.Root.CertificateDer, "pw");
         var gen =
             from position in Gen.Int[0, 100_000]
             from value in Gen.Byte

@@ -50,9 +50,9 @@ public sealed class CertificateCodecTests : IDisposable
     [Fact]
     public void BundlePem_RoundTrips_KeyFirstThenCertificateThenChain()
     {
-        var leaf = TestPki.Factory.CreateSigned(TestPki.Spec(), TestPki.Now, TestPki.Intermediate);
+        var leaf = FactoryPki.Factory.CreateSigned(FactoryPki.Spec(), FactoryPki.Now, FactoryPki.Intermediate);
         var bundle = new CertificateBundle(
-            leaf.CertificateDer, leaf.PrivateKeyPkcs8, [TestPki.Intermediate.CertificateDer, TestPki.Root.CertificateDer]);
+            leaf.CertificateDer, leaf.PrivateKeyPkcs8, [FactoryPki.Intermediate.CertificateDer, FactoryPki.Root.CertificateDer]);
 
         var pem = _codec.WriteBundlePem(bundle);
 
@@ -61,28 +61,28 @@ public sealed class CertificateCodecTests : IDisposable
         var read = _codec.ReadBundle(pem, requireKey: true);
         Assert.Equal(leaf.CertificateDer, read.CertificateDer);
         Assert.Equal(leaf.PrivateKeyPkcs8, read.PrivateKeyPkcs8);
-        Assert.Equal([TestPki.Intermediate.CertificateDer, TestPki.Root.CertificateDer], read.Chain);
+        Assert.Equal([FactoryPki.Intermediate.CertificateDer, FactoryPki.Root.CertificateDer], read.Chain);
     }
 
     [Fact]
     public void ReadBundle_KeyAfterCertificates_PicksTheCertificateOfTheKey()
     {
-        var leaf = TestPki.Factory.CreateSigned(TestPki.Spec(), TestPki.Now, TestPki.Root);
+        var leaf = FactoryPki.Factory.CreateSigned(FactoryPki.Spec(), FactoryPki.Now, FactoryPki.Root);
         var pem = Concat(
-            _codec.WriteCertificatePem(TestPki.Root.CertificateDer),
+            _codec.WriteCertificatePem(FactoryPki.Root.CertificateDer),
             _codec.WriteCertificatePem(leaf.CertificateDer),
             Encoding.ASCII.GetString(_codec.WritePrivateKeyPem(leaf.PrivateKeyPkcs8)));
 
         var read = _codec.ReadBundle(pem, requireKey: true);
 
         Assert.Equal(leaf.CertificateDer, read.CertificateDer);
-        Assert.Equal([TestPki.Root.CertificateDer], read.Chain);
+        Assert.Equal([FactoryPki.Root.CertificateDer], read.Chain);
     }
 
     [Fact]
     public void ReadBundle_NoKeyWhereRequired_ClearError()
     {
-        var pem = Encoding.ASCII.GetBytes(_codec.WriteCertificatePem(TestPki.Root.CertificateDer));
+        var pem = Encoding.ASCII.GetBytes(_codec.WriteCertificatePem(FactoryPki.Root.CertificateDer));
 
         var ex = Assert.Throws<CertificateImportException>(() => _codec.ReadBundle(pem, requireKey: true));
         Assert.Contains("no private key", ex.Message, StringComparison.Ordinal);
@@ -93,8 +93,8 @@ public sealed class CertificateCodecTests : IDisposable
     public void ReadBundle_KeyOfAnotherCertificate_ClearError()
     {
         var pem = Concat(
-            Encoding.ASCII.GetString(_codec.WritePrivateKeyPem(TestPki.RsaKey)),
-            _codec.WriteCertificatePem(TestPki.Root.CertificateDer));
+            Encoding.ASCII.GetString(_codec.WritePrivateKeyPem(FactoryPki.RsaKey)),
+            _codec.WriteCertificatePem(FactoryPki.Root.CertificateDer));
 
         var ex = Assert.Throws<CertificateImportException>(() => _codec.ReadBundle(pem, requireKey: false));
         Assert.Contains("does not match", ex.Message, StringComparison.Ordinal);
@@ -103,8 +103,8 @@ public sealed class CertificateCodecTests : IDisposable
     [Fact]
     public void ReadBundle_TwoKeys_ClearError()
     {
-        var key = Encoding.ASCII.GetString(_codec.WritePrivateKeyPem(TestPki.RsaKey));
-        var pem = Concat(key, key, _codec.WriteCertificatePem(TestPki.SelfSigned(TestPki.Spec())));
+        var key = Encoding.ASCII.GetString(_codec.WritePrivateKeyPem(FactoryPki.RsaKey));
+        var pem = Concat(key, key, _codec.WriteCertificatePem(FactoryPki.SelfSigned(FactoryPki.Spec())));
 
         var ex = Assert.Throws<CertificateImportException>(() => _codec.ReadBundle(pem, requireKey: true));
         Assert.Contains("more than one private key", ex.Message, StringComparison.Ordinal);
@@ -147,18 +147,18 @@ public sealed class CertificateCodecTests : IDisposable
     [Fact]
     public void ReadCertificates_Der_AndPemChain()
     {
-        Assert.Equal([TestPki.Root.CertificateDer], _codec.ReadCertificates(TestPki.Root.CertificateDer));
+        Assert.Equal([FactoryPki.Root.CertificateDer], _codec.ReadCertificates(FactoryPki.Root.CertificateDer));
         var chain = Concat(
-            _codec.WriteCertificatePem(TestPki.Intermediate.CertificateDer),
-            _codec.WriteCertificatePem(TestPki.Root.CertificateDer));
+            _codec.WriteCertificatePem(FactoryPki.Intermediate.CertificateDer),
+            _codec.WriteCertificatePem(FactoryPki.Root.CertificateDer));
 
-        Assert.Equal([TestPki.Intermediate.CertificateDer, TestPki.Root.CertificateDer], _codec.ReadCertificates(chain));
+        Assert.Equal([FactoryPki.Intermediate.CertificateDer, FactoryPki.Root.CertificateDer], _codec.ReadCertificates(chain));
     }
 
     [Fact]
     public void ReadCertificates_DerWithTrailingBytes_Refused()
     {
-        Assert.Throws<CertificateImportException>(() => _codec.ReadCertificates([.. TestPki.Root.CertificateDer, 1, 2]));
+        Assert.Throws<CertificateImportException>(() => _codec.ReadCertificates([.. FactoryPki.Root.CertificateDer, 1, 2]));
     }
 
     [Fact]
@@ -189,15 +189,15 @@ public sealed class CertificateCodecTests : IDisposable
     public void ReadPrivateKey_Pkcs1AndSec1AndPkcs8Der_BecomePkcs8()
     {
         using var rsa = RSA.Create();
-        rsa.ImportPkcs8PrivateKey(TestPki.RsaKey, out _);
+        rsa.ImportPkcs8PrivateKey(FactoryPki.RsaKey, out _);
         using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
         var fromPkcs1 = _codec.ReadPrivateKey(Encoding.ASCII.GetBytes(rsa.ExportRSAPrivateKeyPem()));
         var fromSec1 = _codec.ReadPrivateKey(Encoding.ASCII.GetBytes(ec.ExportECPrivateKeyPem()));
-        var fromDer = _codec.ReadPrivateKey(TestPki.RsaKey);
+        var fromDer = _codec.ReadPrivateKey(FactoryPki.RsaKey);
 
-        Assert.Equal(TestPki.RsaKey, fromPkcs1);
-        Assert.Equal(TestPki.RsaKey, fromDer);
+        Assert.Equal(FactoryPki.RsaKey, fromPkcs1);
+        Assert.Equal(FactoryPki.RsaKey, fromDer);
         using var back = ECDsa.Create();
         back.ImportPkcs8PrivateKey(fromSec1, out _);
         Assert.Equal(ec.ExportParameters(true).D, back.ExportParameters(true).D);
@@ -206,10 +206,10 @@ public sealed class CertificateCodecTests : IDisposable
     [Fact]
     public void EncryptedKey_RoundTrips_AndWrongOrMissingPasswordIsRefused()
     {
-        var pem = _codec.WritePrivateKeyPem(TestPki.RsaKey, "s3cret");
+        var pem = _codec.WritePrivateKeyPem(FactoryPki.RsaKey, "s3cret");
 
         Assert.StartsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----", Encoding.ASCII.GetString(pem), StringComparison.Ordinal);
-        Assert.Equal(TestPki.RsaKey, _codec.ReadPrivateKey(pem, "s3cret"));
+        Assert.Equal(FactoryPki.RsaKey, _codec.ReadPrivateKey(pem, "s3cret"));
         Assert.Throws<WrongPasswordException>(() => _codec.ReadPrivateKey(pem, "wrong"));
         var missing = Assert.Throws<CertificateImportException>(() => _codec.ReadPrivateKey(pem));
         Assert.Contains("password", missing.Message, StringComparison.Ordinal);
@@ -218,7 +218,7 @@ public sealed class CertificateCodecTests : IDisposable
     [Fact]
     public void EncryptedBundle_EcKey_RoundTrips()
     {
-        var ec = TestPki.Intermediate;
+        var ec = FactoryPki.Intermediate;
         var pem = _codec.WriteBundlePem(new CertificateBundle(ec.CertificateDer, ec.PrivateKeyPkcs8, []), "pw");
 
         var read = _codec.ReadBundle(pem, requireKey: true, password: "pw");
@@ -232,7 +232,7 @@ public sealed class CertificateCodecTests : IDisposable
     {
         var openssl = Requirements.Tool("openssl");
         var ours = Path.Combine(_dir, "ours.pem");
-        File.WriteAllBytes(ours, _codec.WritePrivateKeyPem(TestPki.RsaKey, "pw1"));
+        File.WriteAllBytes(ours, _codec.WritePrivateKeyPem(FactoryPki.RsaKey, "pw1"));
 
         var (exit, output) = OpenSsl.Run(openssl, "pkey", "-in", ours, "-passin", "pass:pw1",
             "-out", Path.Combine(_dir, "plain.pem"));
@@ -240,7 +240,7 @@ public sealed class CertificateCodecTests : IDisposable
         using (var expected = RSA.Create())
         using (var actual = RSA.Create())
         {
-            expected.ImportPkcs8PrivateKey(TestPki.RsaKey, out _);
+            expected.ImportPkcs8PrivateKey(FactoryPki.RsaKey, out _);
             actual.ImportFromPem(File.ReadAllText(Path.Combine(_dir, "plain.pem")));
             Assert.Equal(expected.ExportParameters(true).D, actual.ExportParameters(true).D);
         }
@@ -258,22 +258,22 @@ public sealed class CertificateCodecTests : IDisposable
     [Fact]
     public void Pkcs12_RoundTripsWithChain_AndWrongPasswordIsRefused()
     {
-        var leaf = TestPki.Factory.CreateSigned(TestPki.Spec(), TestPki.Now, TestPki.Root);
-        var bundle = new CertificateBundle(leaf.CertificateDer, leaf.PrivateKeyPkcs8, [TestPki.Root.CertificateDer]);
+        var leaf = FactoryPki.Factory.CreateSigned(FactoryPki.Spec(), FactoryPki.Now, FactoryPki.Root);
+        var bundle = new CertificateBundle(leaf.CertificateDer, leaf.PrivateKeyPkcs8, [FactoryPki.Root.CertificateDer]);
 
         var pfx = _codec.WritePkcs12(bundle, "export-pw");
 
         var read = _codec.ReadPkcs12(pfx, "export-pw");
         Assert.Equal(leaf.CertificateDer, read.CertificateDer);
         Assert.Equal(leaf.PrivateKeyPkcs8, read.PrivateKeyPkcs8);
-        Assert.Equal([TestPki.Root.CertificateDer], read.Chain);
+        Assert.Equal([FactoryPki.Root.CertificateDer], read.Chain);
         Assert.Throws<WrongPasswordException>(() => _codec.ReadPkcs12(pfx, "wrong"));
     }
 
     [Fact]
     public void Pkcs12_EcKey_RoundTrips()
     {
-        var ec = TestPki.Intermediate;
+        var ec = FactoryPki.Intermediate;
 
         var read = _codec.ReadPkcs12(_codec.WritePkcs12(new CertificateBundle(ec.CertificateDer, ec.PrivateKeyPkcs8, []), "p"), "p");
 
@@ -284,14 +284,14 @@ public sealed class CertificateCodecTests : IDisposable
     [Fact]
     public void Pkcs12_Garbage_IsNotPkcs12()
     {
-        var ex = Assert.Throws<CertificateImportException>(() => _codec.ReadPkcs12(TestPki.Root.CertificateDer, "x"));
+        var ex = Assert.Throws<CertificateImportException>(() => _codec.ReadPkcs12(FactoryPki.Root.CertificateDer, "x"));
         Assert.Contains("not a PKCS#12", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Pkcs12_MismatchedKey_RefusedOnExport()
     {
-        var bundle = new CertificateBundle(TestPki.Root.CertificateDer, TestPki.RsaKey, []);
+        var bundle = new CertificateBundle(FactoryPki.Root.CertificateDer, FactoryPki.RsaKey, []);
 
         Assert.Throws<CertificateImportException>(() => _codec.WritePkcs12(bundle, "x"));
     }
@@ -300,10 +300,10 @@ public sealed class CertificateCodecTests : IDisposable
     public void Pkcs12_OpenSslSeesAesAndSha256Mac_AndWeReadOpenSsls()
     {
         var openssl = Requirements.Tool("openssl");
-        var leaf = TestPki.Factory.CreateSigned(TestPki.Spec(), TestPki.Now, TestPki.Root);
+        var leaf = FactoryPki.Factory.CreateSigned(FactoryPki.Spec(), FactoryPki.Now, FactoryPki.Root);
         var ours = Path.Combine(_dir, "ours.p12");
         File.WriteAllBytes(ours, _codec.WritePkcs12(
-            new CertificateBundle(leaf.CertificateDer, leaf.PrivateKeyPkcs8, [TestPki.Root.CertificateDer]), "pw"));
+            new CertificateBundle(leaf.CertificateDer, leaf.PrivateKeyPkcs8, [FactoryPki.Root.CertificateDer]), "pw"));
 
         var (exit, output) = OpenSsl.Run(openssl, "pkcs12", "-in", ours, "-passin", "pass:pw", "-info", "-noout");
         Assert.True(exit == 0, output);
@@ -330,7 +330,7 @@ public sealed class CertificateCodecTests : IDisposable
     {
         var openssl = Requirements.Tool("openssl");
         var path = Path.Combine(_dir, "cert.pem");
-        File.WriteAllText(path, _codec.WriteCertificatePem(TestPki.Root.CertificateDer));
+        File.WriteAllText(path, _codec.WriteCertificatePem(FactoryPki.Root.CertificateDer));
 
         var (exit, output) = OpenSsl.Run(openssl, "x509", "-in", path, "-noout", "-subject");
 

@@ -14,7 +14,7 @@ public class CertificateFactoryTests
     private const string ClientAuth = "1.3.6.1.5.5.7.3.2";
     private const string IpsecEndSystem = "1.3.6.1.5.5.7.3.5";
 
-    private static readonly CertificateFactory Factory = TestPki.Factory;
+    private static readonly CertificateFactory Factory = FactoryPki.Factory;
 
     [Theory]
     [InlineData(KeyAlgorithm.Rsa1024, "RSA", 1024, "1.2.840.113549.1.1.11")]
@@ -27,9 +27,9 @@ public class CertificateFactoryTests
     public void CreateSelfSigned_EveryKeyType_HasKeySizeHashAndMatchingKey(
         KeyAlgorithm algorithm, string family, int bits, string signatureOid)
     {
-        var spec = TestPki.Spec() with { Key = algorithm };
+        var spec = FactoryPki.Spec() with { Key = algorithm };
 
-        var created = Factory.CreateSelfSigned(spec, TestPki.Now);
+        var created = Factory.CreateSelfSigned(spec, FactoryPki.Now);
 
         using var certificate = X509CertificateLoader.LoadCertificate(created.CertificateDer);
         var facts = new CertificateInspector().Inspect(created.CertificateDer);
@@ -50,7 +50,7 @@ public class CertificateFactoryTests
     {
         for (var i = 0; i < 40; i++)
         {
-            var der = TestPki.SelfSigned(TestPki.Spec(serialBytes: length));
+            var der = FactoryPki.SelfSigned(FactoryPki.Spec(serialBytes: length));
 
             using var certificate = X509CertificateLoader.LoadCertificate(der);
             var serial = certificate.SerialNumberBytes.Span;
@@ -63,7 +63,7 @@ public class CertificateFactoryTests
     public void Serials_AreRandom()
     {
         var serials = Enumerable.Range(0, 20)
-            .Select(_ => new CertificateInspector().Inspect(TestPki.SelfSigned(TestPki.Spec(serialBytes: 8))).SerialNumber)
+            .Select(_ => new CertificateInspector().Inspect(FactoryPki.SelfSigned(FactoryPki.Spec(serialBytes: 8))).SerialNumber)
             .ToHashSet();
 
         Assert.Equal(20, serials.Count);
@@ -72,7 +72,7 @@ public class CertificateFactoryTests
     [Fact]
     public void Subject_IsEncodedInCucmOrder()
     {
-        var der = TestPki.SelfSigned(TestPki.Spec());
+        var der = FactoryPki.SelfSigned(FactoryPki.Spec());
 
         using var certificate = X509CertificateLoader.LoadCertificate(der);
         var types = certificate.SubjectName.EnumerateRelativeDistinguishedNames(reversed: false)
@@ -87,9 +87,9 @@ public class CertificateFactoryTests
     [Fact]
     public void Subject_OmitsMissingParts()
     {
-        var spec = TestPki.Spec() with { Subject = new SubjectName("tvs.example", Country: "us") };
+        var spec = FactoryPki.Spec() with { Subject = new SubjectName("tvs.example", Country: "us") };
 
-        var subject = new CertificateInspector().Inspect(TestPki.SelfSigned(spec)).Subject;
+        var subject = new CertificateInspector().Inspect(FactoryPki.SelfSigned(spec)).Subject;
 
         Assert.Equal("CN=tvs.example;C=US", subject);
     }
@@ -100,17 +100,17 @@ public class CertificateFactoryTests
     [InlineData("host", "U1")]
     public void Subject_Invalid_Throws(string commonName, string? country)
     {
-        var spec = TestPki.Spec() with { Subject = new SubjectName(commonName, Country: country) };
+        var spec = FactoryPki.Spec() with { Subject = new SubjectName(commonName, Country: country) };
 
-        Assert.ThrowsAny<ArgumentException>(() => TestPki.SelfSigned(spec));
+        Assert.ThrowsAny<ArgumentException>(() => FactoryPki.SelfSigned(spec));
     }
 
     [Fact]
     public void Subject_OverlongCommonName_Throws()
     {
-        var spec = TestPki.Spec(commonName: new string('a', 65));
+        var spec = FactoryPki.Spec(commonName: new string('a', 65));
 
-        var ex = Assert.ThrowsAny<ArgumentException>(() => TestPki.SelfSigned(spec));
+        var ex = Assert.ThrowsAny<ArgumentException>(() => FactoryPki.SelfSigned(spec));
         Assert.Contains("64", ex.Message, StringComparison.Ordinal);
     }
 
@@ -122,7 +122,7 @@ public class CertificateFactoryTests
     {
         var notBefore = new DateTimeOffset(2026, 3, 4, 5, 6, 7, 890, TimeSpan.FromHours(2));
 
-        var facts = new CertificateInspector().Inspect(TestPki.SelfSigned(TestPki.Spec(years: years), notBefore));
+        var facts = new CertificateInspector().Inspect(FactoryPki.SelfSigned(FactoryPki.Spec(years: years), notBefore));
 
         var expectedStart = new DateTimeOffset(2026, 3, 4, 3, 6, 7, TimeSpan.Zero);
         Assert.Equal(expectedStart, facts.NotBefore);
@@ -136,7 +136,7 @@ public class CertificateFactoryTests
     [InlineData(5, 21)]
     public void Spec_OutOfRange_Throws(int years, int serialBytes)
     {
-        Assert.ThrowsAny<ArgumentException>(() => TestPki.SelfSigned(TestPki.Spec(serialBytes: serialBytes, years: years)));
+        Assert.ThrowsAny<ArgumentException>(() => FactoryPki.SelfSigned(FactoryPki.Spec(serialBytes: serialBytes, years: years)));
     }
 
     [Theory]
@@ -158,7 +158,7 @@ public class CertificateFactoryTests
     public void Extensions_FollowPurpose(
         CertificatePurpose purpose, bool isCa, X509KeyUsageFlags usage, string[] ekus)
     {
-        var der = TestPki.SelfSigned(TestPki.Spec(purpose: purpose));
+        var der = FactoryPki.SelfSigned(FactoryPki.Spec(purpose: purpose));
 
         using var certificate = X509CertificateLoader.LoadCertificate(der);
         var constraints = Assert.Single(certificate.Extensions.OfType<X509BasicConstraintsExtension>());
@@ -173,7 +173,7 @@ public class CertificateFactoryTests
     [Fact]
     public void DnsNames_BecomeSubjectAlternativeNames()
     {
-        var der = TestPki.SelfSigned(TestPki.Spec(dns: ["cucm8-publisher.bbbburns.lab", "cucm8-publisher"]));
+        var der = FactoryPki.SelfSigned(FactoryPki.Spec(dns: ["cucm8-publisher.bbbburns.lab", "cucm8-publisher"]));
 
         var facts = new CertificateInspector().Inspect(der);
 
@@ -183,7 +183,7 @@ public class CertificateFactoryTests
     [Fact]
     public void NoDnsNames_NoSubjectAlternativeNameExtension()
     {
-        using var certificate = X509CertificateLoader.LoadCertificate(TestPki.SelfSigned(TestPki.Spec()));
+        using var certificate = X509CertificateLoader.LoadCertificate(FactoryPki.SelfSigned(FactoryPki.Spec()));
 
         Assert.Empty(certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>());
     }
@@ -192,9 +192,9 @@ public class CertificateFactoryTests
     public void CreateSigned_SeedCallManager_ChainsToJasburnsCa()
     {
         // The seed: CallManager.pem with a 1024-bit key and a 10-byte serial, issued by a 2048-bit CA CN=JASBURNS-AD.
-        var spec = TestPki.Spec(serialBytes: 10) with { Key = KeyAlgorithm.Rsa1024 };
+        var spec = FactoryPki.Spec(serialBytes: 10) with { Key = KeyAlgorithm.Rsa1024 };
 
-        var created = Factory.CreateSigned(spec, TestPki.Now, TestPki.Root);
+        var created = Factory.CreateSigned(spec, FactoryPki.Now, FactoryPki.Root);
 
         var facts = new CertificateInspector().Inspect(created.CertificateDer);
         Assert.Equal("CN=JASBURNS-AD", facts.Issuer);
@@ -203,7 +203,7 @@ public class CertificateFactoryTests
         Assert.Equal(1024, facts.KeySizeBits);
         Assert.False(facts.IsSelfSigned);
         using var leaf = X509CertificateLoader.LoadCertificate(created.CertificateDer);
-        using var root = X509CertificateLoader.LoadCertificate(TestPki.Root.CertificateDer);
+        using var root = X509CertificateLoader.LoadCertificate(FactoryPki.Root.CertificateDer);
         Assert.Equal("1.2.840.113549.1.1.11", leaf.SignatureAlgorithm.Value);
         var aki = Assert.Single(leaf.Extensions.OfType<X509AuthorityKeyIdentifierExtension>());
         var ski = Assert.Single(root.Extensions.OfType<X509SubjectKeyIdentifierExtension>());
@@ -215,13 +215,13 @@ public class CertificateFactoryTests
     public void CreateSigned_ByEcP384Issuer_UsesSha384AndChainsThroughIntermediate()
     {
         var created = Factory.CreateSigned(
-            TestPki.Spec(purpose: CertificatePurpose.Phone) with { Key = KeyAlgorithm.EcP256 },
-            TestPki.Now,
-            TestPki.Intermediate);
+            FactoryPki.Spec(purpose: CertificatePurpose.Phone) with { Key = KeyAlgorithm.EcP256 },
+            FactoryPki.Now,
+            FactoryPki.Intermediate);
 
         using var leaf = X509CertificateLoader.LoadCertificate(created.CertificateDer);
-        using var intermediate = X509CertificateLoader.LoadCertificate(TestPki.Intermediate.CertificateDer);
-        using var root = X509CertificateLoader.LoadCertificate(TestPki.Root.CertificateDer);
+        using var intermediate = X509CertificateLoader.LoadCertificate(FactoryPki.Intermediate.CertificateDer);
+        using var root = X509CertificateLoader.LoadCertificate(FactoryPki.Root.CertificateDer);
         Assert.Equal("1.2.840.10045.4.3.3", leaf.SignatureAlgorithm.Value);
         Assert.True(BuildChain(leaf, [root], [intermediate]));
         Assert.False(BuildChain(leaf, [root], []));
@@ -230,47 +230,47 @@ public class CertificateFactoryTests
     [Fact]
     public void CreateSigned_IssuerKeyMismatch_Throws()
     {
-        var issuer = TestPki.Root with { PrivateKeyPkcs8 = TestPki.RsaKey };
+        var issuer = FactoryPki.Root with { PrivateKeyPkcs8 = FactoryPki.RsaKey };
 
-        var ex = Assert.Throws<CertificateImportException>(() => Factory.CreateSigned(TestPki.Spec(), TestPki.Now, issuer));
+        var ex = Assert.Throws<CertificateImportException>(() => Factory.CreateSigned(FactoryPki.Spec(), FactoryPki.Now, issuer));
         Assert.Contains("does not match", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void CreateSigned_IssuerNotCa_Throws()
     {
-        var issuer = new CertificateWithKey(TestPki.SelfSigned(TestPki.Spec()), TestPki.RsaKey);
+        var issuer = new CertificateWithKey(FactoryPki.SelfSigned(FactoryPki.Spec()), FactoryPki.RsaKey);
 
-        var ex = Assert.Throws<CertificateImportException>(() => Factory.CreateSigned(TestPki.Spec(), TestPki.Now, issuer));
+        var ex = Assert.Throws<CertificateImportException>(() => Factory.CreateSigned(FactoryPki.Spec(), FactoryPki.Now, issuer));
         Assert.Contains("not a CA", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void CreateSelfSignedForKey_KeepsTheKeyAndChangesTheCertificate()
     {
-        var first = TestPki.SelfSigned(TestPki.Spec());
-        var second = TestPki.SelfSigned(TestPki.Spec());
+        var first = FactoryPki.SelfSigned(FactoryPki.Spec());
+        var second = FactoryPki.SelfSigned(FactoryPki.Spec());
 
         using var a = X509CertificateLoader.LoadCertificate(first);
         using var b = X509CertificateLoader.LoadCertificate(second);
         Assert.Equal(a.PublicKey.EncodedKeyValue.RawData, b.PublicKey.EncodedKeyValue.RawData);
         Assert.NotEqual(a.SerialNumber, b.SerialNumber);
-        Assert.True(new CertificateInspector().KeyMatches(second, TestPki.RsaKey));
+        Assert.True(new CertificateInspector().KeyMatches(second, FactoryPki.RsaKey));
     }
 
     [Fact]
     public void CreateSelfSignedForKey_GarbageKey_ThrowsImportException()
     {
         Assert.Throws<CertificateImportException>(() =>
-            Factory.CreateSelfSignedForKey(TestPki.Spec(), TestPki.Now, [0x30, 0x03, 0x02, 0x01, 0x00]));
+            Factory.CreateSelfSignedForKey(FactoryPki.Spec(), FactoryPki.Now, [0x30, 0x03, 0x02, 0x01, 0x00]));
     }
 
     [Fact]
     public void CreateCsr_VerifiesAndCarriesSubjectExtensionsAndKey()
     {
-        var spec = TestPki.Spec(dns: ["cucm8-publisher.bbbburns.lab"]);
+        var spec = FactoryPki.Spec(dns: ["cucm8-publisher.bbbburns.lab"]);
 
-        var csr = Factory.CreateCsr(spec, TestPki.RsaKey);
+        var csr = Factory.CreateCsr(spec, FactoryPki.RsaKey);
 
         // LoadSigningRequest checks the CSR's self-signature by default.
         var request = CertificateRequest.LoadSigningRequest(
@@ -282,7 +282,7 @@ public class CertificateFactoryTests
         Assert.Equal([ServerAuth, ClientAuth, IpsecEndSystem], eku.EnhancedKeyUsages.Cast<Oid>().Select(o => o.Value));
         Assert.Single(request.CertificateExtensions.OfType<X509SubjectAlternativeNameExtension>());
         using var key = RSA.Create();
-        key.ImportPkcs8PrivateKey(TestPki.RsaKey, out _);
+        key.ImportPkcs8PrivateKey(FactoryPki.RsaKey, out _);
         Assert.Equal(key.ExportSubjectPublicKeyInfo(), request.PublicKey.ExportSubjectPublicKeyInfo());
     }
 
@@ -290,8 +290,8 @@ public class CertificateFactoryTests
     public void CreateCsr_EcKey_VerifiesWithOpenSsl()
     {
         var openssl = Requirements.Tool("openssl");
-        var key = Factory.CreateSelfSigned(TestPki.Spec() with { Key = KeyAlgorithm.EcP384 }, TestPki.Now).PrivateKeyPkcs8;
-        var csr = Factory.CreateCsr(TestPki.Spec(), key);
+        var key = Factory.CreateSelfSigned(FactoryPki.Spec() with { Key = KeyAlgorithm.EcP384 }, FactoryPki.Now).PrivateKeyPkcs8;
+        var csr = Factory.CreateCsr(FactoryPki.Spec(), key);
         var path = Path.Combine(Path.GetTempPath(), $"sbd-csr-{Guid.NewGuid():N}.der");
         File.WriteAllBytes(path, csr);
         try
@@ -314,7 +314,7 @@ public class CertificateFactoryTests
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.DisableCertificateDownloads = true;
-        chain.ChainPolicy.VerificationTime = TestPki.Now.AddDays(1).UtcDateTime;
+        chain.ChainPolicy.VerificationTime = FactoryPki.Now.AddDays(1).UtcDateTime;
         chain.ChainPolicy.CustomTrustStore.AddRange(roots);
         chain.ChainPolicy.ExtraStore.AddRange(extra);
         return chain.Build(leaf);

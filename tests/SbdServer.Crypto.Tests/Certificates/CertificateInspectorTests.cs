@@ -50,7 +50,7 @@ public class CertificateInspectorTests
     public void Inspect_FingerprintsAndSerial_AgreeWithOpenSsl()
     {
         var openssl = Requirements.Tool("openssl");
-        var der = TestPki.SelfSigned(TestPki.Spec(serialBytes: 10));
+        var der = FactoryPki.SelfSigned(FactoryPki.Spec(serialBytes: 10));
         var path = Path.Combine(Path.GetTempPath(), $"sbd-facts-{Guid.NewGuid():N}.der");
         File.WriteAllBytes(path, der);
         try
@@ -76,7 +76,7 @@ public class CertificateInspectorTests
     [InlineData("cucm.lab.example", "cucm*.lab.example")]
     public void Inspect_Wildcard_IsFlagged(string commonName, string? dns)
     {
-        var der = TestPki.SelfSigned(TestPki.Spec(commonName: commonName, dns: dns is null ? null : ["ok.lab", dns]));
+        var der = FactoryPki.SelfSigned(FactoryPki.Spec(commonName: commonName, dns: dns is null ? null : ["ok.lab", dns]));
 
         Assert.True(_inspector.Inspect(der).IsWildcard);
     }
@@ -84,9 +84,9 @@ public class CertificateInspectorTests
     [Fact]
     public void Inspect_IssuedCertificate_IsNotSelfSignedAndAuthorityIsCa()
     {
-        Assert.True(_inspector.Inspect(TestPki.Intermediate.CertificateDer).IsCertificateAuthority);
-        Assert.False(_inspector.Inspect(TestPki.Intermediate.CertificateDer).IsSelfSigned);
-        Assert.Equal("CN=Issuing CA;OU=PKI;O=Lab", _inspector.Inspect(TestPki.Intermediate.CertificateDer).Subject);
+        Assert.True(_inspector.Inspect(FactoryPki.Intermediate.CertificateDer).IsCertificateAuthority);
+        Assert.False(_inspector.Inspect(FactoryPki.Intermediate.CertificateDer).IsSelfSigned);
+        Assert.Equal("CN=Issuing CA;OU=PKI;O=Lab", _inspector.Inspect(FactoryPki.Intermediate.CertificateDer).Subject);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public class CertificateInspectorTests
     {
         // Same name as the root, signed by the root's key, but carrying another key: not self-signed.
         var spec = new CertificateSpec(new SubjectName("JASBURNS-AD"), KeyAlgorithm.EcP256);
-        var der = TestPki.Factory.CreateSigned(spec, TestPki.Now, TestPki.Root).CertificateDer;
+        var der = FactoryPki.Factory.CreateSigned(spec, FactoryPki.Now, FactoryPki.Root).CertificateDer;
 
         Assert.False(_inspector.Inspect(der).IsSelfSigned);
     }
@@ -111,7 +111,7 @@ public class CertificateInspectorTests
     [Fact]
     public void Inspect_TrailingBytes_ThrowsImportException()
     {
-        var der = TestPki.SelfSigned(TestPki.Spec());
+        var der = FactoryPki.SelfSigned(FactoryPki.Spec());
 
         var ex = Assert.Throws<CertificateImportException>(() => _inspector.Inspect([.. der, 0x00]));
         Assert.Contains("1 bytes after", ex.Message, StringComparison.Ordinal);
@@ -128,9 +128,9 @@ public class CertificateInspectorTests
     [Fact]
     public void KeyMatches_OtherKey_IsFalse()
     {
-        Assert.True(_inspector.KeyMatches(TestPki.Root.CertificateDer, TestPki.Root.PrivateKeyPkcs8));
-        Assert.False(_inspector.KeyMatches(TestPki.Root.CertificateDer, TestPki.RsaKey));
-        Assert.False(_inspector.KeyMatches(TestPki.Root.CertificateDer, TestPki.Intermediate.PrivateKeyPkcs8));
+        Assert.True(_inspector.KeyMatches(FactoryPki.Root.CertificateDer, FactoryPki.Root.PrivateKeyPkcs8));
+        Assert.False(_inspector.KeyMatches(FactoryPki.Root.CertificateDer, FactoryPki.RsaKey));
+        Assert.False(_inspector.KeyMatches(FactoryPki.Root.CertificateDer, FactoryPki.Intermediate.PrivateKeyPkcs8));
     }
 
     [Fact]

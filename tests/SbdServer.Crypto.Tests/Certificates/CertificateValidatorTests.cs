@@ -9,12 +9,12 @@ namespace SbdServer.Crypto.Tests.Certificates;
 
 public class CertificateValidatorTests
 {
-    private static readonly CertificateValidator Validator = new(new FixedTimeProvider(TestPki.Now));
+    private static readonly CertificateValidator Validator = new(new FixedTimeProvider(FactoryPki.Now));
 
     [Fact]
     public void TrustUpload_ValidCertificate_AcceptedWithFacts()
     {
-        var der = TestPki.SelfSigned(TestPki.Spec());
+        var der = FactoryPki.SelfSigned(FactoryPki.Spec());
 
         var result = Validator.ValidateTrustUpload(der);
 
@@ -26,7 +26,7 @@ public class CertificateValidatorTests
     [Fact]
     public void TrustUpload_Expired_Rejected()
     {
-        var der = TestPki.SelfSigned(TestPki.Spec(years: 1), TestPki.Now.AddYears(-2));
+        var der = FactoryPki.SelfSigned(FactoryPki.Spec(years: 1), FactoryPki.Now.AddYears(-2));
 
         var result = Validator.ValidateTrustUpload(der);
 
@@ -37,7 +37,7 @@ public class CertificateValidatorTests
     [Fact]
     public void TrustUpload_NotYetValid_Rejected()
     {
-        var der = TestPki.SelfSigned(TestPki.Spec(), TestPki.Now.AddDays(3));
+        var der = FactoryPki.SelfSigned(FactoryPki.Spec(), FactoryPki.Now.AddDays(3));
 
         Assert.Equal(TrustRejection.NotYetValid, Validator.ValidateTrustUpload(der).Rejection);
     }
@@ -47,7 +47,7 @@ public class CertificateValidatorTests
     [InlineData("cucm.bbbburns.lab", "*.bbbburns.lab")]
     public void TrustUpload_Wildcard_Rejected(string commonName, string? dns)
     {
-        var der = TestPki.SelfSigned(TestPki.Spec(commonName: commonName, dns: dns is null ? null : [dns]));
+        var der = FactoryPki.SelfSigned(FactoryPki.Spec(commonName: commonName, dns: dns is null ? null : [dns]));
 
         var result = Validator.ValidateTrustUpload(der);
 
@@ -101,7 +101,7 @@ public class CertificateValidatorTests
     [Fact]
     public void TrustUpload_BrokenSelfSignature_ParsesButIsNotSelfSigned()
     {
-        var der = TestPki.SelfSigned(TestPki.Spec());
+        var der = FactoryPki.SelfSigned(FactoryPki.Spec());
         der[^5] ^= 0x01; // inside the signature: still parses, no longer verifies
 
         var result = Validator.ValidateTrustUpload(der);
@@ -113,23 +113,23 @@ public class CertificateValidatorTests
     [Fact]
     public void Issued_ThroughIntermediate_AcceptedWithChain()
     {
-        var pendingKey = TestPki.RsaKey;
-        var der = IssueFor(pendingKey, TestPki.Intermediate);
+        var pendingKey = FactoryPki.RsaKey;
+        var der = IssueFor(pendingKey, FactoryPki.Intermediate);
 
         var result = Validator.ValidateIssuedCertificate(
-            der, pendingKey, [TestPki.Root.CertificateDer, TestPki.Intermediate.CertificateDer]);
+            der, pendingKey, [FactoryPki.Root.CertificateDer, FactoryPki.Intermediate.CertificateDer]);
 
         Assert.True(result.IsValid, result.Reason);
-        Assert.Equal([der, TestPki.Intermediate.CertificateDer, TestPki.Root.CertificateDer], result.Chain);
+        Assert.Equal([der, FactoryPki.Intermediate.CertificateDer, FactoryPki.Root.CertificateDer], result.Chain);
     }
 
     [Fact]
     public void Issued_IntermediateFromTheUpload_Accepted()
     {
-        var der = IssueFor(TestPki.RsaKey, TestPki.Intermediate);
+        var der = IssueFor(FactoryPki.RsaKey, FactoryPki.Intermediate);
 
         var result = Validator.ValidateIssuedCertificate(
-            der, TestPki.RsaKey, [TestPki.Root.CertificateDer], [TestPki.Intermediate.CertificateDer]);
+            der, FactoryPki.RsaKey, [FactoryPki.Root.CertificateDer], [FactoryPki.Intermediate.CertificateDer]);
 
         Assert.True(result.IsValid, result.Reason);
     }
@@ -137,9 +137,9 @@ public class CertificateValidatorTests
     [Fact]
     public void Issued_ForAnotherKey_RejectedAsKeyMismatch()
     {
-        var der = IssueFor(TestPki.Intermediate.PrivateKeyPkcs8, TestPki.Root);
+        var der = IssueFor(FactoryPki.Intermediate.PrivateKeyPkcs8, FactoryPki.Root);
 
-        var result = Validator.ValidateIssuedCertificate(der, TestPki.RsaKey, [TestPki.Root.CertificateDer]);
+        var result = Validator.ValidateIssuedCertificate(der, FactoryPki.RsaKey, [FactoryPki.Root.CertificateDer]);
 
         Assert.Equal(TrustRejection.KeyMismatch, result.Rejection);
         Assert.Contains("pending CSR", result.Reason, StringComparison.Ordinal);
@@ -148,9 +148,9 @@ public class CertificateValidatorTests
     [Fact]
     public void Issued_ByUnknownCa_RejectedAsUntrusted()
     {
-        var der = IssueFor(TestPki.RsaKey, TestPki.Root);
+        var der = IssueFor(FactoryPki.RsaKey, FactoryPki.Root);
 
-        var result = Validator.ValidateIssuedCertificate(der, TestPki.RsaKey, [TestPki.OtherRoot.CertificateDer]);
+        var result = Validator.ValidateIssuedCertificate(der, FactoryPki.RsaKey, [FactoryPki.OtherRoot.CertificateDer]);
 
         Assert.Equal(TrustRejection.UntrustedChain, result.Rejection);
         Assert.Contains("does not chain", result.Reason, StringComparison.Ordinal);
@@ -159,9 +159,9 @@ public class CertificateValidatorTests
     [Fact]
     public void Issued_MissingIntermediate_RejectedAsUntrusted()
     {
-        var der = IssueFor(TestPki.RsaKey, TestPki.Intermediate);
+        var der = IssueFor(FactoryPki.RsaKey, FactoryPki.Intermediate);
 
-        var result = Validator.ValidateIssuedCertificate(der, TestPki.RsaKey, [TestPki.Root.CertificateDer]);
+        var result = Validator.ValidateIssuedCertificate(der, FactoryPki.RsaKey, [FactoryPki.Root.CertificateDer]);
 
         Assert.Equal(TrustRejection.UntrustedChain, result.Rejection);
     }
@@ -169,9 +169,9 @@ public class CertificateValidatorTests
     [Fact]
     public void Issued_TrustStoreWithoutRoot_RejectedWithAdvice()
     {
-        var der = IssueFor(TestPki.RsaKey, TestPki.Intermediate);
+        var der = IssueFor(FactoryPki.RsaKey, FactoryPki.Intermediate);
 
-        var result = Validator.ValidateIssuedCertificate(der, TestPki.RsaKey, [TestPki.Intermediate.CertificateDer]);
+        var result = Validator.ValidateIssuedCertificate(der, FactoryPki.RsaKey, [FactoryPki.Intermediate.CertificateDer]);
 
         Assert.Equal(TrustRejection.UntrustedChain, result.Rejection);
         Assert.Contains("root", result.Reason, StringComparison.Ordinal);
@@ -180,9 +180,9 @@ public class CertificateValidatorTests
     [Fact]
     public void Issued_SelfSigned_Rejected()
     {
-        var der = TestPki.SelfSigned(TestPki.Spec());
+        var der = FactoryPki.SelfSigned(FactoryPki.Spec());
 
-        var result = Validator.ValidateIssuedCertificate(der, TestPki.RsaKey, [der]);
+        var result = Validator.ValidateIssuedCertificate(der, FactoryPki.RsaKey, [der]);
 
         Assert.Equal(TrustRejection.UntrustedChain, result.Rejection);
         Assert.Contains("self-signed", result.Reason, StringComparison.Ordinal);
@@ -191,11 +191,11 @@ public class CertificateValidatorTests
     [Fact]
     public void Issued_Expired_RejectedBeforeChainCheck()
     {
-        var spec = TestPki.Spec(years: 1);
-        var issued = TestPki.Factory.CreateSigned(spec, TestPki.Now.AddYears(-3), TestPki.Root);
+        var spec = FactoryPki.Spec(years: 1);
+        var issued = FactoryPki.Factory.CreateSigned(spec, FactoryPki.Now.AddYears(-3), FactoryPki.Root);
 
         var result = Validator.ValidateIssuedCertificate(
-            issued.CertificateDer, issued.PrivateKeyPkcs8, [TestPki.Root.CertificateDer]);
+            issued.CertificateDer, issued.PrivateKeyPkcs8, [FactoryPki.Root.CertificateDer]);
 
         Assert.Equal(TrustRejection.Expired, result.Rejection);
     }
@@ -203,9 +203,9 @@ public class CertificateValidatorTests
     [Fact]
     public void Issued_GarbageTrustCertificate_RejectedAsMalformed()
     {
-        var der = IssueFor(TestPki.RsaKey, TestPki.Root);
+        var der = IssueFor(FactoryPki.RsaKey, FactoryPki.Root);
 
-        var result = Validator.ValidateIssuedCertificate(der, TestPki.RsaKey, [[0x30, 0x01, 0x00]]);
+        var result = Validator.ValidateIssuedCertificate(der, FactoryPki.RsaKey, [[0x30, 0x01, 0x00]]);
 
         Assert.Equal(TrustRejection.Malformed, result.Rejection);
     }
@@ -231,7 +231,7 @@ public class CertificateValidatorTests
             _ => throw new InvalidOperationException(),
         };
         using var certificate = request.Create(
-            issuerCertificate.SubjectName, generator, TestPki.Now.AddDays(-1), TestPki.Now.AddYears(2), [0x42, 0x01]);
+            issuerCertificate.SubjectName, generator, FactoryPki.Now.AddDays(-1), FactoryPki.Now.AddYears(2), [0x42, 0x01]);
         return certificate.RawData;
     }
 
@@ -269,13 +269,13 @@ public class CertificateValidatorTests
     {
         var request = new CertificateRequest(new X500DistinguishedName("CN=odd-key"), publicKey, HashAlgorithmName.SHA256);
         using var issuerKey = RSA.Create();
-        issuerKey.ImportPkcs8PrivateKey(TestPki.Root.PrivateKeyPkcs8, out _);
-        using var issuerCertificate = X509CertificateLoader.LoadCertificate(TestPki.Root.CertificateDer);
+        issuerKey.ImportPkcs8PrivateKey(FactoryPki.Root.PrivateKeyPkcs8, out _);
+        using var issuerCertificate = X509CertificateLoader.LoadCertificate(FactoryPki.Root.CertificateDer);
         using var certificate = request.Create(
             issuerCertificate.SubjectName,
             X509SignatureGenerator.CreateForRSA(issuerKey, RSASignaturePadding.Pkcs1),
-            TestPki.Now.AddDays(-1),
-            TestPki.Now.AddYears(1),
+            FactoryPki.Now.AddDays(-1),
+            FactoryPki.Now.AddYears(1),
             BigInteger.One.ToByteArray());
         return certificate.RawData;
     }

@@ -33,7 +33,7 @@ public class CryptoServiceCollectionExtensionsTests
     public void AddSbdCrypto_KeepsAnExistingTimeProvider()
     {
         var services = new ServiceCollection();
-        var clock = new FixedTimeProvider(TestPki.Now);
+        var clock = new FixedTimeProvider(FactoryPki.Now);
         services.AddSingleton<TimeProvider>(clock);
 
         services.AddSbdCrypto();

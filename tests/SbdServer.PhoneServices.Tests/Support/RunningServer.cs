@@ -9,6 +9,7 @@ using SbdServer.Core.Cluster;
 using SbdServer.Core.Devices;
 using SbdServer.Core.Diagnostics;
 using SbdServer.Core.PhoneServices;
+using SbdServer.Testing;
 
 namespace SbdServer.PhoneServices.Tests.Support;
 
@@ -52,7 +53,7 @@ internal sealed class RunningServer : IAsyncDisposable
         TestCertificateSource? certificates = null,
         ILogger<PhoneServicesListener>? logger = null)
     {
-        certificates ??= new TestCertificateSource(TestCertificates.Default);
+        certificates ??= new TestCertificateSource(TestPki.Tomcat);
         var devices = new TestDeviceStore(KnownDevice);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions

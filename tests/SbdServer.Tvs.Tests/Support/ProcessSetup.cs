@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using SbdServer.Listeners;
 
 namespace SbdServer.Tvs.Tests.Support;
 
@@ -11,5 +12,5 @@ internal static class ProcessSetup
 #pragma warning disable CA2255 // A test executable, not a library: this is the process's first code.
     [ModuleInitializer]
 #pragma warning restore CA2255
-    internal static void EnableLegacyTls() => TvsLegacyTls.EnableForProcess();
+    internal static void EnableLegacyTls() => LegacyTls.EnableForProcess();
 }

@@ -3,8 +3,12 @@ using SbdServer.Crypto.Certificates;
 
 namespace SbdServer.Crypto.Tests.Certificates;
 
-/// <summary>Test PKI generated in code once per run (RSA generation is slow), shared by the certificate tests.</summary>
-internal static class TestPki
+/// <summary>
+/// Certificates made once per run (RSA generation is slow) by the product's own <see cref="CertificateFactory"/>, for
+/// the tests of the codec and validator that read what the product writes. Everything else takes its certificates
+/// from the shared <see cref="Testing.TestPki"/>, made without the product's code.
+/// </summary>
+internal static class FactoryPki
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
 
