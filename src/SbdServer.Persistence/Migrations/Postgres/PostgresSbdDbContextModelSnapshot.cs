@@ -58,6 +58,11 @@ namespace SbdServer.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
@@ -305,6 +310,11 @@ namespace SbdServer.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Issuer");
@@ -477,6 +487,11 @@ namespace SbdServer.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(16)")
                         .HasColumnName("security_mode");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
@@ -604,6 +619,11 @@ namespace SbdServer.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
@@ -710,6 +730,11 @@ namespace SbdServer.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(40)")
                         .HasColumnName("sha1");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DeviceName", "Kind")
@@ -739,6 +764,11 @@ namespace SbdServer.Persistence.Migrations.Postgres
                         .HasMaxLength(63)
                         .HasColumnType("character varying(63)")
                         .HasColumnName("tftp_node_name");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
 
                     b.HasKey("Id");
 
@@ -785,6 +815,11 @@ namespace SbdServer.Persistence.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("services");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
@@ -809,6 +844,11 @@ namespace SbdServer.Persistence.Migrations.Postgres
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)")
                         .HasColumnName("value");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
 
                     b.HasKey("Name");
 

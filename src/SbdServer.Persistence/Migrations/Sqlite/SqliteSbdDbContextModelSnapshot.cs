@@ -52,6 +52,11 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
@@ -299,6 +304,11 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Issuer");
@@ -471,6 +481,11 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("security_mode");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
@@ -598,6 +613,11 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
@@ -704,6 +724,11 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("sha1");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DeviceName", "Kind")
@@ -733,6 +758,11 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                         .HasMaxLength(63)
                         .HasColumnType("TEXT")
                         .HasColumnName("tftp_node_name");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
 
                     b.HasKey("Id");
 
@@ -779,6 +809,11 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("services");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
@@ -803,6 +838,11 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                         .HasMaxLength(1024)
                         .HasColumnType("TEXT")
                         .HasColumnName("value");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
 
                     b.HasKey("Name");
 
