@@ -8,7 +8,7 @@ public sealed class ChangePlanService(ISecurityStore store, IPlanDeviceSource de
     public async Task<ChangePlan> PlanAsync(IReadOnlyList<ProposedChange> changes, CancellationToken cancellationToken)
     {
         var state = await store.LoadAsync(cancellationToken);
-        var planned = await devices.GetDevicesAsync(cancellationToken);
+        var planned = await devices.GetForPlanningAsync(cancellationToken);
         return ChangePlanner.Plan(state, planned, changes);
     }
 
@@ -17,5 +17,5 @@ public sealed class ChangePlanService(ISecurityStore store, IPlanDeviceSource de
     /// trust. A separate call because the planner refuses an empty change list.
     /// </summary>
     public async Task<ChangePlan> UnchangedAsync(CancellationToken cancellationToken) =>
-        new([], (await devices.GetDevicesAsync(cancellationToken)).Count, 0, [], []);
+        new([], (await devices.GetForPlanningAsync(cancellationToken)).Count, 0, [], []);
 }

@@ -114,7 +114,6 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
             await db.TrustCertificates.ExecuteDeleteAsync(cancellationToken);
             await db.CallManagerGroups.ExecuteDeleteAsync(cancellationToken);
             await db.EnterpriseParameters.ExecuteDeleteAsync(cancellationToken);
-            await db.AuditLog.ExecuteDeleteAsync(cancellationToken);
             await db.Nodes.ExecuteDeleteAsync(cancellationToken);
             await db.Clusters.ExecuteDeleteAsync(cancellationToken);
             if (content.Devices is not null)
@@ -132,10 +131,14 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
             }
 
             await db.SaveChangesAsync(cancellationToken);
+
+            // The audit log is the one thing a restore adds to instead of replacing: who did what since the backup (the
+            // refused attempts, the restore itself) stays on record, and the archive's entries come back beside it.
+            var audited = (await db.AuditLog.AsNoTracking().Select(a => a.Id).ToListAsync(cancellationToken)).ToHashSet();
             IEnumerable<object> restored =
             [
                 .. state.Groups, .. state.Identities, .. state.TrustCertificates, .. state.Parameters,
-                .. state.PendingItlChanges, .. content.History, .. content.Audit, .. extra.Audit,
+                .. state.PendingItlChanges, .. content.History, .. content.Audit.Where(a => !audited.Contains(a.Id)), .. extra.Audit,
                 .. content.Devices?.Devices ?? [], .. content.Devices?.ServedFiles ?? [], .. content.Devices?.Reports ?? [],
             ];
             foreach (var entity in restored)

@@ -152,15 +152,10 @@ public sealed class ParametersModel(CertificateQueries queries, EnterpriseParame
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var current = new Dictionary<string, string>(StringComparer.Ordinal);
-        var versions = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var definition in Shown)
-        {
-            (current[definition.Name], versions[definition.Name]) = await enterpriseParameters.GetParameterEntryAsync(definition.Name, cancellationToken);
-        }
-
-        Current = current;
-        CurrentVersions = versions;
+        // One read of the state for all values and their versions, not one per parameter.
+        var entries = await enterpriseParameters.GetParameterEntriesAsync(cancellationToken);
+        Current = entries.ToDictionary(e => e.Key, e => e.Value.Value, StringComparer.Ordinal);
+        CurrentVersions = entries.ToDictionary(e => e.Key, e => e.Value.Version, StringComparer.Ordinal);
         Publisher = (await queries.GetNodesAsync(cancellationToken)).FirstOrDefault(n => n.IsPublisher)?.Name ?? "";
     }
 
