@@ -67,8 +67,7 @@ internal sealed class StorePlanDevices(IDeviceStore devices) : IPlanDeviceSource
     public async Task<IReadOnlyList<PlannedDevice>> GetDevicesAsync(CancellationToken cancellationToken) =>
         [.. (await devices.ListAsync(cancellationToken)).Select(d => new PlannedDevice(d, TrustFileState.NeverFetched))];
 
-    public async Task<IReadOnlyList<PlannedDevice>> GetForPlanningAsync(CancellationToken cancellationToken) =>
-        [.. (await devices.ListAsync(cancellationToken)).Select(d => new PlannedDevice(d.Name, d.Model, d.CallManagerGroup, TrustFileState.NeverFetched))];
+    public Task<IReadOnlyList<PlannedDevice>> GetForPlanningAsync(CancellationToken cancellationToken) => GetDevicesAsync(cancellationToken);
 }
 
 /// <summary>Two parties each wait here until both have arrived (async; Barrier would block a thread).</summary>

@@ -20,26 +20,34 @@ public sealed class EnterpriseParameters(SecurityUnitOfWork unit, DeviceImpact i
     public async Task<(string Value, string Version)> GetParameterEntryAsync(string name, CancellationToken cancellationToken)
     {
         var definition = Lookups.RequireParameter(name);
-        return EntryOf(await unit.LoadAsync(cancellationToken), definition.Name);
+        var state = await unit.LoadAsync(cancellationToken);
+        return (ValueOf(state, definition.Name), ParameterVersion(state, definition.Name));
     }
 
-    /// <summary>Every enterprise parameter by name with its version, from one read of the state (the Parameters page shows them all).</summary>
+    /// <summary>Every enterprise parameter's value and version by name, from one read of the state (the Parameters page).</summary>
     public async Task<IReadOnlyDictionary<string, (string Value, string Version)>> GetParameterEntriesAsync(CancellationToken cancellationToken)
     {
         var state = await unit.LoadAsync(cancellationToken);
-        return EnterpriseParameterCatalog.All.ToDictionary(p => p.Name, p => EntryOf(state, p.Name), StringComparer.Ordinal);
+        return EnterpriseParameterCatalog.All.ToDictionary(
+            p => p.Name, p => (ValueOf(state, p.Name), ParameterVersion(state, p.Name)), StringComparer.Ordinal);
     }
 
-    private static (string Value, string Version) EntryOf(SecuritySnapshot state, string name)
+    /// <summary>Every enterprise parameter by name, from one read of the state (the Parameters page shows them all).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> GetParametersAsync(CancellationToken cancellationToken)
+    {
+        var state = await unit.LoadAsync(cancellationToken);
+        return EnterpriseParameterCatalog.All.ToDictionary(p => p.Name, p => ValueOf(state, p.Name), StringComparer.Ordinal);
+    }
+
+    private static string ValueOf(SecuritySnapshot state, string name)
     {
         var cluster = Lookups.RequireCluster(state);
-        var value = name switch
+        return name switch
         {
             EnterpriseParameterCatalog.ClusterSecurityMode => cluster.SecurityMode.ToString(),
             EnterpriseParameterCatalog.ItlSignerMode => cluster.ItlSignerMode == ItlSignerMode.ItlRecovery ? "ITLRecovery" : "CallManager",
             _ => state.ParameterValue(name),
         };
-        return (value, ParameterVersion(state, name));
     }
 
     public Task<string> SetParameterAsync(string name, string? value, string actor, CancellationToken cancellationToken) =>

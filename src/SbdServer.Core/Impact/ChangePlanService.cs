@@ -17,5 +17,5 @@ public sealed class ChangePlanService(ISecurityStore store, IPlanDeviceSource de
     /// trust. A separate call because the planner refuses an empty change list.
     /// </summary>
     public async Task<ChangePlan> UnchangedAsync(CancellationToken cancellationToken) =>
-        new([], (await devices.GetDevicesAsync(cancellationToken)).Count, 0, [], []);
+        new([], (await devices.GetForPlanningAsync(cancellationToken)).Count, 0, [], []);
 }

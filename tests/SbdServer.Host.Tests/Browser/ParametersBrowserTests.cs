@@ -107,6 +107,42 @@ public sealed class ParametersBrowserTests(BrowserFixture browser, HttpsApiFacto
         Assert.Equal("False", (await admin.GetFromJsonAsync<Dictionary<string, string>>("/api/parameters/AutoRegistration", Ct))!["value"]);
     }
 
+    [Fact]
+    public async Task AUrlOnlySave_PreviewsWithoutAPlannerRun_Applies_AndAClearedFieldSetsItEmpty()
+    {
+        using var session = new AdminSession(node.HttpsPort);
+        using (var signedIn = await session.SignInAsync("admin", ApiFactory.AdminPassword))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Redirect, signedIn.StatusCode);
+        }
+
+        // Secured Messages URL is empty by default: the test ends with the value it found.
+        using var admin = node.Admin();
+        const string url = "https://messages.lab.example/messages";
+        foreach (var value in new[] { url, "" })
+        {
+            var token = await session.FormTokenAsync("/admin/parameters");
+            using var preview = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = token,
+                ["Values[SecuredMessagesUrl]"] = value,
+            });
+            using var impact = await session.Http.PostAsync("/admin/parameters?handler=Preview", preview, Ct);
+            var html = await impact.Content.ReadAsStringAsync(Ct);
+            Assert.True(impact.StatusCode == System.Net.HttpStatusCode.OK, $"{impact.StatusCode}: {html}");
+            Assert.Contains("None of these parameters changes an ITL: no phone is affected.", html, StringComparison.Ordinal);
+
+            using var apply = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = token,
+                ["Values[SecuredMessagesUrl]"] = value,
+            });
+            using var applied = await session.Http.PostAsync("/admin/parameters?handler=Apply", apply, Ct);
+            Assert.Equal(System.Net.HttpStatusCode.Redirect, applied.StatusCode);
+            Assert.Equal(value, (await admin.GetFromJsonAsync<Dictionary<string, string>>("/api/parameters/SecuredMessagesUrl", Ct))!["value"]);
+        }
+    }
+
     private async Task<string> ServedItlAsync()
     {
         var port = node.Services.GetRequiredService<TftpHttpService>().LocalEndPoint!.Port;
