@@ -19,7 +19,7 @@ namespace SbdServer.Core.CertificateStore;
 /// <c>PhoneInteractionOnCertificateUpdate</c> is <c>ResetAutomatically</c> (cucm-reference 0.10). The reset is part of
 /// the change's own transaction, so it happens once, on the node that made the change.
 /// </remarks>
-public sealed class CertificateManager(
+public sealed partial class CertificateManager(
     ISecurityStore store,
     ICertificateFactory factory,
     IKeyProtector keys,
@@ -669,8 +669,10 @@ public sealed class CertificateManager(
             switch (definition.Name)
             {
                 case EnterpriseParameterCatalog.ClusterSecurityMode:
+                    var previousMode = cluster.SecurityMode;
                     cluster.SecurityMode = Enum.Parse<SecurityMode>(normalized);
                     changes.Updated.Add(cluster);
+                    OnSecurityModeChanged(changes, state, previousMode, cluster.SecurityMode);
                     break;
                 case EnterpriseParameterCatalog.ItlSignerMode:
                     cluster.ItlSignerMode = normalized == "ITLRecovery" ? ItlSignerMode.ItlRecovery : ItlSignerMode.CallManager;

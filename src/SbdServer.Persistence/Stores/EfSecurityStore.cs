@@ -102,6 +102,7 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
 
         // Children before parents (foreign keys to nodes).
         await db.PendingItlChanges.ExecuteDeleteAsync(cancellationToken);
+        await db.CtlCertificates.ExecuteDeleteAsync(cancellationToken);
         await db.CertificateHistory.ExecuteDeleteAsync(cancellationToken);
         await db.IdentityCertificates.ExecuteDeleteAsync(cancellationToken);
         await db.TrustCertificates.ExecuteDeleteAsync(cancellationToken);
@@ -126,6 +127,7 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
         db.AddRange(state.TrustCertificates);
         db.AddRange(state.Parameters);
         db.AddRange(state.PendingItlChanges);
+        db.AddRange(state.CtlCertificates);
         db.AddRange(content.History);
         db.AddRange(content.Audit);
         db.AddRange(extra.Audit);
@@ -158,6 +160,7 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
         var trust = await db.TrustCertificates.AsNoTracking().ToListAsync(cancellationToken);
         var parameters = await db.EnterpriseParameters.AsNoTracking().ToListAsync(cancellationToken);
         var pending = await db.PendingItlChanges.AsNoTracking().ToListAsync(cancellationToken);
+        var ctl = await db.CtlCertificates.AsNoTracking().ToListAsync(cancellationToken);
         return new SecuritySnapshot(
             cluster,
             [.. nodes.OrderByDescending(n => n.IsPublisher).ThenBy(n => n.Name, StringComparer.Ordinal)],
@@ -165,7 +168,10 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
             identities,
             trust,
             parameters,
-            pending);
+            pending)
+        {
+            CtlCertificates = [.. ctl.OrderBy(c => c.Position)],
+        };
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SbdServer.Core.CertificateStore;
@@ -10,7 +11,8 @@ namespace SbdServer.Admin.Pages.TrustLists;
 
 /// <summary>
 /// Each node's ITL (and CTL in mixed mode) exactly as its TFTP serves it, listed like CUCM's <c>show itl</c> with the
-/// checksums phones report, and a download of the served bytes.
+/// checksums phones report, and a download of the served bytes. In mixed mode also the CTL's stored set, whether a
+/// certificate it lists was regenerated since, and the CTL update (<c>utils ctl update CTLFile</c>).
 /// </summary>
 public sealed class TrustListsModel(CertificateManager manager, GeneratedFileCatalogue files) : PageModel
 {
@@ -22,8 +24,33 @@ public sealed class TrustListsModel(CertificateManager manager, GeneratedFileCat
 
     public IReadOnlyList<ServedList> Lists { get; private set; } = [];
 
+    public CtlView Ctl { get; private set; } = null!;
+
+    public string? Message { get; private set; }
+
+    public string? Error { get; private set; }
+
+    /// <summary>The CTL update, as <c>POST /api/ctl/update</c>.</summary>
+    public async Task<IActionResult> OnPostUpdateCtlAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var view = await manager.UpdateCtlAsync(User.Identity?.Name ?? "unknown", cancellationToken);
+            Message = $"CTL updated: {view.Records.Count} records. Reset the phones so they take it.";
+        }
+        catch (CertificateStoreException ex)
+        {
+            Error = ex.Message;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+
+        await OnGetAsync(cancellationToken);
+        return Page();
+    }
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
+        Ctl = await manager.GetCtlAsync(cancellationToken);
         var lists = new List<ServedList>();
         foreach (var node in await manager.GetNodesAsync(cancellationToken))
         {
