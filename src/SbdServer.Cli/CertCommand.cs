@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using SbdServer.Core.Certificates;
+using SbdServer.Core.Errors;
 using SbdServer.Crypto.Certificates;
 
 namespace SbdServer.Cli;

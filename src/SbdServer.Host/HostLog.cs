@@ -49,6 +49,9 @@ internal static partial class HostLog
     [LoggerMessage(EventId = 3116, Level = LogLevel.Error, Message = "Could not write the audit entry {Action} for {User}")]
     public static partial void AuditFailed(ILogger logger, string action, string user, Exception exception);
 
+    [LoggerMessage(EventId = 3117, Level = LogLevel.Debug, Message = "Admin API request unreadable, answered {Status}")]
+    public static partial void RequestUnreadable(ILogger logger, int status, Exception exception);
+
     [LoggerMessage(EventId = 3130, Level = LogLevel.Warning,
         Message = "Backup made without the CallManager private keys by {Actor} (CSCtn50405 simulation): restoring it needs missingKeys=keep-current")]
     public static partial void KeylessBackup(ILogger logger, string actor);

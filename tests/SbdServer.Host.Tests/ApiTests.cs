@@ -187,7 +187,10 @@ public sealed class ApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
             var refused = await admin.PostAsync($"/api/nodes/{Node}/certificates/CallManager/regenerate", null, Ct);
 
             Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
             var report = await refused.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.Equal("urn:sbdserver:problem:confirmation-required", report.GetProperty("type").GetString());
+            Assert.Contains("confirm=true", report.GetProperty("detail").GetString(), StringComparison.Ordinal);
             Assert.True(report.GetProperty("requiresConfirmation").GetBoolean());
             Assert.False(report.GetProperty("applied").GetBoolean());
             Assert.True(report.GetProperty("groups")[0].GetProperty("phonesLocked").GetBoolean());

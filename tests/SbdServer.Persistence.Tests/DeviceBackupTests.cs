@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Devices;
+using SbdServer.Core.Errors;
 using SbdServer.Persistence.Stores;
 using Xunit;
 
@@ -43,7 +44,7 @@ public abstract class DeviceBackupTests(DatabaseTarget target)
         Assert.Equal("sip88xx.14-2", latest.Firmware);
         Assert.Equal(2, (await store.ListAsync(Ct)).Count);
         await Assert.ThrowsAsync<NotFoundException>(() => reports.SubmitAsync("SEP0000000000AA", new DeviceReportSpec(null, null, null, null, null, "x", null, null), Ct));
-        await Assert.ThrowsAsync<CertificateStoreException>(() => reports.SubmitAsync(Phone, new DeviceReportSpec("xyz", null, null, null, null, null, null, null), Ct));
+        await Assert.ThrowsAnyAsync<InvalidInputException>(() => reports.SubmitAsync(Phone, new DeviceReportSpec("xyz", null, null, null, null, null, null, null), Ct));
         Assert.Equal("ab" + new string('c', 38), (await store.FindAsync(Phone, Ct))!.ItlSha1);
     }
 
@@ -122,13 +123,13 @@ public abstract class DeviceBackupTests(DatabaseTarget target)
             document["devices"]!.AsArray().Add(document["devices"]!.AsArray()[0]!.DeepClone()));
         var noSection = Reseal(harness, archive, document => document.Remove("servedFiles"));
 
-        await Assert.ThrowsAsync<CertificateStoreException>(() => harness.Backups.RestoreAsync(tampered, "tester", Ct));
-        await Assert.ThrowsAsync<CertificateStoreException>(() => harness.Backups.RestoreAsync(archive[..^40], "tester", Ct));
-        var certificate = await Assert.ThrowsAsync<CertificateStoreException>(() => harness.Backups.RestoreAsync(badCertificate, "tester", Ct));
+        await Assert.ThrowsAnyAsync<InvalidInputException>(() => harness.Backups.RestoreAsync(tampered, "tester", Ct));
+        await Assert.ThrowsAnyAsync<InvalidInputException>(() => harness.Backups.RestoreAsync(archive[..^40], "tester", Ct));
+        var certificate = await Assert.ThrowsAnyAsync<InvalidInputException>(() => harness.Backups.RestoreAsync(badCertificate, "tester", Ct));
         Assert.Contains($"certificate of device {Phone}", certificate.Message, StringComparison.Ordinal);
-        var repeated = await Assert.ThrowsAsync<CertificateStoreException>(() => harness.Backups.RestoreAsync(twice, "tester", Ct));
+        var repeated = await Assert.ThrowsAnyAsync<InvalidInputException>(() => harness.Backups.RestoreAsync(twice, "tester", Ct));
         Assert.Contains("repeated name", repeated.Message, StringComparison.Ordinal);
-        var missing = await Assert.ThrowsAsync<CertificateStoreException>(() => harness.Backups.RestoreAsync(noSection, "tester", Ct));
+        var missing = await Assert.ThrowsAnyAsync<InvalidInputException>(() => harness.Backups.RestoreAsync(noSection, "tester", Ct));
         Assert.Contains("servedFiles", missing.Message, StringComparison.Ordinal);
 
         Assert.Equal(before, (await new EfDeviceStore(harness.Contexts).ListAsync(Ct)).Select(Describe).Order());

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Devices;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Events;
 using SbdServer.Persistence.Stores;
 using Xunit;
@@ -56,12 +57,12 @@ public abstract class DeviceStoreTests(DatabaseTarget target)
         using var manager = new DeviceManager(harness.Store, store, harness.Codec, harness.Inspector, harness.Events, TimeProvider.System);
         var auditBefore = (await harness.Store.GetAuditAsync(1000, Ct)).Count;
 
-        await Assert.ThrowsAsync<CertificateStoreException>(() => manager.CreateAsync(new DeviceSpec("00:11:22:33:44", "8861", null, null, null, null, null), "t", Ct));
-        await Assert.ThrowsAsync<CertificateStoreException>(() => manager.CreateAsync(new DeviceSpec("001122334455", "4711", null, null, null, null, null), "t", Ct));
-        await Assert.ThrowsAsync<CertificateStoreException>(() => manager.CreateAsync(new DeviceSpec("001122334455", "8861", null, null, "NoSuchGroup", null, null), "t", Ct));
+        await Assert.ThrowsAnyAsync<InvalidInputException>(() => manager.CreateAsync(new DeviceSpec("00:11:22:33:44", "8861", null, null, null, null, null), "t", Ct));
+        await Assert.ThrowsAnyAsync<InvalidInputException>(() => manager.CreateAsync(new DeviceSpec("001122334455", "4711", null, null, null, null, null), "t", Ct));
+        await Assert.ThrowsAnyAsync<InvalidInputException>(() => manager.CreateAsync(new DeviceSpec("001122334455", "8861", null, null, "NoSuchGroup", null, null), "t", Ct));
         await manager.CreateAsync(new DeviceSpec("001122334455", "8861", null, null, null, null, null), "t", Ct);
         await Assert.ThrowsAnyAsync<Exception>(() => manager.SetCertificateAsync("001122334455", "not a certificate"u8.ToArray(), "t", Ct));
-        await Assert.ThrowsAsync<CertificateStoreException>(() => manager.SetCertificateAsync("001122334455", new byte[DeviceManager.MaxCertificateBytes + 1], "t", Ct));
+        await Assert.ThrowsAnyAsync<InvalidInputException>(() => manager.SetCertificateAsync("001122334455", new byte[DeviceManager.MaxCertificateBytes + 1], "t", Ct));
 
         var device = Assert.Single(await store.ListAsync(Ct));
         Assert.Null(device.CertificateDer);

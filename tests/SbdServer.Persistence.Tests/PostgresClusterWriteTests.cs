@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using SbdServer.Core.Audit;
 using SbdServer.Core.Certificates;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Impact;
 using SbdServer.Core.Storage;
 using SbdServer.Persistence.Stores;

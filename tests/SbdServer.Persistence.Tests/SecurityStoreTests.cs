@@ -4,6 +4,7 @@ using SbdServer.Core.Backup;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Events;
 using SbdServer.Core.Impact;
 using SbdServer.Core.Parameters;
@@ -110,7 +111,7 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
         Assert.Equal("pub.lab.example", (await harness.Store.LoadAsync(Ct)).FindNode("pub")!.PhoneFacingHost);
         foreach (var bad in new[] { "bad host!", "10.0.1", "999.1.1.1", "fe80::zz" })
         {
-            var ex = await Assert.ThrowsAsync<CertificateStoreException>(() => harness.Manager.SetHostAddressAsync("pub", bad, "tester", Ct));
+            var ex = await Assert.ThrowsAnyAsync<InvalidInputException>(() => harness.Manager.SetHostAddressAsync("pub", bad, "tester", Ct));
             Assert.Contains("neither a host name nor an IP address", ex.Message, StringComparison.Ordinal);
         }
 
@@ -255,7 +256,7 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
         };
         foreach (var (store, body, because) in cases)
         {
-            var ex = await Assert.ThrowsAnyAsync<CertificateStoreException>(() => harness.Manager.UploadTrustAsync(store, body, "tester", Ct));
+            var ex = await Assert.ThrowsAnyAsync<InvalidInputException>(() => harness.Manager.UploadTrustAsync(store, body, "tester", Ct));
             Assert.Contains(because, ex.Message, StringComparison.Ordinal);
             Assert.False(string.IsNullOrWhiteSpace(ex.Message));
         }
@@ -273,8 +274,8 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
         Assert.Equal("SHA-512", await harness.Manager.GetParameterAsync("TftpFileSignatureAlgorithm", Ct));
         Assert.Equal("https://pub.lab.example:8443/ccmcip/authenticate.jsp", await harness.Manager.GetParameterAsync("SecuredAuthenticationUrl", Ct));
 
-        await Assert.ThrowsAsync<CertificateStoreException>(() => harness.Manager.SetParameterAsync("TftpFileSignatureAlgorithm", "MD5", "t", Ct));
-        await Assert.ThrowsAsync<CertificateStoreException>(() => harness.Manager.SetParameterAsync("SecuredIdleUrl", "http://x/", "t", Ct));
+        await Assert.ThrowsAnyAsync<InvalidInputException>(() => harness.Manager.SetParameterAsync("TftpFileSignatureAlgorithm", "MD5", "t", Ct));
+        await Assert.ThrowsAnyAsync<InvalidInputException>(() => harness.Manager.SetParameterAsync("SecuredIdleUrl", "http://x/", "t", Ct));
         await Assert.ThrowsAsync<NotFoundException>(() => harness.Manager.SetParameterAsync("NoSuchParameter", "x", "t", Ct));
         Assert.Equal("SHA-512", await harness.Manager.GetParameterAsync("TftpFileSignatureAlgorithm", Ct));
     }
@@ -352,7 +353,7 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
 
         await source.Manager.SetParameterAsync(EnterpriseParameterCatalog.ClusterSecurityMode, "NonSecure", "tester", Ct);
         Assert.Empty((await source.Store.LoadAsync(Ct)).CtlCertificates);
-        await Assert.ThrowsAsync<CertificateStoreException>(() => source.Manager.UpdateCtlAsync("tester", Ct));
+        await Assert.ThrowsAsync<InvalidInputException>(() => source.Manager.UpdateCtlAsync("tester", Ct));
     }
 
     [Fact]
@@ -365,14 +366,14 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
         var foreign = await otherPassword.Backups.CreateAsync("tester", Ct);
         var before = await harness.Store.ExportAsync(Ct);
 
-        var wrong = await Assert.ThrowsAsync<CertificateStoreException>(() => harness.Backups.RestoreAsync(foreign, "tester", Ct));
+        var wrong = await Assert.ThrowsAsync<WrongPasswordException>(() => harness.Backups.RestoreAsync(foreign, "tester", Ct));
         Assert.Contains("password", wrong.Message, StringComparison.Ordinal);
-        var truncated = await Assert.ThrowsAsync<CertificateStoreException>(() => harness.Backups.RestoreAsync(archive[..(archive.Length / 2)], "tester", Ct));
+        var truncated = await Assert.ThrowsAnyAsync<InvalidInputException>(() => harness.Backups.RestoreAsync(archive[..(archive.Length / 2)], "tester", Ct));
         Assert.Contains("truncated", truncated.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<CertificateStoreException>(() => harness.Backups.RestoreAsync([], "tester", Ct));
+        await Assert.ThrowsAnyAsync<InvalidInputException>(() => harness.Backups.RestoreAsync([], "tester", Ct));
         var tampered = (byte[])archive.Clone();
         tampered[^5] ^= 0x40;
-        await Assert.ThrowsAsync<CertificateStoreException>(() => harness.Backups.RestoreAsync(tampered, "tester", Ct));
+        await Assert.ThrowsAnyAsync<InvalidInputException>(() => harness.Backups.RestoreAsync(tampered, "tester", Ct));
 
         var after = await harness.Store.ExportAsync(Ct);
         Assert.Equal(before.State.Identities.Select(c => Convert.ToHexString(c.ProtectedKey)).Order(),
@@ -397,7 +398,7 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
         var archive = await harness.Backups.CreateAsync("tester", Ct);
         using var empty = SecurityHarness.Create(await target.NewDatabaseAsync());
 
-        var ex = await Assert.ThrowsAsync<CertificateStoreException>(() => empty.Backups.RestoreAsync(archive, "tester", Ct));
+        var ex = await Assert.ThrowsAnyAsync<InvalidInputException>(() => empty.Backups.RestoreAsync(archive, "tester", Ct));
 
         Assert.Contains("lacks the private key of pub/CallManager", ex.Message, StringComparison.Ordinal);
         Assert.Null((await empty.Store.LoadAsync(Ct)).Cluster);
@@ -418,12 +419,12 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
             new CertificateSpec(new SubjectName("pub.lab.example")), DateTimeOffset.UtcNow.AddDays(-1), ca);
 
         // The CA is not in tomcat-trust yet.
-        var untrusted = await Assert.ThrowsAsync<CertificateStoreException>(
+        var untrusted = await Assert.ThrowsAnyAsync<InvalidInputException>(
             () => harness.Manager.AcceptSignedAsync("pub", "tomcat", signed, confirm: false, "tester", Ct));
         Assert.Contains("tomcat-trust", untrusted.Message, StringComparison.Ordinal);
 
         await harness.Manager.UploadTrustAsync("tomcat-trust", ca.CertificateDer, "tester", Ct);
-        var mismatch = await Assert.ThrowsAsync<CertificateStoreException>(
+        var mismatch = await Assert.ThrowsAnyAsync<InvalidInputException>(
             () => harness.Manager.AcceptSignedAsync("pub", "tomcat", stranger.CertificateDer, confirm: false, "tester", Ct));
         Assert.Contains("KeyMismatch", mismatch.Message, StringComparison.Ordinal);
         Assert.Equal(before.Sha256, (await harness.Store.LoadAsync(Ct)).Identities.Single(c => c.Name == CertificateStores.Tomcat).Sha256);
@@ -437,9 +438,9 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
         Assert.True(harness.Inspector.KeyMatches(after.Der, harness.OpenKey(after)));
         Assert.Contains("CN=Lab Issuing CA", after.Issuer, StringComparison.Ordinal);
         Assert.Equal(before.Sha256, Assert.Single(await harness.Store.GetHistoryAsync(Ct)).Sha256);
-        await Assert.ThrowsAsync<CertificateStoreException>(
+        await Assert.ThrowsAnyAsync<InvalidInputException>(
             () => harness.Manager.AcceptSignedAsync("pub", "tomcat", signed, confirm: false, "tester", Ct));
-        await Assert.ThrowsAsync<CertificateStoreException>(
+        await Assert.ThrowsAnyAsync<InvalidInputException>(
             () => harness.Manager.CreateCsrAsync("pub", "ipsec", null, "tester", Ct));
     }
 
@@ -453,7 +454,7 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
             () => harness.Manager.ChangeHostAsync("pub", "cucm-new.lab.example", "10.0.0.99", confirm: false, "tester", Ct));
         Assert.True(refused.Report.Groups.Single().PhonesLocked);
         Assert.Equal(before.Identities.Select(c => c.Sha256).Order(), (await harness.Store.LoadAsync(Ct)).Identities.Select(c => c.Sha256).Order());
-        await Assert.ThrowsAsync<CertificateStoreException>(
+        await Assert.ThrowsAnyAsync<InvalidInputException>(
             () => harness.Manager.ChangeHostAsync("pub", "not a host name", null, confirm: true, "tester", Ct));
 
         var report = await harness.Manager.ChangeHostAsync("pub", "cucm-new.lab.example", "10.0.0.99", confirm: true, "tester", Ct);
@@ -499,11 +500,11 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
         Assert.Contains(await source.Store.GetAuditAsync(50, Ct), a => a.Action == "certificate.export");
 
         var good = await source.Manager.ExportPkcs12Async("pub", "tomcat", password, "tester", Ct);
-        await Assert.ThrowsAsync<CertificateStoreException>(() => source.Manager.ExportPkcs12Async("pub", "tomcat", "short", "t", Ct));
-        await Assert.ThrowsAsync<CertificateStoreException>(() => source.Manager.ExportPkcs12Async("pub", "ipsec", password, "t", Ct));
-        await Assert.ThrowsAsync<CertificateStoreException>(() => destination.Manager.ImportBulkAsync("tomcat", good, "wrong password!", "t", Ct));
-        await Assert.ThrowsAsync<CertificateStoreException>(() => destination.Manager.ImportBulkAsync("tomcat", [1, 2, 3], password, "t", Ct));
-        await Assert.ThrowsAsync<CertificateStoreException>(() => destination.Manager.ImportBulkAsync("TVS", good, password, "t", Ct));
+        await Assert.ThrowsAnyAsync<InvalidInputException>(() => source.Manager.ExportPkcs12Async("pub", "tomcat", "short", "t", Ct));
+        await Assert.ThrowsAnyAsync<InvalidInputException>(() => source.Manager.ExportPkcs12Async("pub", "ipsec", password, "t", Ct));
+        await Assert.ThrowsAsync<WrongPasswordException>(() => destination.Manager.ImportBulkAsync("tomcat", good, "wrong password!", "t", Ct));
+        await Assert.ThrowsAnyAsync<InvalidInputException>(() => destination.Manager.ImportBulkAsync("tomcat", [1, 2, 3], password, "t", Ct));
+        await Assert.ThrowsAnyAsync<InvalidInputException>(() => destination.Manager.ImportBulkAsync("TVS", good, password, "t", Ct));
         Assert.Equal(6, (await destination.Store.LoadAsync(Ct)).TrustCertificates.Count);
     }
 

@@ -1,5 +1,6 @@
 using SbdServer.Core.Audit;
 using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Storage;
 
 namespace SbdServer.Core.Admins;
@@ -50,7 +51,7 @@ public sealed class AdminUserManager(
         {
             if (await users.FindAsync(checkedName, cancellationToken) is not null)
             {
-                throw new CertificateStoreException($"An admin user '{checkedName}' exists already.");
+                throw new InvalidInputException($"An admin user '{checkedName}' exists already.");
             }
 
             var now = time.GetUtcNow();
@@ -77,12 +78,12 @@ public sealed class AdminUserManager(
             {
                 if (string.Equals(user.Name, actor, StringComparison.Ordinal))
                 {
-                    throw new CertificateStoreException("You cannot disable your own account; sign in as another admin to do it.");
+                    throw new InvalidInputException("You cannot disable your own account; sign in as another admin to do it.");
                 }
 
                 if ((await users.ListAsync(cancellationToken)).Count(u => u.Enabled) <= 1)
                 {
-                    throw new CertificateStoreException($"'{user.Name}' is the last enabled admin; enable or add another one first.");
+                    throw new InvalidInputException($"'{user.Name}' is the last enabled admin; enable or add another one first.");
                 }
             }
 
@@ -104,7 +105,7 @@ public sealed class AdminUserManager(
             var user = await RequireAsync(name, cancellationToken);
             if (user.Configured)
             {
-                throw new CertificateStoreException(
+                throw new InvalidInputException(
                     $"'{user.Name}' is the admin from the configuration: its password is Sbd:Admin:Password (or the admin-password secret file); change it there.");
             }
 
@@ -192,7 +193,7 @@ public sealed class AdminUserManager(
         var trimmed = name?.Trim() ?? "";
         if (trimmed.Length is 0 or > MaxNameLength || !trimmed.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '@'))
         {
-            throw new CertificateStoreException($"A user name is 1 to {MaxNameLength} letters, digits, '.', '-', '_' or '@'.");
+            throw new InvalidInputException($"A user name is 1 to {MaxNameLength} letters, digits, '.', '-', '_' or '@'.");
         }
 
         return trimmed;
@@ -201,7 +202,7 @@ public sealed class AdminUserManager(
     private static string CheckPassword(string? password) =>
         password is { Length: >= MinPasswordLength and <= MaxPasswordLength }
             ? password
-            : throw new CertificateStoreException($"A password is {MinPasswordLength} to {MaxPasswordLength} characters.");
+            : throw new InvalidInputException($"A password is {MinPasswordLength} to {MaxPasswordLength} characters.");
 
     private AuditEntry Audit(string actor, string action, string target, string details) =>
         new() { Id = Guid.CreateVersion7(), At = time.GetUtcNow(), Actor = actor, Action = action, Target = target, Details = details };

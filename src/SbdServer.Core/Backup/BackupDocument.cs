@@ -4,6 +4,7 @@ using SbdServer.Core.Audit;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Devices;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Nodes;
 using SbdServer.Core.Parameters;
 using SbdServer.Core.Storage;
@@ -75,12 +76,12 @@ internal sealed class BackupDocument
     {
         if (Version is < 1 or > CurrentVersion)
         {
-            throw new CertificateStoreException($"Backup document version {Version} is not supported (expected 1 to {CurrentVersion}).");
+            throw new InvalidInputException($"Backup document version {Version} is not supported (expected 1 to {CurrentVersion}).");
         }
 
         if (Version >= 2 && (Devices is null || ServedFiles is null || DeviceReports is null))
         {
-            throw new CertificateStoreException("The backup document (version 2) lacks its devices, servedFiles or deviceReports section.");
+            throw new InvalidInputException("The backup document (version 2) lacks its devices, servedFiles or deviceReports section.");
         }
 
         return new SecurityArchiveContent(

@@ -4,6 +4,7 @@ using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Devices;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Events;
 using SbdServer.Core.Impact;
 using SbdServer.Core.Storage;
@@ -147,7 +148,7 @@ public sealed class BackupService(
         ArgumentNullException.ThrowIfNull(options);
         if (archive.Length > MaxArchiveBytes)
         {
-            throw new CertificateStoreException($"The archive is {archive.Length} bytes; the limit is {MaxArchiveBytes}.");
+            throw new InvalidInputException($"The archive is {archive.Length} bytes; the limit is {MaxArchiveBytes}.");
         }
 
         byte[] json;
@@ -157,23 +158,23 @@ public sealed class BackupService(
         }
         catch (WrongPasswordException ex)
         {
-            throw new CertificateStoreException(
+            throw new WrongPasswordException(
                 "The backup was sealed with another cluster security password; nothing was restored.", ex);
         }
         catch (ProtectedDataException ex)
         {
-            throw new CertificateStoreException($"The backup archive is truncated or damaged ({ex.Message}); nothing was restored.", ex);
+            throw new InvalidInputException($"The backup archive is truncated or damaged ({ex.Message}); nothing was restored.", ex);
         }
 
         SecurityArchiveContent content;
         try
         {
             content = (JsonSerializer.Deserialize<BackupDocument>(json, BackupDocument.JsonOptions)
-                ?? throw new CertificateStoreException("The backup archive is empty.")).ToContent();
+                ?? throw new InvalidInputException("The backup archive is empty.")).ToContent();
         }
         catch (JsonException)
         {
-            throw new CertificateStoreException("The backup archive decrypted but its content is not a valid backup document.");
+            throw new InvalidInputException("The backup archive decrypted but its content is not a valid backup document.");
         }
         finally
         {
@@ -182,7 +183,7 @@ public sealed class BackupService(
 
         if (content.State.Cluster is null || content.State.Nodes.Count == 0)
         {
-            throw new CertificateStoreException("The backup holds no cluster or no nodes.");
+            throw new InvalidInputException("The backup holds no cluster or no nodes.");
         }
 
         var kept = options.MissingKeys == MissingKeyPolicy.KeepCurrent
@@ -215,13 +216,13 @@ public sealed class BackupService(
             var now = current.FindNode(node) is { } currentNode ? current.FindIdentity(currentNode, identity.Name) : null;
             if (now is null || now.ProtectedKey.Length == 0)
             {
-                throw new CertificateStoreException(
+                throw new InvalidInputException(
                     $"The backup lacks the private key of {label} and this cluster holds no key of its own for it; nothing was restored.");
             }
 
             if (now.KeyAlgorithm != identity.KeyAlgorithm)
             {
-                throw new CertificateStoreException(
+                throw new InvalidInputException(
                     $"The backup lacks the private key of {label}, and the node's current key is {now.KeyAlgorithm}, not {identity.KeyAlgorithm}; nothing was restored.");
             }
 
@@ -266,9 +267,9 @@ public sealed class BackupService(
         {
             keys.VerifyPassword(state.Cluster!.PasswordVerifier);
         }
-        catch (WrongPasswordException)
+        catch (WrongPasswordException ex)
         {
-            throw new CertificateStoreException("The backup belongs to a cluster with another security password; nothing was restored.");
+            throw new WrongPasswordException("The backup belongs to a cluster with another security password; nothing was restored.", ex);
         }
 
         foreach (var identity in state.Identities.Cast<object>().Concat(content.History))
@@ -281,7 +282,7 @@ public sealed class BackupService(
             };
             if (sealedKey.Length == 0)
             {
-                throw new CertificateStoreException(
+                throw new InvalidInputException(
                     $"The backup lacks the private key of {label}; refusing to restore it. (To reproduce CSCtn50405 on purpose, " +
                     "restore with missingKeys=keep-current: a CallManager certificate then keeps the node's current key.)");
             }
@@ -293,7 +294,7 @@ public sealed class BackupService(
             }
             catch (Exception ex) when (ex is WrongPasswordException or ProtectedDataException)
             {
-                throw new CertificateStoreException($"The private key of {label} in the backup cannot be decrypted; refusing to restore it.");
+                throw new InvalidInputException($"The private key of {label} in the backup cannot be decrypted; refusing to restore it.");
             }
 
             try
@@ -309,7 +310,7 @@ public sealed class BackupService(
                     continue;
                 }
 
-                throw new CertificateStoreException($"The private key of {label} in the backup does not match its certificate.");
+                throw new InvalidInputException($"The private key of {label} in the backup does not match its certificate.");
             }
             finally
             {
@@ -329,19 +330,19 @@ public sealed class BackupService(
         {
             if (!DeviceName.TryParse(device.Name, out var parsed) || parsed.Value != device.Name || !names.Add(device.Name))
             {
-                throw new CertificateStoreException("The backup holds a device with an invalid or repeated name; nothing was restored.");
+                throw new InvalidInputException("The backup holds a device with an invalid or repeated name; nothing was restored.");
             }
 
             if (device.CertificateDer is not null && !string.Equals(Sha256Of(device), device.CertificateSha256, StringComparison.OrdinalIgnoreCase))
             {
-                throw new CertificateStoreException($"The certificate of device {device.Name} in the backup does not match its recorded SHA-256; nothing was restored.");
+                throw new InvalidInputException($"The certificate of device {device.Name} in the backup does not match its recorded SHA-256; nothing was restored.");
             }
         }
 
         if (section.ServedFiles.GroupBy(f => (f.DeviceName, f.Kind)).Any(g => g.Count() > 1)
             || section.Reports.GroupBy(r => r.DeviceName).Any(g => g.Count() > 1))
         {
-            throw new CertificateStoreException("The backup holds two served-file records or reports for one device; nothing was restored.");
+            throw new InvalidInputException("The backup holds two served-file records or reports for one device; nothing was restored.");
         }
     }
 

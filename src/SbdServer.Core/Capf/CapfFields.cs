@@ -1,4 +1,4 @@
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Core.Capf;
 
@@ -19,7 +19,7 @@ public static class CapfFields
         "INSTALL" or "UPGRADE" or "INSTALL/UPGRADE" => CapfOperation.Install,
         "FETCH" or "TROUBLESHOOT" => CapfOperation.Fetch,
         "DELETE" => CapfOperation.Delete,
-        _ => throw new CertificateStoreException($"Field 'operation' must be Install, Fetch, Delete or None, not '{Clip(value)}'."),
+        _ => throw new InvalidInputException($"Field 'operation' must be Install, Fetch, Delete or None, not '{Clip(value)}'."),
     };
 
     public static CapfAuthMode ParseAuthMode(string value) => value.Trim().ToUpperInvariant() switch
@@ -27,7 +27,7 @@ public static class CapfFields
         "AUTHENTICATIONSTRING" => CapfAuthMode.AuthenticationString,
         "NULLSTRING" => CapfAuthMode.NullString,
         "EXISTINGCERTIFICATE" => CapfAuthMode.ExistingCertificate,
-        _ => throw new CertificateStoreException(
+        _ => throw new InvalidInputException(
             $"Field 'authMode' must be AuthenticationString, NullString or ExistingCertificate, not '{Clip(value)}'."),
     };
 
@@ -35,7 +35,7 @@ public static class CapfFields
     {
         "RSA" => CapfKeyKind.Rsa,
         "EC" or "ECDSA" => CapfKeyKind.Ec,
-        _ => throw new CertificateStoreException($"Field 'keyType' must be RSA or EC, not '{Clip(value)}'."),
+        _ => throw new InvalidInputException($"Field 'keyType' must be RSA or EC, not '{Clip(value)}'."),
     };
 
     public static int CheckKeySize(CapfKeyKind kind, int size)
@@ -43,7 +43,7 @@ public static class CapfFields
         var allowed = kind == CapfKeyKind.Rsa ? RsaSizes : EcSizes;
         return allowed.Contains(size)
             ? size
-            : throw new CertificateStoreException(
+            : throw new InvalidInputException(
                 $"Field 'keySize': {size} is not offered for {KeyTypeText(kind)}; choose {string.Join(", ", allowed)}.");
     }
 
@@ -52,7 +52,7 @@ public static class CapfFields
         var trimmed = value.Trim();
         return trimmed.Length is >= MinAuthStringLength and <= MaxAuthStringLength && trimmed.All(char.IsAsciiDigit)
             ? trimmed
-            : throw new CertificateStoreException(
+            : throw new InvalidInputException(
                 $"Field 'authString' must be {MinAuthStringLength} to {MaxAuthStringLength} digits.");
     }
 

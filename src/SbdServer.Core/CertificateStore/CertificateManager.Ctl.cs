@@ -1,4 +1,5 @@
 using SbdServer.Core.Cluster;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Provisioning;
 using SbdServer.Core.Storage;
 using SbdServer.Wire.Itl;
@@ -12,7 +13,7 @@ public sealed partial class CertificateManager
     public async Task<CtlView> GetCtlAsync(CancellationToken cancellationToken)
     {
         var state = await store.LoadAsync(cancellationToken);
-        _ = state.Cluster ?? throw new CertificateStoreException("The cluster has not been created yet.");
+        _ = state.Cluster ?? throw new InvalidInputException("The cluster has not been created yet.");
         return CtlViewOf(state, state.CtlCertificates);
     }
 
@@ -28,10 +29,10 @@ public sealed partial class CertificateManager
         {
             await using var clusterLock = await store.AcquireWriteLockAsync(cancellationToken);
             var state = await store.LoadAsync(cancellationToken);
-            var cluster = state.Cluster ?? throw new CertificateStoreException("The cluster has not been created yet.");
+            var cluster = state.Cluster ?? throw new InvalidInputException("The cluster has not been created yet.");
             if (cluster.SecurityMode != SecurityMode.Mixed)
             {
-                throw new CertificateStoreException(
+                throw new InvalidInputException(
                     "The cluster is not in mixed mode, so there is no CTL to update; set ClusterSecurityMode to Mixed first (utils ctl set-cluster mixed-mode).");
             }
 

@@ -3,6 +3,7 @@ using SbdServer.Core.Audit;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Devices;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Events;
 using SbdServer.Core.Impact;
 using SbdServer.Core.Nodes;
@@ -172,17 +173,9 @@ public sealed partial class CertificateManager(
     public async Task<ImpactReport> AcceptSignedAsync(
         string nodeName, string name, byte[] body, bool confirm, string actor, CancellationToken cancellationToken)
     {
-        IReadOnlyList<byte[]> uploaded;
-        try
-        {
-            uploaded = body.Length == 0
-                ? throw new CertificateStoreException("The body must be the CA-signed certificate (PEM, optionally with its chain, or DER).")
-                : codec.ReadCertificates(body);
-        }
-        catch (CertificateImportException ex)
-        {
-            throw new CertificateStoreException(ex.Message, ex);
-        }
+        var uploaded = body.Length == 0
+            ? throw new InvalidInputException("The body must be the CA-signed certificate (PEM, optionally with its chain, or DER).")
+            : codec.ReadCertificates(body);
 
         await _writeLock.WaitAsync(cancellationToken);
         try
@@ -193,7 +186,7 @@ public sealed partial class CertificateManager(
             var trustStore = CaTrustStoreFor(identity.Name);
             if (identity.PendingCsrKey is null)
             {
-                throw new CertificateStoreException($"{node.Name}/{identity.Name} has no pending CSR; generate one first.");
+                throw new InvalidInputException($"{node.Name}/{identity.Name} has no pending CSR; generate one first.");
             }
 
             var pendingKey = keys.Unprotect(identity.PendingCsrKey);
@@ -203,7 +196,7 @@ public sealed partial class CertificateManager(
                 var verdict = validator.ValidateIssuedCertificate(uploaded[0], pendingKey, anchors, uploaded.Skip(1));
                 if (!verdict.IsValid)
                 {
-                    throw new CertificateStoreException(
+                    throw new InvalidInputException(
                         $"The certificate was refused ({verdict.Rejection}): {verdict.Reason} (trust anchors are taken from {trustStore}).");
                 }
             }
@@ -247,7 +240,7 @@ public sealed partial class CertificateManager(
         if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(
                 fqdnCheck, new System.ComponentModel.DataAnnotations.ValidationContext(fqdnCheck), validation, true))
         {
-            throw new CertificateStoreException(string.Join(" ", validation.Select(v => v.ErrorMessage)).Replace("Sbd:Node:", "", StringComparison.Ordinal));
+            throw new InvalidInputException(string.Join(" ", validation.Select(v => v.ErrorMessage)).Replace("Sbd:Node:", "", StringComparison.Ordinal));
         }
 
         await _writeLock.WaitAsync(cancellationToken);
@@ -323,7 +316,7 @@ public sealed partial class CertificateManager(
 
     /// <summary>
     /// A "Host Name/IP Address" value: a DNS name or an IP address, trimmed; null for empty (the FQDN). Throws
-    /// <see cref="CertificateStoreException"/> for anything else.
+    /// <see cref="InvalidInputException"/> for anything else.
     /// </summary>
     public static string? NormalizeHostAddress(string? hostAddress)
     {
@@ -333,7 +326,7 @@ public sealed partial class CertificateManager(
             return null;
         }
 
-        var error = new CertificateStoreException($"'{Safe(value)}' is neither a host name nor an IP address.");
+        var error = new InvalidInputException($"'{Safe(value)}' is neither a host name nor an IP address.");
         if (value.Contains(':', StringComparison.Ordinal))
         {
             return System.Net.IPAddress.TryParse(value, out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
@@ -359,7 +352,7 @@ public sealed partial class CertificateManager(
         string storeName, byte[] body, string actor, CancellationToken cancellationToken)
     {
         var trustStore = CertificateStores.FindTrustStore(storeName)
-            ?? throw new CertificateStoreException(
+            ?? throw new InvalidInputException(
                 $"'{Safe(storeName)}' is not a trust store; use one of {string.Join(", ", CertificateStores.TrustStores)}.");
         var ders = ReadTrustUpload(body);
 
@@ -397,7 +390,7 @@ public sealed partial class CertificateManager(
     {
         if (password is null || password.Length < MinExportPasswordLength)
         {
-            throw new CertificateStoreException(
+            throw new InvalidInputException(
                 $"An export password of at least {MinExportPasswordLength} characters is required (header X-Sbd-Password).");
         }
 
@@ -405,7 +398,7 @@ public sealed partial class CertificateManager(
         var (node, identity) = RequireIdentity(state, nodeName, name);
         if (BulkImportStores(identity.Name).Count == 0)
         {
-            throw new CertificateStoreException(
+            throw new InvalidInputException(
                 $"Bulk export covers CallManager, ITLRecovery, tomcat and CAPF, not {identity.Name}.");
         }
 
@@ -436,13 +429,13 @@ public sealed partial class CertificateManager(
         var stores = canonical is null ? [] : BulkImportStores(canonical);
         if (stores.Count == 0)
         {
-            throw new CertificateStoreException(
+            throw new InvalidInputException(
                 $"'{Safe(sourceName)}' is not a bulk certificate type; use CallManager, ITLRecovery, tomcat or CAPF.");
         }
 
         if (pkcs12.Length == 0 || password is null)
         {
-            throw new CertificateStoreException("Send the PKCS#12 file as the body and its password in the X-Sbd-Password header.");
+            throw new InvalidInputException("Send the PKCS#12 file as the body and its password in the X-Sbd-Password header.");
         }
 
         CertificateBundle bundle;
@@ -450,13 +443,9 @@ public sealed partial class CertificateManager(
         {
             bundle = codec.ReadPkcs12(pkcs12, password);
         }
-        catch (WrongPasswordException)
+        catch (WrongPasswordException ex)
         {
-            throw new CertificateStoreException("The PKCS#12 password is wrong, or the file is damaged.");
-        }
-        catch (CertificateImportException ex)
-        {
-            throw new CertificateStoreException(ex.Message, ex);
+            throw new WrongPasswordException("The PKCS#12 password is wrong, or the file is damaged.", ex);
         }
 
         // Other clusters' private keys have no business here.
@@ -468,7 +457,7 @@ public sealed partial class CertificateManager(
         var verdict = validator.ValidateTrustUpload(bundle.CertificateDer);
         if (!verdict.IsValid)
         {
-            throw new CertificateStoreException($"The certificate was refused ({verdict.Rejection}): {verdict.Reason}");
+            throw new InvalidInputException($"The certificate was refused ({verdict.Rejection}): {verdict.Reason}");
         }
 
         await _writeLock.WaitAsync(cancellationToken);
@@ -504,11 +493,11 @@ public sealed partial class CertificateManager(
     public async Task DeleteTrustAsync(string storeName, string sha256, string actor, CancellationToken cancellationToken)
     {
         var trustStore = CertificateStores.FindTrustStore(storeName)
-            ?? throw new CertificateStoreException(
+            ?? throw new InvalidInputException(
                 $"'{Safe(storeName)}' is not a trust store; use one of {string.Join(", ", CertificateStores.TrustStores)}.");
         if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigit))
         {
-            throw new CertificateStoreException("The SHA-256 fingerprint must be 64 hex digits.");
+            throw new InvalidInputException("The SHA-256 fingerprint must be 64 hex digits.");
         }
 
         await _writeLock.WaitAsync(cancellationToken);
@@ -535,7 +524,7 @@ public sealed partial class CertificateManager(
     public async Task<ItlResetView> GetItlResetAsync(CancellationToken cancellationToken)
     {
         var state = await store.LoadAsync(cancellationToken);
-        var cluster = state.Cluster ?? throw new CertificateStoreException("The cluster has not been created yet.");
+        var cluster = state.Cluster ?? throw new InvalidInputException("The cluster has not been created yet.");
         return ResetView(cluster, []);
     }
 
@@ -551,13 +540,13 @@ public sealed partial class CertificateManager(
         var normalized = key?.Trim().ToLowerInvariant();
         if (normalized == "remotekey")
         {
-            throw new CertificateStoreException(
+            throw new InvalidInputException(
                 "remotekey (an ITLRecovery pair exported earlier) is not supported; use localkey: the reset ITL is signed by each TFTP node's CallManager.");
         }
 
         if (normalized != "localkey")
         {
-            throw new CertificateStoreException($"'{Safe(key ?? "")}' is not an ITL reset key; use localkey.");
+            throw new InvalidInputException($"'{Safe(key ?? "")}' is not an ITL reset key; use localkey.");
         }
 
         return await ChangeItlResetAsync(start: true, actor, cancellationToken);
@@ -574,10 +563,10 @@ public sealed partial class CertificateManager(
         {
             await using var clusterLock = await store.AcquireWriteLockAsync(cancellationToken);
             var state = await store.LoadAsync(cancellationToken);
-            var cluster = state.Cluster ?? throw new CertificateStoreException("The cluster has not been created yet.");
+            var cluster = state.Cluster ?? throw new InvalidInputException("The cluster has not been created yet.");
             if (start && cluster.ItlSignerMode != ItlSignerMode.ItlRecovery)
             {
-                throw new CertificateStoreException(
+                throw new InvalidInputException(
                     "The bulk ITL reset is for the ITLRecovery signer mode (CUCM 12+); in CallManager mode the ITL is signed by CallManager already.");
             }
 
@@ -638,7 +627,7 @@ public sealed partial class CertificateManager(
     {
         var definition = RequireParameter(name);
         var state = await store.LoadAsync(cancellationToken);
-        var cluster = state.Cluster ?? throw new CertificateStoreException("The cluster has not been created yet.");
+        var cluster = state.Cluster ?? throw new InvalidInputException("The cluster has not been created yet.");
         return definition.Name switch
         {
             EnterpriseParameterCatalog.ClusterSecurityMode => cluster.SecurityMode.ToString(),
@@ -652,18 +641,18 @@ public sealed partial class CertificateManager(
         var definition = RequireParameter(name);
         if (value is null)
         {
-            throw new CertificateStoreException("The body must be {\"value\": \"...\"} with a string value.");
+            throw new InvalidInputException("The body must be {\"value\": \"...\"} with a string value.");
         }
 
         var normalized = definition.Normalize(value)
-            ?? throw new CertificateStoreException($"'{Safe(value)}' is not allowed for {definition.Name}; use {definition.Allowed}.");
+            ?? throw new InvalidInputException($"'{Safe(value)}' is not allowed for {definition.Name}; use {definition.Allowed}.");
 
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
             await using var clusterLock = await store.AcquireWriteLockAsync(cancellationToken);
             var state = await store.LoadAsync(cancellationToken);
-            var cluster = state.Cluster ?? throw new CertificateStoreException("The cluster has not been created yet.");
+            var cluster = state.Cluster ?? throw new InvalidInputException("The cluster has not been created yet.");
             var before = ItlContent.Fingerprints(state);
             var changes = new SecurityChangeSet();
             switch (definition.Name)
@@ -795,22 +784,14 @@ public sealed partial class CertificateManager(
     {
         if (body.Length == 0)
         {
-            throw new CertificateStoreException("The upload is empty; send a PEM or DER certificate as the request body.");
+            throw new InvalidInputException("The upload is empty; send a PEM or DER certificate as the request body.");
         }
 
-        IReadOnlyList<byte[]> ders;
-        try
-        {
-            ders = codec.ReadCertificates(body);
-        }
-        catch (CertificateImportException ex)
-        {
-            throw new CertificateStoreException(ex.Message, ex);
-        }
+        var ders = codec.ReadCertificates(body);
 
         if (ders.Count > MaxCertificatesPerUpload)
         {
-            throw new CertificateStoreException($"The upload holds {ders.Count} certificates; the limit is {MaxCertificatesPerUpload}.");
+            throw new InvalidInputException($"The upload holds {ders.Count} certificates; the limit is {MaxCertificatesPerUpload}.");
         }
 
         for (var i = 0; i < ders.Count; i++)
@@ -819,7 +800,7 @@ public sealed partial class CertificateManager(
             if (!verdict.IsValid)
             {
                 var which = ders.Count == 1 ? "The certificate" : $"Certificate {i + 1} of {ders.Count}";
-                throw new CertificateStoreException($"{which} was refused ({verdict.Rejection}): {verdict.Reason}");
+                throw new InvalidInputException($"{which} was refused ({verdict.Rejection}): {verdict.Reason}");
             }
         }
 
@@ -851,7 +832,7 @@ public sealed partial class CertificateManager(
         CertificateStores.Tomcat => CertificateStores.TomcatTrust,
         CertificateStores.Capf => CertificateStores.CapfTrust,
         CertificateStores.Tvs => CertificateStores.TvsTrust,
-        _ => throw new CertificateStoreException($"{identity} certificates are self-signed only; CSRs are for CallManager, tomcat, CAPF and TVS."),
+        _ => throw new InvalidInputException($"{identity} certificates are self-signed only; CSRs are for CallManager, tomcat, CAPF and TVS."),
     };
 
     private static KeyAlgorithm KeyAlgorithmOf(CertificateFacts facts) => (facts.PublicKeyAlgorithm, facts.KeySizeBits) switch
@@ -863,7 +844,7 @@ public sealed partial class CertificateManager(
         ("EC", 256) => KeyAlgorithm.EcP256,
         ("EC", 384) => KeyAlgorithm.EcP384,
         ("EC", 521) => KeyAlgorithm.EcP521,
-        _ => throw new CertificateStoreException($"Unsupported key {facts.PublicKeyAlgorithm} {facts.KeySizeBits} bits."),
+        _ => throw new InvalidInputException($"Unsupported key {facts.PublicKeyAlgorithm} {facts.KeySizeBits} bits."),
     };
 
     private static List<CertificateChange> Requested(ClusterNode node, string name) => [new(node.Name, name)];
@@ -943,7 +924,7 @@ public sealed partial class CertificateManager(
     {
         var node = RequireNode(state, nodeName);
         var canonical = CertificateStores.FindIdentity(name)
-            ?? throw new CertificateStoreException(
+            ?? throw new InvalidInputException(
                 $"'{Safe(name)}' is not an identity certificate; use one of {string.Join(", ", CertificateStores.Identities)}.");
         var identity = state.FindIdentity(node, canonical)
             ?? throw new NotFoundException($"Node '{node.Name}' has no {canonical} certificate.");

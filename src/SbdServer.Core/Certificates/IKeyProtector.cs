@@ -1,3 +1,5 @@
+using SbdServer.Core.Errors;
+
 namespace SbdServer.Core.Certificates;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Events;
 using SbdServer.Core.Nodes;
 using SbdServer.Core.Parameters;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Core.Cluster;
 
@@ -45,7 +46,7 @@ public sealed class LocalNodeOptions : IValidatableObject
         {
             CertificateStore.CertificateManager.NormalizeHostAddress(HostAddress);
         }
-        catch (CertificateStore.CertificateStoreException ex)
+        catch (InvalidInputException ex)
         {
             error = "Sbd:Node:HostAddress: " + ex.Message;
         }

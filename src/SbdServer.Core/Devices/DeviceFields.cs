@@ -1,4 +1,4 @@
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Core.Devices;
 
@@ -13,7 +13,7 @@ public static class DeviceFields
     {
         "SIP" => DeviceProtocol.Sip,
         "SCCP" => DeviceProtocol.Sccp,
-        _ => throw new CertificateStoreException("Field 'protocol' must be SIP or SCCP."),
+        _ => throw new InvalidInputException("Field 'protocol' must be SIP or SCCP."),
     };
 
     public static DeviceSecurityMode ParseSecurityProfile(string text) => text.Trim().ToUpperInvariant() switch
@@ -21,29 +21,29 @@ public static class DeviceFields
         "NONSECURE" or "NON-SECURE" => DeviceSecurityMode.NonSecure,
         "AUTHENTICATED" => DeviceSecurityMode.Authenticated,
         "ENCRYPTED" => DeviceSecurityMode.Encrypted,
-        _ => throw new CertificateStoreException("Field 'securityProfile' must be NonSecure, Authenticated or Encrypted."),
+        _ => throw new InvalidInputException("Field 'securityProfile' must be NonSecure, Authenticated or Encrypted."),
     };
 
     public static PhoneModel ParseModel(string text) => PhoneModels.TryGet(text, out var model)
         ? model
-        : throw new CertificateStoreException(
+        : throw new InvalidInputException(
             $"Field 'model': '{Shorten(text)}' is not a known phone model; known models: " +
             string.Join(", ", PhoneModels.All.Select(m => m.Name)) + ".");
 
     public static DeviceName ParseName(string? text) => DeviceName.TryParse(text, out var name, out var error)
         ? name
-        : throw new CertificateStoreException("Field 'name': " + error);
+        : throw new InvalidInputException("Field 'name': " + error);
 
     public static string CheckDescription(string text)
     {
         if (text.Length > MaxDescriptionLength)
         {
-            throw new CertificateStoreException($"Field 'description' has {text.Length} characters; the limit is {MaxDescriptionLength}.");
+            throw new InvalidInputException($"Field 'description' has {text.Length} characters; the limit is {MaxDescriptionLength}.");
         }
 
         if (text.Any(char.IsControl))
         {
-            throw new CertificateStoreException("Field 'description' must not contain control characters.");
+            throw new InvalidInputException("Field 'description' must not contain control characters.");
         }
 
         return text;

@@ -1,5 +1,5 @@
 using SbdServer.Core.Capf;
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Storage;
 
 namespace SbdServer.Core.Devices;
@@ -25,7 +25,7 @@ public sealed partial class DeviceManager
         ArgumentNullException.ThrowIfNull(spec);
         if (names.Count is 0 or > MaxBulkDevices)
         {
-            throw new CertificateStoreException($"Name 1 to {MaxBulkDevices} devices.");
+            throw new InvalidInputException($"Name 1 to {MaxBulkDevices} devices.");
         }
 
         var targets = names.Select(n => DeviceFields.ParseName(n).Value).Distinct(StringComparer.Ordinal).ToList();
@@ -36,7 +36,7 @@ public sealed partial class DeviceManager
         var now = time.GetUtcNow();
         if (spec.CompletesBy is { } deadline && deadline <= now && operation is not (null or CapfOperation.None))
         {
-            throw new CertificateStoreException($"Field 'completesBy' ({deadline:O}) has already passed.");
+            throw new InvalidInputException($"Field 'completesBy' ({deadline:O}) has already passed.");
         }
 
         var result = new List<DeviceView>(targets.Count);
@@ -139,13 +139,13 @@ public sealed partial class DeviceManager
         if (device.CapfOperation != CapfOperation.None && device.CapfAuthMode == CapfAuthMode.AuthenticationString
             && string.IsNullOrEmpty(device.CapfAuthString))
         {
-            throw new CertificateStoreException(
+            throw new InvalidInputException(
                 $"Device {device.Name}: authMode AuthenticationString needs 'authString' ({CapfFields.MinAuthStringLength}-{CapfFields.MaxAuthStringLength} digits).");
         }
 
         if (device.CapfCompletesBy is { } deadline && deadline <= now && operation is not (null or CapfOperation.None))
         {
-            throw new CertificateStoreException($"Device {device.Name}: 'completesBy' ({deadline:O}) has already passed.");
+            throw new InvalidInputException($"Device {device.Name}: 'completesBy' ({deadline:O}) has already passed.");
         }
     }
 

@@ -1,4 +1,4 @@
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Core.Devices;
 
@@ -17,7 +17,7 @@ public sealed partial class DeviceManager
             var all = await devices.ListAsync(cancellationToken);
             if (all.Count > MaxBulkDevices)
             {
-                throw new CertificateStoreException($"The cluster has {all.Count} devices; one reset covers at most {MaxBulkDevices}.");
+                throw new InvalidInputException($"The cluster has {all.Count} devices; one reset covers at most {MaxBulkDevices}.");
             }
 
             var now = time.GetUtcNow();

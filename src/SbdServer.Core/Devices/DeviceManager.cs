@@ -1,6 +1,6 @@
 using SbdServer.Core.Audit;
 using SbdServer.Core.Certificates;
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Events;
 using SbdServer.Core.Storage;
 
@@ -43,7 +43,7 @@ public sealed partial class DeviceManager(
     {
         ArgumentNullException.ThrowIfNull(spec);
         var name = DeviceFields.ParseName(spec.Name);
-        var model = DeviceFields.ParseModel(spec.Model ?? throw new CertificateStoreException("Field 'model' is required."));
+        var model = DeviceFields.ParseModel(spec.Model ?? throw new InvalidInputException("Field 'model' is required."));
         var device = new Device
         {
             Id = Guid.CreateVersion7(),
@@ -63,7 +63,7 @@ public sealed partial class DeviceManager(
             device.CallManagerGroup = RequireGroup(state, device.CallManagerGroup);
             if (await devices.FindAsync(device.Name, cancellationToken) is not null)
             {
-                throw new CertificateStoreException($"Device {device.Name} already exists; use PUT /api/devices/{device.Name} to change it.");
+                throw new InvalidInputException($"Device {device.Name} already exists; use PUT /api/devices/{device.Name} to change it.");
             }
 
             changes.Added.Add(device);
@@ -79,7 +79,7 @@ public sealed partial class DeviceManager(
         var target = DeviceFields.ParseName(name);
         if (spec.Name is not null && DeviceFields.ParseName(spec.Name) != target)
         {
-            throw new CertificateStoreException($"Field 'name' ({DeviceFields.ParseName(spec.Name)}) differs from the device in the URL ({target}); a device cannot be renamed.");
+            throw new InvalidInputException($"Field 'name' ({DeviceFields.ParseName(spec.Name)}) differs from the device in the URL ({target}); a device cannot be renamed.");
         }
 
         var model = spec.Model is null ? null : DeviceFields.ParseModel(spec.Model);
@@ -135,18 +135,18 @@ public sealed partial class DeviceManager(
         var target = DeviceFields.ParseName(name);
         if (body.Length == 0)
         {
-            throw new CertificateStoreException("The body is empty; send the phone certificate as PEM or DER.");
+            throw new InvalidInputException("The body is empty; send the phone certificate as PEM or DER.");
         }
 
         if (body.Length > MaxCertificateBytes)
         {
-            throw new CertificateStoreException($"The certificate upload is {body.Length} bytes; the limit is {MaxCertificateBytes}.");
+            throw new InvalidInputException($"The certificate upload is {body.Length} bytes; the limit is {MaxCertificateBytes}.");
         }
 
         var ders = codec.ReadCertificates(body);
         if (ders.Count != 1)
         {
-            throw new CertificateStoreException($"The upload holds {ders.Count} certificates; send only the phone's own certificate.");
+            throw new InvalidInputException($"The upload holds {ders.Count} certificates; send only the phone's own certificate.");
         }
 
         var der = ders[0];
@@ -154,7 +154,7 @@ public sealed partial class DeviceManager(
         if (!string.Equals(facts.PublicKeyAlgorithm, "RSA", StringComparison.Ordinal))
         {
             // The config key is wrapped with RSA (formats.md section 5): an EC certificate cannot receive it.
-            throw new CertificateStoreException($"The phone certificate has a {facts.PublicKeyAlgorithm} key; encrypted configs need an RSA key.");
+            throw new InvalidInputException($"The phone certificate has a {facts.PublicKeyAlgorithm} key; encrypted configs need an RSA key.");
         }
 
         return DeviceView.Of(await WriteAsync(async changes =>
@@ -219,7 +219,7 @@ public sealed partial class DeviceManager(
     private static string RequireGroup(SecuritySnapshot state, string group)
     {
         var found = state.Groups.FirstOrDefault(g => string.Equals(g.Name, group.Trim(), StringComparison.OrdinalIgnoreCase));
-        return found?.Name ?? throw new CertificateStoreException(
+        return found?.Name ?? throw new InvalidInputException(
             $"Field 'callManagerGroup': no CallManager group '{(group.Length <= 64 ? group : group[..64] + "...")}'; " +
             $"groups: {string.Join(", ", state.Groups.Select(g => g.Name))}.");
     }

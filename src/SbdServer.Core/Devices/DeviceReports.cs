@@ -1,4 +1,4 @@
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Core.Devices;
 
@@ -36,7 +36,7 @@ public sealed class DeviceReports(IDeviceStore devices, IDeviceReportStore repor
         };
         if (report is { ItlMd5: null, ItlSha1: null, CtlMd5: null, CtlSha1: null, ItlSigner: null, Status: null, Firmware: null, LoadInformation: null })
         {
-            throw new CertificateStoreException("The report is empty; send at least one of itlMd5, itlSha1, ctlMd5, ctlSha1, itlSigner, status, firmware, loadInformation.");
+            throw new InvalidInputException("The report is empty; send at least one of itlMd5, itlSha1, ctlMd5, ctlSha1, itlSigner, status, firmware, loadInformation.");
         }
 
         await reports.SaveAsync(report, cancellationToken);
@@ -64,7 +64,7 @@ public sealed class DeviceReports(IDeviceStore devices, IDeviceReportStore repor
 
         if (text.Length > digits * 3)
         {
-            throw new CertificateStoreException($"Field '{field}' has {text.Length} characters; expected {digits} hex digits.");
+            throw new InvalidInputException($"Field '{field}' has {text.Length} characters; expected {digits} hex digits.");
         }
 
         Span<char> buffer = stackalloc char[digits * 3];
@@ -78,7 +78,7 @@ public sealed class DeviceReports(IDeviceStore devices, IDeviceReportStore repor
 
             if (!char.IsAsciiHexDigit(c))
             {
-                throw new CertificateStoreException($"Field '{field}' must be hexadecimal ({digits} digits); it holds a character that is not.");
+                throw new InvalidInputException($"Field '{field}' must be hexadecimal ({digits} digits); it holds a character that is not.");
             }
 
             buffer[count++] = char.ToLowerInvariant(c);
@@ -86,7 +86,7 @@ public sealed class DeviceReports(IDeviceStore devices, IDeviceReportStore repor
 
         if (count != digits)
         {
-            throw new CertificateStoreException($"Field '{field}' has {count} hex digits; expected {digits}.");
+            throw new InvalidInputException($"Field '{field}' has {count} hex digits; expected {digits}.");
         }
 
         return new string(buffer[..count]);
@@ -107,12 +107,12 @@ public sealed class DeviceReports(IDeviceStore devices, IDeviceReportStore repor
 
         if (trimmed.Length > maxLength)
         {
-            throw new CertificateStoreException($"Field '{field}' has {trimmed.Length} characters; the limit is {maxLength}.");
+            throw new InvalidInputException($"Field '{field}' has {trimmed.Length} characters; the limit is {maxLength}.");
         }
 
         if (trimmed.Any(char.IsControl))
         {
-            throw new CertificateStoreException($"Field '{field}' must not contain control characters.");
+            throw new InvalidInputException($"Field '{field}' must not contain control characters.");
         }
 
         return trimmed;

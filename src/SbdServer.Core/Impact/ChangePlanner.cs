@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Devices;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Nodes;
 using SbdServer.Core.Parameters;
 using SbdServer.Core.Provisioning;
@@ -33,18 +34,22 @@ public static class ChangePlanner
         EnterpriseParameterCatalog.ClusterSecurityMode,
     ];
 
-    /// <summary>Evaluates <paramref name="changes"/> for every device; throws <see cref="CertificateStoreException"/> for bad input.</summary>
+    /// <summary>Evaluates <paramref name="changes"/> for every device; throws <see cref="InvalidInputException"/> for bad input.</summary>
     public static ChangePlan Plan(SecuritySnapshot state, IReadOnlyList<PlannedDevice> devices, IReadOnlyList<ProposedChange> changes)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(devices);
         ArgumentNullException.ThrowIfNull(changes);
+        return Evaluated(state, devices, changes).ToPlan();
+    }
+
+    private static Evaluation Evaluated(SecuritySnapshot state, IReadOnlyList<PlannedDevice> devices, IReadOnlyList<ProposedChange> changes)
+    {
         var input = Resolve(state, changes);
         var report = ImpactAnalyzer.Analyze(state, input.Certificates, newSignerMode: input.SignerMode, newItlReset: input.ItlReset);
-        var plans = Evaluate(state, devices, input, report);
-        var warnings = report.Warnings.Concat(ItlSizeWarnings(state, input.SignerMode ?? state.Cluster!.ItlSignerMode))
-            .Concat(CtlWarnings(state, input)).Concat(DeviceWarnings(plans)).ToList();
-        return new ChangePlan(plans, plans.Count(p => p.KeepsTrust), plans.Count(p => !p.KeepsTrust), report.Groups, warnings);
+        return new Evaluation(
+            Evaluate(state, devices, input, report), report.Groups,
+            [.. report.Warnings, .. ItlSizeWarnings(state, input.SignerMode ?? state.Cluster!.ItlSignerMode), .. CtlWarnings(state, input)]);
     }
 
     /// <summary>Adds the per-device outcome to the report of a certificate change (regenerate, signed upload, host change).</summary>
@@ -123,20 +128,21 @@ public static class ChangePlanner
 
         var plan = changes.Count == 0
             ? Unchanged(state, devices)
-            : Plan(state, devices, [.. changes.DistinctBy(c => (c.Kind, c.Node, c.Certificate, c.Parameter))]);
+            : Evaluated(state, devices, [.. changes.DistinctBy(c => (c.Kind, c.Node, c.Certificate, c.Parameter))]);
         if (unverifiable.Count == 0)
         {
-            return plan;
+            return plan.ToPlan();
         }
 
         var groups = ImpactAnalyzer.EffectiveGroups(state);
-        var plans = plan.Devices.Select(p =>
+        var plans = plan.Plans.Select(p =>
         {
             var group = groups.FirstOrDefault(g => string.Equals(g.Name, p.Group, StringComparison.OrdinalIgnoreCase));
             var tftp = group is null ? null : ImpactAnalyzer.TftpNodeOf(state, group);
-            return tftp is not null && unverifiable.Contains(tftp.Name) && !IsModelOutcome(p.Reason)
+            return tftp is not null && unverifiable.Contains(tftp.Name) && p.Outcome != DeviceOutcome.ByModel
                 ? p with
                 {
+                    Outcome = DeviceOutcome.Ordinary,
                     KeepsTrust = false,
                     ItlChanges = true,
                     Reason = $"locked: the CallManager certificate of {tftp.Name} would be restored without its key, and the key the node " +
@@ -144,41 +150,34 @@ public static class ChangePlanner
                 }
                 : p;
         }).ToList();
+        // The "at risk" line stays as evaluated; every device locked now (at risk or not) is in the "lose trust" line.
         var locked = plans.Where(p => !p.KeepsTrust).Select(p => p.Name).ToList();
-        return plan with
-        {
-            Devices = plans,
-            Kept = plans.Count(p => p.KeepsTrust),
-            Lost = locked.Count,
-            Warnings = [.. plan.Warnings.Where(w => !w.Contains("would lose trust", StringComparison.Ordinal)),
-                .. locked.Count == 0 ? Array.Empty<string>() : [$"{locked.Count} device(s) would lose trust: {Names(locked)}."]],
-        };
+        return new ChangePlan(plans, plans.Count(p => p.KeepsTrust), locked.Count, plan.Groups,
+            [.. plan.Warnings, .. AtRiskWarning(plan.Plans), .. LockedWarning(locked)]);
     }
 
     // A restore that changes nothing phones trust: every device keeps what it holds.
-    private static ChangePlan Unchanged(SecuritySnapshot state, IReadOnlyList<PlannedDevice> devices)
+    private static Evaluation Unchanged(SecuritySnapshot state, IReadOnlyList<PlannedDevice> devices)
     {
         var report = ImpactAnalyzer.Analyze(state, []);
-        var plans = Evaluate(state, devices, new PlanInput([], null, null, null, null, null), report);
-        return new ChangePlan(plans, plans.Count(p => p.KeepsTrust), plans.Count(p => !p.KeepsTrust), report.Groups,
-            [.. report.Warnings, .. DeviceWarnings(plans)]);
+        return new Evaluation(Evaluate(state, devices, new PlanInput([], null, null, null, null, null), report), report.Groups, report.Warnings);
     }
 
     private static PlanInput Resolve(SecuritySnapshot state, IReadOnlyList<ProposedChange> changes)
     {
         if (state.Cluster is null)
         {
-            throw new CertificateStoreException("The cluster has not been created yet.");
+            throw new InvalidInputException("The cluster has not been created yet.");
         }
 
         if (changes.Count == 0)
         {
-            throw new CertificateStoreException("The change list is empty; give at least one change.");
+            throw new InvalidInputException("The change list is empty; give at least one change.");
         }
 
         if (changes.Count > MaxChanges)
         {
-            throw new CertificateStoreException($"The plan holds {changes.Count} changes; the limit is {MaxChanges}.");
+            throw new InvalidInputException($"The plan holds {changes.Count} changes; the limit is {MaxChanges}.");
         }
 
         var certificates = new List<CertificateChange>();
@@ -186,7 +185,7 @@ public static class ChangePlanner
         bool? itlReset = null;
         for (var i = 0; i < changes.Count; i++)
         {
-            var change = changes[i] ?? throw new CertificateStoreException($"changes[{i}] is null.");
+            var change = changes[i] ?? throw new InvalidInputException($"changes[{i}] is null.");
             var at = $"changes[{i}]";
             switch (change.Kind)
             {
@@ -194,11 +193,11 @@ public static class ChangePlanner
                     {
                         var node = RequireNode(state, change.Node, at);
                         var name = Certificates.FirstOrDefault(c => string.Equals(c, change.Certificate, StringComparison.OrdinalIgnoreCase))
-                            ?? throw new CertificateStoreException(
+                            ?? throw new InvalidInputException(
                                 $"{at}: '{CertificateManager.Safe(change.Certificate ?? "")}' is not a certificate the planner evaluates; use one of {string.Join(", ", Certificates)}.");
                         if (state.FindIdentity(node, name) is null)
                         {
-                            throw new CertificateStoreException($"{at}: node {node.Name} has no {name} certificate.");
+                            throw new InvalidInputException($"{at}: node {node.Name} has no {name} certificate.");
                         }
 
                         certificates.Add(new CertificateChange(node.Name, name));
@@ -220,15 +219,15 @@ public static class ChangePlanner
                 case ProposedChangeKind.Parameter:
                     {
                         var name = Parameters.FirstOrDefault(p => string.Equals(p, change.Parameter, StringComparison.OrdinalIgnoreCase))
-                            ?? throw new CertificateStoreException(
+                            ?? throw new InvalidInputException(
                                 $"{at}: '{CertificateManager.Safe(change.Parameter ?? "")}' is not a parameter the planner evaluates; use one of {string.Join(", ", Parameters)}.");
                         var definition = EnterpriseParameterCatalog.Find(name)!;
                         var value = (change.Value is null ? null : definition.Normalize(change.Value))
-                            ?? throw new CertificateStoreException(
+                            ?? throw new InvalidInputException(
                                 $"{at}: '{CertificateManager.Safe(change.Value ?? "")}' is not allowed for {name}; use {definition.Allowed}.");
                         if (parameters.TryGetValue(name, out var earlier) && earlier != value)
                         {
-                            throw new CertificateStoreException($"{at}: {name} is set twice, to {earlier} and to {value}.");
+                            throw new InvalidInputException($"{at}: {name} is set twice, to {earlier} and to {value}.");
                         }
 
                         parameters[name] = value;
@@ -241,12 +240,12 @@ public static class ChangePlanner
                         {
                             "localkey" => true,
                             "none" => false,
-                            _ => throw new CertificateStoreException(
+                            _ => throw new InvalidInputException(
                                 $"{at}: '{CertificateManager.Safe(change.Value ?? "")}' is not an ITL reset; use localkey (start) or none (end, as restarting TFTP)."),
                         };
                         if (itlReset is { } earlier && earlier != reset)
                         {
-                            throw new CertificateStoreException($"{at}: the ITL reset is both started and ended.");
+                            throw new InvalidInputException($"{at}: the ITL reset is both started and ended.");
                         }
 
                         itlReset = reset;
@@ -254,7 +253,7 @@ public static class ChangePlanner
                     }
 
                 default:
-                    throw new CertificateStoreException($"{at}: unknown kind of change.");
+                    throw new InvalidInputException($"{at}: unknown kind of change.");
             }
         }
 
@@ -272,7 +271,7 @@ public static class ChangePlanner
     private static List<DevicePlan> Evaluate(
         SecuritySnapshot state, IReadOnlyList<PlannedDevice> devices, PlanInput input, ImpactReport report)
     {
-        var cluster = state.Cluster ?? throw new CertificateStoreException("The cluster has not been created yet.");
+        var cluster = state.Cluster ?? throw new InvalidInputException("The cluster has not been created yet.");
         var currentMode = cluster.ItlSignerMode;
         var targetMode = input.SignerMode ?? currentMode;
         var rollbackNow = ItlContent.IsRollback(state);
@@ -319,8 +318,8 @@ public static class ChangePlanner
                     || !string.Equals(digestAfter, digestNow, StringComparison.Ordinal)
                     || ItlContent.Certificates(state, tftp, currentMode).Concat(ItlContent.Certificates(state, tftp, targetMode))
                         .Any(c => Touched(state, c, input.Certificates)));
-            var (keeps, reason) = Decide(planned, impact, itlChanges, rollbackNow, rollbackAfter, digestAfter);
-            if (planned.Itl == TrustFileState.NeverFetched && impact is not null && !IsModelOutcome(reason))
+            var (keeps, reason, outcome) = Decide(planned, impact, itlChanges, rollbackNow, rollbackAfter, digestAfter);
+            if (planned.Itl == TrustFileState.NeverFetched && impact is not null && outcome != DeviceOutcome.ByModel)
             {
                 reason += " (no ITL fetch recorded for it: assumed to hold the ITL served now)";
             }
@@ -334,30 +333,34 @@ public static class ChangePlanner
                     "CallManager certificate";
             }
 
-            result.Add(new DevicePlan(device.Name, keeps, reason, group?.Name ?? device.CallManagerGroup, SignerText(impact?.ItlSigner), planned.Itl, itlChanges));
+            result.Add(new DevicePlan(device.Name, keeps, reason, group?.Name ?? device.CallManagerGroup, SignerText(impact?.ItlSigner), planned.Itl, itlChanges)
+            {
+                Outcome = outcome,
+            });
         }
 
         return result;
     }
 
-    private static (bool Keeps, string Reason) Decide(
+    private static (bool Keeps, string Reason, DeviceOutcome Outcome) Decide(
         PlannedDevice planned, GroupImpact? impact, bool itlChanges, bool rollbackNow, bool rollbackAfter, string digestAfter)
     {
         var device = planned.Device;
         var model = PhoneModels.TryGet(device.Model, out var known) ? known : null;
         if (model is { SupportsItl: false })
         {
-            return (true, $"model {model.Name} does not use ITL files: not affected");
+            return (true, $"model {model.Name} does not use ITL files: not affected", DeviceOutcome.ByModel);
         }
 
         if (string.Equals(digestAfter, "SHA-512", StringComparison.Ordinal) && model is { SupportsSha512: false })
         {
-            return (false, $"model {model.Name} cannot verify SHA-512 signatures (TftpFileSignatureAlgorithm = SHA-512): it rejects the signed files");
+            return (false, $"model {model.Name} cannot verify SHA-512 signatures (TftpFileSignatureAlgorithm = SHA-512): it rejects the signed files",
+                DeviceOutcome.ByModel);
         }
 
         if (impact is null)
         {
-            return (false, $"its CallManager group '{device.CallManagerGroup}' does not exist: no TFTP or TVS server is known for it");
+            return (false, $"its CallManager group '{device.CallManagerGroup}' does not exist: no TFTP or TVS server is known for it", DeviceOutcome.Ordinary);
         }
 
         // Any state but "in sync" or "never fetched" (stale, or a mismatch the phone reported itself) means the phone
@@ -367,13 +370,14 @@ public static class ChangePlanner
         {
             return (false,
                 "at risk: the ITL it last fetched or reported is not the one served now, so which certificates it trusts is unknown; " +
-                "a phone already mismatched before a certificate change may not recover (scenario 29)");
+                "a phone already mismatched before a certificate change may not recover (scenario 29)",
+                DeviceOutcome.AtRisk);
         }
 
         var signer = SignerText(impact.ItlSigner) ?? "none";
         if (rollbackNow)
         {
-            return (true, "the rollback (blank) ITL is in place: the phone accepts any new ITL and config");
+            return (true, "the rollback (blank) ITL is in place: the phone accepts any new ITL and config", DeviceOutcome.Ordinary);
         }
 
         if (impact.PhonesLocked)
@@ -382,18 +386,19 @@ public static class ChangePlanner
                 ? "its group has no TVS server"
                 : $"the TVS certificates of its group {{{string.Join(", ", impact.TvsNodes)}}} change too";
             var locked = $"locked: signer {signer} changes and {tvs}";
-            return (false, rollbackAfter ? "rollback set too late: the phone cannot verify the blank ITL, so it has no effect; " + locked : locked);
+            return (false, rollbackAfter ? "rollback set too late: the phone cannot verify the blank ITL, so it has no effect; " + locked : locked,
+                DeviceOutcome.Ordinary);
         }
 
         var via = impact.SignerChanges ? $" via TVS on {impact.TrustedTvsNodes[0]} (its TVS certificate is still in the phone's ITL)" : "";
         if (rollbackAfter)
         {
-            return (true, $"rollback ITL accepted: signed by {signer} which the phone trusts{via}; the phone then accepts any file");
+            return (true, $"rollback ITL accepted: signed by {signer} which the phone trusts{via}; the phone then accepts any file", DeviceOutcome.Ordinary);
         }
 
         if (impact.SignerChanges)
         {
-            return (true, $"new signer {signer} verified{via}");
+            return (true, $"new signer {signer} verified{via}", DeviceOutcome.Ordinary);
         }
 
         var reason = $"ITL signer unchanged ({signer})";
@@ -407,7 +412,7 @@ public static class ChangePlanner
             reason += " (it does not hold the ITL served now, as before the change)";
         }
 
-        return (true, reason);
+        return (true, reason, DeviceOutcome.Ordinary);
     }
 
     /// <summary>
@@ -485,22 +490,17 @@ public static class ChangePlanner
         }
     }
 
-    private static bool IsModelOutcome(string reason) => reason.StartsWith("model ", StringComparison.Ordinal);
+    private static IEnumerable<string> DeviceWarnings(List<DevicePlan> plans) =>
+        [.. AtRiskWarning(plans), .. LockedWarning([.. plans.Where(p => !p.KeepsTrust && p.Outcome != DeviceOutcome.AtRisk).Select(p => p.Name)])];
 
-    private static IEnumerable<string> DeviceWarnings(List<DevicePlan> plans)
+    private static IEnumerable<string> AtRiskWarning(List<DevicePlan> plans)
     {
-        var atRisk = plans.Where(p => !p.KeepsTrust && p.Reason.StartsWith("at risk", StringComparison.Ordinal)).Select(p => p.Name).ToList();
-        if (atRisk.Count > 0)
-        {
-            yield return $"{atRisk.Count} device(s) hold an ITL older than the one served now and may not recover: {Names(atRisk)}.";
-        }
-
-        var locked = plans.Where(p => !p.KeepsTrust && !p.Reason.StartsWith("at risk", StringComparison.Ordinal)).Select(p => p.Name).ToList();
-        if (locked.Count > 0)
-        {
-            yield return $"{locked.Count} device(s) would lose trust: {Names(locked)}.";
-        }
+        var atRisk = plans.Where(p => !p.KeepsTrust && p.Outcome == DeviceOutcome.AtRisk).Select(p => p.Name).ToList();
+        return atRisk.Count == 0 ? [] : [$"{atRisk.Count} device(s) hold an ITL older than the one served now and may not recover: {Names(atRisk)}."];
     }
+
+    private static IEnumerable<string> LockedWarning(List<string> locked) =>
+        locked.Count == 0 ? [] : [$"{locked.Count} device(s) would lose trust: {Names(locked)}."];
 
     private static string Names(List<string> names) =>
         names.Count <= 20 ? string.Join(", ", names) : string.Join(", ", names.Take(20)) + $" and {names.Count - 20} more";
@@ -532,11 +532,11 @@ public static class ChangePlanner
     {
         if (string.IsNullOrWhiteSpace(name))
         {
-            throw new CertificateStoreException($"{at}: field 'node' is required.");
+            throw new InvalidInputException($"{at}: field 'node' is required.");
         }
 
         return state.FindNode(name.Trim())
-            ?? throw new CertificateStoreException(
+            ?? throw new InvalidInputException(
                 $"{at}: no node named '{CertificateManager.Safe(name)}'; nodes: {string.Join(", ", state.Nodes.Select(n => n.Name))}.");
     }
 
@@ -544,15 +544,22 @@ public static class ChangePlanner
     {
         if (string.IsNullOrWhiteSpace(fqdn))
         {
-            throw new CertificateStoreException($"{at}: field 'fqdn' is required for a rename.");
+            throw new InvalidInputException($"{at}: field 'fqdn' is required for a rename.");
         }
 
         var check = new LocalNodeOptions { Fqdn = fqdn.Trim() };
         var results = new List<ValidationResult>();
         if (!Validator.TryValidateProperty(check.Fqdn, new ValidationContext(check) { MemberName = nameof(LocalNodeOptions.Fqdn) }, results))
         {
-            throw new CertificateStoreException($"{at}: '{CertificateManager.Safe(fqdn)}' is not a DNS name.");
+            throw new InvalidInputException($"{at}: '{CertificateManager.Safe(fqdn)}' is not a DNS name.");
         }
+    }
+
+    /// <summary>Per-device plans and the warnings that do not depend on them (impact rule, ITL size).</summary>
+    private sealed record Evaluation(List<DevicePlan> Plans, IReadOnlyList<GroupImpact> Groups, IReadOnlyList<string> Warnings)
+    {
+        public ChangePlan ToPlan() =>
+            new(Plans, Plans.Count(p => p.KeepsTrust), Plans.Count(p => !p.KeepsTrust), Groups, [.. Warnings, .. DeviceWarnings(Plans)]);
     }
 
     private sealed record PlanInput(

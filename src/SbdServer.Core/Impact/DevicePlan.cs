@@ -17,4 +17,21 @@ public sealed record DevicePlan(
     string Group,
     string? Signer,
     TrustFileState Itl,
-    bool ItlChanges);
+    bool ItlChanges)
+{
+    /// <summary>What kind of rule decided, for the planner's own summaries; not part of the API's shape.</summary>
+    internal DeviceOutcome Outcome { get; init; }
+}
+
+/// <summary>Which kind of rule decided a device's plan.</summary>
+internal enum DeviceOutcome
+{
+    /// <summary>The certificate, signer and TVS rules.</summary>
+    Ordinary,
+
+    /// <summary>The phone model alone (no ITL support, no SHA-512): no certificate change alters it.</summary>
+    ByModel,
+
+    /// <summary>The phone holds another ITL than the one served now, so what it trusts is unknown.</summary>
+    AtRisk,
+}

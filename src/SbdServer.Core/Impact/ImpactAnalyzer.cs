@@ -1,5 +1,6 @@
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Nodes;
 using SbdServer.Core.Storage;
 
@@ -28,7 +29,7 @@ public static class ImpactAnalyzer
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(requested);
-        var cluster = state.Cluster ?? throw new CertificateStoreException("The cluster has not been created yet.");
+        var cluster = state.Cluster ?? throw new InvalidInputException("The cluster has not been created yet.");
         var nodeById = state.Nodes.ToDictionary(n => n.Id);
         var pending = state.PendingItlChanges
             .Where(p => nodeById.ContainsKey(p.NodeId))

@@ -1,5 +1,5 @@
-using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Devices;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Tftp;
 using SbdServer.Wire.Names;
 
@@ -23,12 +23,12 @@ public sealed class DeviceDirectory(IDeviceSearch search, GeneratedFileCatalogue
         var trimmed = text?.Trim();
         if (trimmed is { Length: > MaxTextLength })
         {
-            throw new CertificateStoreException($"The search text has {trimmed.Length} characters; the limit is {MaxTextLength}.");
+            throw new InvalidInputException($"The search text has {trimmed.Length} characters; the limit is {MaxTextLength}.");
         }
 
         if (trimmed is not null && trimmed.Any(char.IsControl))
         {
-            throw new CertificateStoreException("The search text must not contain control characters.");
+            throw new InvalidInputException("The search text must not contain control characters.");
         }
 
         var query = new DeviceQuery(

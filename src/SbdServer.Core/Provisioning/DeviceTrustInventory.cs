@@ -1,5 +1,5 @@
-using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Devices;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Tftp;
 using SbdServer.Wire.Names;
 
@@ -51,7 +51,7 @@ public sealed class DeviceTrustInventory(
         "STALE" => TrustFileState.Stale,
         "INSYNC" => TrustFileState.InSync,
         "NEVERFETCHED" => TrustFileState.NeverFetched,
-        _ => throw new CertificateStoreException("Query 'itlStatus' must be mismatched, stale, insync or neverfetched."),
+        _ => throw new InvalidInputException("Query 'itlStatus' must be mismatched, stale, insync or neverfetched."),
     };
 
     private async Task<IReadOnlyList<DeviceTrustFileView>> StatesAsync(

@@ -1,5 +1,6 @@
 using SbdServer.Core.Audit;
 using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Core.Storage;
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using SbdServer.Core.Certificates;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Crypto.Certificates;
 

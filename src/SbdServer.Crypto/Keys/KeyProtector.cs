@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using SbdServer.Core.Certificates;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Crypto.Keys;
 

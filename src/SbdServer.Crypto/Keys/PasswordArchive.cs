@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using SbdServer.Core.Certificates;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Crypto.Keys;
 

@@ -1,15 +1,12 @@
 using System.Data.Common;
-using SbdServer.Core.Certificates;
-using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Diagnostics;
-using SbdServer.Core.Impact;
-using SbdServer.Core.Storage;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Host.Api;
 
 /// <summary>
-/// Maps domain refusals to HTTP in one place: 400 with the reason, 404, 409 with the impact report, 409 when another node
-/// holds the write lock, 503 when the database fails.
+/// Turns a domain refusal into its problem (<see cref="ProblemMapping"/>) and a database failure into 503, for every
+/// API endpoint.
 /// </summary>
 internal sealed class ApiErrorFilter : IEndpointFilter
 {
@@ -19,25 +16,14 @@ internal sealed class ApiErrorFilter : IEndpointFilter
         {
             return await next(context);
         }
-        catch (ConfirmationRequiredException ex)
+        catch (DomainException ex)
         {
-            return Results.Json(ex.Report, statusCode: StatusCodes.Status409Conflict);
+            return Results.Problem(ProblemMapping.For(ex, context.HttpContext));
         }
-        catch (ClusterBusyException ex)
+        catch (BadHttpRequestException ex)
         {
-            return Results.Problem(ex.Message, statusCode: StatusCodes.Status409Conflict, title: "Cluster busy");
-        }
-        catch (NotFoundException ex)
-        {
-            return Results.Problem(ex.Message, statusCode: StatusCodes.Status404NotFound);
-        }
-        catch (CertificateStoreException ex)
-        {
-            return Results.Problem(ex.Message, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
-        }
-        catch (CertificateImportException ex)
-        {
-            return Results.Problem(ex.Message, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
+            // Kestrel refusing a body while the endpoint reads it (over the route's size limit, too slow).
+            return Results.Problem(ProblemMapping.ForUnreadableRequest(ex.StatusCode, context.HttpContext));
         }
         catch (Exception ex) when (IsDatabaseFailure(ex))
         {
@@ -51,7 +37,8 @@ internal sealed class ApiErrorFilter : IEndpointFilter
                 "The cluster database could not be reached or failed the request, so it was not completed. TFTP keeps " +
                 "serving what each node has loaded. Retry when the database is back; the server log has the cause.",
                 statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Database unavailable");
+                title: "Database unavailable",
+                type: ProblemMapping.TypePrefix + "database-unavailable");
         }
     }
 

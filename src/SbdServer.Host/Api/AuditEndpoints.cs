@@ -7,8 +7,8 @@ internal static class AuditEndpoints
 {
     public static RouteGroupBuilder MapAuditEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/audit", async (ISecurityStore store, int? max, CancellationToken ct) =>
-            Results.Ok(await store.GetAuditAsync(Math.Clamp(max ?? 100, 1, 1000), ct))).WithTags("Audit");
+        api.MapGet("/audit", async (ISecurityStore store, string? max, CancellationToken ct) =>
+            Results.Ok(await store.GetAuditAsync(QueryFlags.Int(max, "max", 100, 1, 1000), ct))).WithTags("Audit");
         return api;
     }
 }

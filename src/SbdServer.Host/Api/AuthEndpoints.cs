@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using SbdServer.Core.Errors;
 using SbdServer.Host.Auth;
 
 namespace SbdServer.Host.Api;
@@ -12,7 +13,7 @@ internal static class AuthEndpoints
         {
             if (user.FindFirstValue(ClaimTypes.AuthenticationMethod) != AdminAuthenticationHandler.BasicAuthenticationMethod)
             {
-                return Results.Problem("Tokens are issued to HTTP Basic credentials only.", statusCode: StatusCodes.Status400BadRequest);
+                throw new InvalidInputException("Tokens are issued to HTTP Basic credentials only.");
             }
 
             var (token, expires) = tokens.Issue(Actor.Of(user));

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using SbdServer.Core.Backup;
 using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Host.Api;
 
@@ -16,7 +17,7 @@ internal static class BackupEndpoints
             {
                 null or "" => new BackupOptions(),
                 _ when string.Equals(omitKeys, CertificateStores.CallManager, StringComparison.OrdinalIgnoreCase) => new BackupOptions(OmitCallManagerKeys: true),
-                _ => throw new CertificateStoreException(
+                _ => throw new InvalidInputException(
                     "omitKeys: only CallManager is supported (a backup lacking CallManager.pem, CSCtn50405)."),
             };
             var archive = await backups.CreateAsync(Actor.Of(user), options, ct);
@@ -29,23 +30,23 @@ internal static class BackupEndpoints
         }).WithTags("Backup");
 
         api.MapPost("/restore", async (
-            string? missingKeys, bool? preview, HttpRequest request, ClaimsPrincipal user, BackupService backups, ILoggerFactory logs,
+            string? missingKeys, string? preview, HttpRequest request, ClaimsPrincipal user, BackupService backups, ILoggerFactory logs,
             CancellationToken ct) =>
         {
             var options = new RestoreOptions(missingKeys?.Trim().ToLowerInvariant() switch
             {
                 null or "" or "refuse" => MissingKeyPolicy.Refuse,
                 "keep-current" => MissingKeyPolicy.KeepCurrent,
-                _ => throw new CertificateStoreException(
+                _ => throw new InvalidInputException(
                     "missingKeys: give refuse (the default) or keep-current."),
             });
-            var archive = await RequestBody.ReadAsync(request, BackupService.MaxArchiveBytes, ct);
+            var archive = await RequestBody.ReadUploadAsync(request, BackupService.MaxArchiveBytes, ct);
             if (archive.Length == 0)
             {
-                throw new CertificateStoreException("The body must be a backup archive from POST /api/backup (application/octet-stream).");
+                throw new InvalidInputException("The body must be a backup archive from POST /api/backup (application/octet-stream).");
             }
 
-            if (preview == true)
+            if (QueryFlags.Bool(preview, "preview"))
             {
                 return Results.Ok(await backups.PreviewAsync(archive, options, ct));
             }

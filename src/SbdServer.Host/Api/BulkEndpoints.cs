@@ -25,7 +25,7 @@ internal static class BulkEndpoints
         api.MapPost("/bulk/import/{name}", async (
             string name, HttpRequest request, ClaimsPrincipal user, CertificateManager manager, CancellationToken ct) =>
         {
-            var body = await RequestBody.ReadAsync(request, ICertificateCodec.MaxInputBytes, ct);
+            var body = await RequestBody.ReadUploadAsync(request, ICertificateCodec.MaxInputBytes, ct);
             return Results.Ok(await manager.ImportBulkAsync(name, body, request.Headers[PasswordHeader].FirstOrDefault(), Actor.Of(user), ct));
         }).WithTags("Bulk certificates");
 

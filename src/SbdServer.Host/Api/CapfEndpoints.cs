@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using SbdServer.Core.Capf;
-using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Devices;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Host.Api;
 
@@ -24,7 +24,7 @@ internal static class CapfEndpoints
             var body = await RequestBody.ReadJsonAsync<CapfBody>(request, MaxBulkJsonBytes, "CAPF settings", ct);
             if (body.Devices is not { Count: > 0 } names)
             {
-                throw new CertificateStoreException("Field 'devices' must name at least one device.");
+                throw new InvalidInputException("Field 'devices' must name at least one device.");
             }
 
             return Results.Ok(await manager.SetCapfAsync(names, body.ToSpec(), Actor.Of(user), ct));
@@ -36,20 +36,20 @@ internal static class CapfEndpoints
             var body = await RequestBody.ReadJsonAsync<CapfBody>(request, MaxJsonBytes, "CAPF settings", ct);
             if (body.Devices is not null)
             {
-                throw new CertificateStoreException("Field 'devices' belongs to PUT /api/devices/capf (bulk); this route names its device.");
+                throw new InvalidInputException("Field 'devices' belongs to PUT /api/devices/capf (bulk); this route names its device.");
             }
 
             return Results.Ok(await manager.SetCapfAsync(name, body.ToSpec(), Actor.Of(user), ct));
         });
 
-        api.MapGet("/capf/sessions", (CapfSessionLog log, string? device, int? max) =>
+        api.MapGet("/capf/sessions", (CapfSessionLog log, string? device, string? max) =>
         {
             if (device is { Length: > 64 })
             {
-                return Results.Problem("device is at most 64 characters (e.g. SEP0011215A1AE3).", statusCode: 400);
+                throw new InvalidInputException("Query parameter 'device' is at most 64 characters (e.g. SEP0011215A1AE3).");
             }
 
-            var records = log.Recent(string.IsNullOrWhiteSpace(device) ? null : device.Trim(), Math.Clamp(max ?? 100, 1, 1000));
+            var records = log.Recent(string.IsNullOrWhiteSpace(device) ? null : device.Trim(), QueryFlags.Int(max, "max", 100, 1, 1000));
             return Results.Ok(records.Select(r => new
             {
                 r.At,

@@ -1,5 +1,5 @@
 using System.Net;
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Provisioning;
 using SbdServer.Core.Tftp;
 using SbdServer.Wire.Names;
@@ -23,13 +23,13 @@ internal static class FileEndpoints
             {
                 if (!TftpFileName.TryNormalize(name, out var normalized))
                 {
-                    throw new CertificateStoreException("The file name is not valid.");
+                    throw new InvalidInputException("The file name is not valid.");
                 }
 
                 var file = await generated.GetAsync(normalized, node, ct)
                     ?? (PhoneFileName.ClusterFallbackFor(normalized) is { } fallback ? await generated.GetAsync(fallback, node, ct) : null);
                 return file is null
-                    ? Results.Problem($"Node '{Shorten(node)}' serves no generated file '{Shorten(name)}'.", statusCode: StatusCodes.Status404NotFound)
+                    ? throw new NotFoundException($"Node '{Shorten(node)}' serves no generated file '{Shorten(name)}'.")
                     : Results.File(file.Bytes, "application/octet-stream");
             }
 
@@ -37,12 +37,12 @@ internal static class FileEndpoints
             var result = await catalogue.OpenAsync(name, client, TftpChannel.Http, ct);
             if (result.Status == TftpLookupStatus.InvalidName)
             {
-                throw new CertificateStoreException("The file name is not valid.");
+                throw new InvalidInputException("The file name is not valid.");
             }
 
             if (result.Content is not { } content)
             {
-                return Results.Problem($"File '{Shorten(name)}' not found.", statusCode: StatusCodes.Status404NotFound);
+                throw new NotFoundException($"File '{Shorten(name)}' not found.");
             }
 
             using (content)

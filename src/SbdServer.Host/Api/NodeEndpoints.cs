@@ -2,12 +2,15 @@ using System.Security.Claims;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Diagnostics;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Host.Api;
 
 /// <summary><c>/api/nodes</c>: nodes, their certificates, regeneration, host name change, ITL propagation.</summary>
 internal static class NodeEndpoints
 {
+    private const int MaxJsonBytes = 16 * 1024;
+
     public static RouteGroupBuilder MapNodeEndpoints(this RouteGroupBuilder api)
     {
         var nodes = api.MapGroup("/nodes").WithTags("Nodes");
@@ -57,7 +60,7 @@ internal static class NodeEndpoints
         {
             if (!RequestBody.HasMediaType(request, "application/x-pem-file", "application/pkix-cert"))
             {
-                throw new CertificateStoreException(
+                throw new InvalidInputException(
                     "Send the CA-signed certificate as the raw body with Content-Type application/x-pem-file (PEM, chain " +
                     "allowed) or application/pkix-cert (DER).");
             }
@@ -68,9 +71,10 @@ internal static class NodeEndpoints
         });
 
         nodes.MapPut("/{node}/host", async (
-            string node, HostChange body, string? confirm, ClaimsPrincipal user, CertificateManager manager,
+            string node, HttpRequest request, string? confirm, ClaimsPrincipal user, CertificateManager manager,
             CancellationToken ct) =>
         {
+            var body = await RequestBody.ReadJsonAsync<HostChange>(request, MaxJsonBytes, "host change", ct);
             if (body.HostAddress is not null && body.Fqdn is null && body.Address is null)
             {
                 return Results.Ok(await manager.SetHostAddressAsync(node, body.HostAddress, Actor.Of(user), ct));
@@ -78,7 +82,7 @@ internal static class NodeEndpoints
 
             if (string.IsNullOrWhiteSpace(body.Fqdn) || body.HostAddress is not null)
             {
-                throw new CertificateStoreException(
+                throw new InvalidInputException(
                     "The body must be {\"hostAddress\": \"...\"} (Host Name/IP Address configs name the node by) or " +
                     "{\"fqdn\": \"...\", \"address\": \"...\"} (rename: regenerates the node's certificates), not both.");
             }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Parameters;
 
 namespace SbdServer.Host.Api;
@@ -35,7 +36,7 @@ internal static class ParameterEndpoints
             }
             catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
             {
-                throw new CertificateStoreException("The body must be JSON {\"value\": \"...\"} (Content-Type application/json).");
+                throw new InvalidInputException("The body must be JSON {\"value\": \"...\"} (Content-Type application/json).");
             }
 
             return Results.Ok(new ParameterValue(await manager.SetParameterAsync(name, body?.Value, Actor.Of(user), ct)));

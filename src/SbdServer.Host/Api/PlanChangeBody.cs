@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Impact;
 
 namespace SbdServer.Host.Api;
@@ -18,11 +18,11 @@ internal sealed record PlanChangeBody(string? Node, string? Certificate, string?
         {
             if (Node is not null || Certificate is not null || Action is not null || Fqdn is not null)
             {
-                throw new CertificateStoreException($"{at}: a parameter change has only the fields 'parameter' and 'value'.");
+                throw new InvalidInputException($"{at}: a parameter change has only the fields 'parameter' and 'value'.");
             }
 
             return Value is null
-                ? throw new CertificateStoreException($"{at}: field 'value' is required with 'parameter'.")
+                ? throw new InvalidInputException($"{at}: field 'value' is required with 'parameter'.")
                 : ProposedChange.SetParameter(Parameter, Value);
         }
 
@@ -30,11 +30,11 @@ internal sealed record PlanChangeBody(string? Node, string? Certificate, string?
         {
             if (Fqdn is not null || Value is not null)
             {
-                throw new CertificateStoreException($"{at}: a regeneration has only the fields 'node', 'certificate' and 'action'.");
+                throw new InvalidInputException($"{at}: a regeneration has only the fields 'node', 'certificate' and 'action'.");
             }
 
             return Certificate is null
-                ? throw new CertificateStoreException($"{at}: field 'certificate' is required for a regeneration.")
+                ? throw new InvalidInputException($"{at}: field 'certificate' is required for a regeneration.")
                 : new ProposedChange(ProposedChangeKind.Regenerate, Node, Certificate);
         }
 
@@ -42,7 +42,7 @@ internal sealed record PlanChangeBody(string? Node, string? Certificate, string?
         {
             if (Certificate is not null || Value is not null)
             {
-                throw new CertificateStoreException($"{at}: a rename has only the fields 'node', 'action' and 'fqdn' (all certificates of the node change).");
+                throw new InvalidInputException($"{at}: a rename has only the fields 'node', 'action' and 'fqdn' (all certificates of the node change).");
             }
 
             return new ProposedChange(ProposedChangeKind.Rename, Node, Fqdn: Fqdn ?? "");
@@ -52,7 +52,7 @@ internal sealed record PlanChangeBody(string? Node, string? Certificate, string?
         {
             if (Node is not null || Certificate is not null || Fqdn is not null)
             {
-                throw new CertificateStoreException($"{at}: an ITL reset has only the fields 'action' and 'value' (localkey or none).");
+                throw new InvalidInputException($"{at}: an ITL reset has only the fields 'action' and 'value' (localkey or none).");
             }
 
             return ProposedChange.ItlReset(Value ?? "");
@@ -60,7 +60,7 @@ internal sealed record PlanChangeBody(string? Node, string? Certificate, string?
 
         static string Echo(string value) => new([.. value.Take(40).Select(c => char.IsControl(c) ? '?' : c)]);
 
-        throw new CertificateStoreException(Action is null
+        throw new InvalidInputException(Action is null
             ? $"{at}: give 'action' (regenerate, rename or itl-reset) or 'parameter'."
             : $"{at}: unknown action '{Echo(Action)}'; use regenerate, rename or itl-reset.");
     }

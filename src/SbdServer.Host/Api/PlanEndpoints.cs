@@ -1,4 +1,4 @@
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Impact;
 
 namespace SbdServer.Host.Api;
@@ -13,14 +13,14 @@ internal static class PlanEndpoints
         api.MapPost("/plan", async (HttpRequest request, ChangePlanService planner, CancellationToken ct) =>
         {
             var body = await RequestBody.ReadJsonAsync<PlanBody>(request, MaxBodyBytes, "plan", ct);
-            var entries = body.Changes ?? throw new CertificateStoreException("Field 'changes' is required: {\"changes\":[...]}.");
+            var entries = body.Changes ?? throw new InvalidInputException("Field 'changes' is required: {\"changes\":[...]}.");
             if (entries.Count > ChangePlanner.MaxChanges)
             {
-                throw new CertificateStoreException($"The plan holds {entries.Count} changes; the limit is {ChangePlanner.MaxChanges}.");
+                throw new InvalidInputException($"The plan holds {entries.Count} changes; the limit is {ChangePlanner.MaxChanges}.");
             }
 
             var changes = entries
-                .Select((e, i) => (e ?? throw new CertificateStoreException($"changes[{i}] must be an object.")).ToChange(i))
+                .Select((e, i) => (e ?? throw new InvalidInputException($"changes[{i}] must be an object.")).ToChange(i))
                 .ToList();
             return Results.Ok(await planner.PlanAsync(changes, ct));
         }).WithTags("Plan");

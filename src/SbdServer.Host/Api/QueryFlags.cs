@@ -1,5 +1,5 @@
 using SbdServer.Core.Certificates;
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Host.Api;
 
@@ -15,7 +15,23 @@ internal static class QueryFlags
 
         return bool.TryParse(value, out var result)
             ? result
-            : throw new CertificateStoreException($"Query parameter '{name}' must be true or false.");
+            : throw new InvalidInputException($"Query parameter '{name}' must be true or false.");
+    }
+
+    /// <summary>
+    /// A whole number clamped to <paramref name="min"/>..<paramref name="max"/> (as the routes always did), or
+    /// <paramref name="fallback"/> when absent; anything that is not a whole number is refused with the range.
+    /// </summary>
+    public static int Int(string? value, string name, int fallback, int min, int max)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return fallback;
+        }
+
+        return long.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            ? (int)Math.Clamp(number, min, max)
+            : throw new InvalidInputException($"Query parameter '{name}' must be a whole number from {min} to {max}.");
     }
 
     public static KeyAlgorithm? Key(string? value)
@@ -27,7 +43,7 @@ internal static class QueryFlags
 
         return Enum.TryParse<KeyAlgorithm>(value, ignoreCase: true, out var key) && Enum.IsDefined(key)
             ? key
-            : throw new CertificateStoreException(
+            : throw new InvalidInputException(
                 $"Query parameter 'keyAlgorithm' must be one of {string.Join(", ", Enum.GetNames<KeyAlgorithm>())}.");
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Host.Api;
 
@@ -16,7 +17,7 @@ internal static class TrustEndpoints
         {
             if (!RequestBody.HasMediaType(request, "application/x-pem-file", "application/pkix-cert"))
             {
-                throw new CertificateStoreException(
+                throw new InvalidInputException(
                     "Send the certificate as the raw body with Content-Type application/x-pem-file (PEM, chains allowed) " +
                     "or application/pkix-cert (DER).");
             }

@@ -1,3 +1,4 @@
+using SbdServer.Core.Errors;
 using SbdServer.Core.Tvs;
 using SbdServer.Wire.Itl;
 
@@ -8,14 +9,14 @@ internal static class TvsEndpoints
 {
     public static RouteGroupBuilder MapTvsEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/tvs/queries", (TvsQueryLog log, string? device, int? max) =>
+        api.MapGet("/tvs/queries", (TvsQueryLog log, string? device, string? max) =>
         {
             if (device is { Length: > 64 })
             {
-                return Results.Problem("device is at most 64 characters (e.g. CP-7962-SEP0011215A1AE3).", statusCode: 400);
+                throw new InvalidInputException("Query parameter 'device' is at most 64 characters (e.g. CP-7962-SEP0011215A1AE3).");
             }
 
-            var records = log.Recent(string.IsNullOrWhiteSpace(device) ? null : device.Trim(), Math.Clamp(max ?? 100, 1, 1000));
+            var records = log.Recent(string.IsNullOrWhiteSpace(device) ? null : device.Trim(), QueryFlags.Int(max, "max", 100, 1, 1000));
             return Results.Ok(records.Select(r => new
             {
                 r.At,

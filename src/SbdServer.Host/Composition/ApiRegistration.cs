@@ -18,6 +18,10 @@ internal static class ApiRegistration
         var services = builder.Services;
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddOpenApi();
+
+        // A binding failure throws instead of answering an empty 400, so UnreadableRequestHandler can give the reason.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<UnreadableRequestHandler>();
         services.AddSbdPlanner();
         services.AddSingleton(sp =>
         {
@@ -55,6 +59,7 @@ internal static class ApiRegistration
         app.UseExceptionHandler();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.Use(UnreadableRequestHandler.RefuseDeclaredOversizeAsync);
 
         // Resolve the admin credentials at start so a missing Sbd:Admin:Password fails fast, not at the first request.
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<AdminCredentials>());

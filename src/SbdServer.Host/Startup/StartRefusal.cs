@@ -1,8 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
-using SbdServer.Core.Certificates;
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Hosting;
 
 namespace SbdServer.Host.Startup;
@@ -50,7 +49,7 @@ internal sealed record StartRefusal(int ExitCode, string Setting, string Reason)
             IOException { InnerException: AddressInUseException or SocketException } io => AdminBind(io),
             InvalidOperationException conversion when conversion.Message.StartsWith(ConversionFailure, StringComparison.Ordinal)
                 => new(StartExitCodes.Configuration, QuotedKey(conversion.Message), conversion.Message),
-            CertificateStoreException store => new(StartExitCodes.SecurityState, "Sbd:Node", store.Message),
+            DomainException store => new(StartExitCodes.SecurityState, "Sbd:Node", store.Message),
             _ => null,
         };
     }

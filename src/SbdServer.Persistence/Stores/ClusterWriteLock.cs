@@ -1,6 +1,6 @@
 using System.Data;
 using Npgsql;
-using SbdServer.Core.Storage;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Persistence.Stores;
 

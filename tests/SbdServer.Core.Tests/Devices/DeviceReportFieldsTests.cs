@@ -1,5 +1,6 @@
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Devices;
+using SbdServer.Core.Errors;
 using Xunit;
 
 namespace SbdServer.Core.Tests.Devices;
@@ -27,7 +28,7 @@ public class DeviceReportFieldsTests
     [InlineData("0x23456789abcdef0123456789abcdef", "must be hexadecimal")]
     public void Hex_Malformed_IsRefusedNamingTheField(string text, string reason)
     {
-        var ex = Assert.Throws<CertificateStoreException>(() => DeviceReports.Hex("ctlMd5", text, 32));
+        var ex = Assert.Throws<InvalidInputException>(() => DeviceReports.Hex("ctlMd5", text, 32));
 
         Assert.Contains("'ctlMd5'", ex.Message, StringComparison.Ordinal);
         Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
@@ -36,7 +37,7 @@ public class DeviceReportFieldsTests
     [Fact]
     public void Hex_Huge_IsRefusedWithoutEchoingIt()
     {
-        var ex = Assert.Throws<CertificateStoreException>(() => DeviceReports.Hex("itlSha1", new string('a', 5000), 40));
+        var ex = Assert.Throws<InvalidInputException>(() => DeviceReports.Hex("itlSha1", new string('a', 5000), 40));
 
         Assert.Contains("5000 characters", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("aaaa", ex.Message, StringComparison.Ordinal);
@@ -49,9 +50,9 @@ public class DeviceReportFieldsTests
         Assert.Null(DeviceReports.Text("status", " ", DeviceReports.MaxStatusLength));
         Assert.Equal(new string('x', DeviceReports.MaxStatusLength), DeviceReports.Text("status", new string('x', DeviceReports.MaxStatusLength), DeviceReports.MaxStatusLength));
 
-        var tooLong = Assert.Throws<CertificateStoreException>(() => DeviceReports.Text("status", new string('x', DeviceReports.MaxStatusLength + 1), DeviceReports.MaxStatusLength));
+        var tooLong = Assert.Throws<InvalidInputException>(() => DeviceReports.Text("status", new string('x', DeviceReports.MaxStatusLength + 1), DeviceReports.MaxStatusLength));
         Assert.Contains("'status'", tooLong.Message, StringComparison.Ordinal);
-        var control = Assert.Throws<CertificateStoreException>(() => DeviceReports.Text("itlSigner", "CN=a\nX-Injected: 1", DeviceReports.MaxSignerLength));
+        var control = Assert.Throws<InvalidInputException>(() => DeviceReports.Text("itlSigner", "CN=a\nX-Injected: 1", DeviceReports.MaxSignerLength));
         Assert.Contains("'itlSigner'", control.Message, StringComparison.Ordinal);
     }
 }

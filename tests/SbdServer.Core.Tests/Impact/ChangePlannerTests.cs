@@ -1,6 +1,7 @@
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Devices;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Impact;
 using SbdServer.Core.Parameters;
 using Xunit;
@@ -145,7 +146,7 @@ public class ChangePlannerTests
 
         // CallManager and TVS together during the reset lock the phone, as in CallManager mode.
         Assert.False(Assert.Single(during.Plan(ProposedChange.Regenerate("cucm-pub", Cm), tvs).Devices).KeepsTrust);
-        var bad = Assert.Throws<CertificateStoreException>(() => during.Plan(ProposedChange.ItlReset("sometimes")));
+        var bad = Assert.Throws<InvalidInputException>(() => during.Plan(ProposedChange.ItlReset("sometimes")));
         Assert.Contains("localkey", bad.Message, StringComparison.Ordinal);
     }
 
@@ -265,7 +266,7 @@ public class ChangePlannerTests
     {
         var state = new PlannerState(ItlSignerMode.CallManager, ThreeNodes).Device("000000000001");
 
-        var ex = Assert.Throws<CertificateStoreException>(() => state.Plan(changes));
+        var ex = Assert.Throws<InvalidInputException>(() => state.Plan(changes));
 
         Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
     }

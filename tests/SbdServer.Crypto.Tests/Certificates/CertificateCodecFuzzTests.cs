@@ -1,6 +1,7 @@
 using System.Text;
 using CsCheck;
 using SbdServer.Core.Certificates;
+using SbdServer.Core.Errors;
 using SbdServer.Crypto.Certificates;
 using SbdServer.Crypto.Keys;
 using Xunit;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using SbdServer.Core.Certificates;
+using SbdServer.Core.Errors;
 using SbdServer.Crypto.Certificates;
 using SbdServer.Testing;
 using Xunit;

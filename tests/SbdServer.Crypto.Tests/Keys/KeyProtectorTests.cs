@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using SbdServer.Core.Certificates;
+using SbdServer.Core.Errors;
 using SbdServer.Crypto.Keys;
 using Xunit;
 

@@ -92,7 +92,7 @@ public sealed class BackupBrowserTests(BrowserFixture browser, HttpsApiFactory n
             { new ByteArrayContent(new byte[Core.Backup.BackupService.MaxArchiveBytes + 1]), "Archive", "big.sbdbak" },
         };
         using var response = await session.Http.PostAsync("/admin/backup?handler=Inspect", form, Ct);
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("a backup archive is at most", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
 
         using var restore = new FormUrlEncodedContent(new Dictionary<string, string>

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using SbdServer.Admin.Backup;
 using SbdServer.Admin.Security;
 using SbdServer.Core.Backup;
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Admin.Pages.Backup;
 
@@ -73,7 +73,7 @@ public sealed class BackupModel(BackupService backups, PendingRestores pending, 
         {
             return await RefuseAsync("restore",
                 $"The file is {Archive.Length} bytes; a backup archive is at most {BackupService.MaxArchiveBytes}. Nothing was restored.",
-                "restore.refused", cancellationToken);
+                "restore.refused", cancellationToken, StatusCodes.Status413PayloadTooLarge);
         }
 
         var bytes = new byte[Archive.Length];
@@ -87,7 +87,7 @@ public sealed class BackupModel(BackupService backups, PendingRestores pending, 
             Summary = await backups.InspectAsync(bytes, cancellationToken);
             Impact = await backups.PreviewAsync(bytes, new RestoreOptions(), cancellationToken);
         }
-        catch (CertificateStoreException ex)
+        catch (DomainException ex)
         {
             return await RefuseAsync("restore", ex.Message, "restore.refused", cancellationToken);
         }
@@ -107,7 +107,7 @@ public sealed class BackupModel(BackupService backups, PendingRestores pending, 
         {
             await backups.RestoreAsync(archive, Actor, cancellationToken);
         }
-        catch (CertificateStoreException ex)
+        catch (DomainException ex)
         {
             return await RefuseAsync("restore", ex.Message, "restore.refused", cancellationToken);
         }
@@ -115,7 +115,8 @@ public sealed class BackupModel(BackupService backups, PendingRestores pending, 
         return LocalRedirect("/admin/backup?msg=" + Uri.EscapeDataString("The backup was restored; phones whose files changed were asked to reset."));
     }
 
-    private async Task<IActionResult> RefuseAsync(string form, string message, string? audit, CancellationToken cancellationToken)
+    private async Task<IActionResult> RefuseAsync(
+        string form, string message, string? audit, CancellationToken cancellationToken, int status = StatusCodes.Status400BadRequest)
     {
         if (audit is not null)
         {
@@ -125,7 +126,7 @@ public sealed class BackupModel(BackupService backups, PendingRestores pending, 
         Error = message;
         ErrorFor = form;
         Summary = null;
-        Response.StatusCode = StatusCodes.Status400BadRequest;
+        Response.StatusCode = status;
         return Page();
     }
 }

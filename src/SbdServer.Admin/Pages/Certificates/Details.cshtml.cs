@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Impact;
 
 namespace SbdServer.Admin.Pages.Certificates;
@@ -61,7 +62,7 @@ public sealed class CertificateDetailsModel(CertificateManager certificates) : P
         {
             return NotFound();
         }
-        catch (CertificateStoreException ex)
+        catch (DomainException ex)
         {
             return await FailAsync(ex.Message, cancellationToken);
         }
@@ -104,7 +105,7 @@ public sealed class CertificateDetailsModel(CertificateManager certificates) : P
                     : $"The node name does not match '{Node}'; nothing was changed.",
                 cancellationToken, StatusCodes.Status409Conflict);
         }
-        catch (CertificateStoreException ex)
+        catch (DomainException ex)
         {
             return await FailAsync(ex.Message, cancellationToken);
         }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Impact;
 
 namespace SbdServer.Admin.Pages.Certificates;
@@ -80,7 +81,7 @@ public sealed class RegenerateModel(CertificateManager certificates) : PageModel
             Response.StatusCode = StatusCodes.Status409Conflict;
             return Page();
         }
-        catch (CertificateStoreException ex)
+        catch (DomainException ex)
         {
             Report = await certificates.PreviewAsync(Node, Name, cancellationToken);
             Error = ex.Message;

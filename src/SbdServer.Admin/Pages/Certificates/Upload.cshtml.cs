@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Admin.Pages.Certificates;
 
@@ -39,11 +40,7 @@ public sealed class UploadModel(CertificateManager certificates) : PageModel
                 ? LocalRedirect("/admin/certificates")
                 : LocalRedirect($"/admin/certificates/details?node={Uri.EscapeDataString(node)}&name={first.Sha256}&msg={Uri.EscapeDataString($"Uploaded {added.Count} certificate(s) to {first.Store}.")}");
         }
-        catch (CertificateStoreException ex)
-        {
-            return Fail(ex.Message);
-        }
-        catch (SbdServer.Core.Certificates.CertificateImportException ex)
+        catch (DomainException ex)
         {
             return Fail(ex.Message);
         }

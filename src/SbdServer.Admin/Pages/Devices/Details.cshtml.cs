@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Devices;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Provisioning;
 using SbdServer.Core.Tvs;
 
@@ -65,11 +65,7 @@ public sealed class DeviceDetailsModel(
             {
                 return NotFound();
             }
-            catch (CertificateStoreException ex)
-            {
-                error = ex.Message;
-            }
-            catch (SbdServer.Core.Certificates.CertificateImportException ex)
+            catch (DomainException ex)
             {
                 error = ex.Message;
             }

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Devices;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Provisioning;
 
 namespace SbdServer.Admin.Pages.Devices;
@@ -49,7 +49,7 @@ public sealed class DevicesModel(DeviceDirectory directory) : PageModel
         {
             Result = await directory.SearchAsync(Query, state, (PageNumber - 1) * PageSize, PageSize, cancellationToken);
         }
-        catch (CertificateStoreException ex)
+        catch (DomainException ex)
         {
             Error = ex.Message;
             Query = null;

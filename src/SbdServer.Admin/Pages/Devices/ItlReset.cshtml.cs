@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Impact;
 
 namespace SbdServer.Admin.Pages.Devices;
@@ -36,7 +37,7 @@ public sealed class ItlResetModel(CertificateManager certificates, ChangePlanSer
             Message = (view.Active ? "Bulk ITL reset started: ITLs are signed by each TFTP node's CallManager." : "Bulk ITL reset ended: ITLs are signed by " + view.Signer + ".")
                 + $" {view.ResetDevices.Count} phones asked to reset.";
         }
-        catch (CertificateStoreException ex)
+        catch (DomainException ex)
         {
             Error = ex.Message;
             Response.StatusCode = StatusCodes.Status400BadRequest;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Impact;
 using SbdServer.Core.Parameters;
 
@@ -121,7 +122,7 @@ public sealed class ParametersModel(CertificateManager manager, ChangePlanServic
                 applied.Add($"{LabelOf(definition.Name)} = {value}");
             }
         }
-        catch (CertificateStoreException ex)
+        catch (DomainException ex)
         {
             await LoadAsync(cancellationToken);
             Errors = [applied.Count == 0 ? ex.Message : $"Applied {string.Join("; ", applied)}; then: {ex.Message}"];

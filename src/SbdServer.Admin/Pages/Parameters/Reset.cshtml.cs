@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Devices;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Admin.Pages.Parameters;
 
@@ -22,7 +22,7 @@ public sealed class ResetModel(DeviceManager devices) : PageModel
             var count = await devices.RequestResetAllAsync(User.Identity?.Name ?? "unknown", cancellationToken);
             return LocalRedirect("/admin/parameters?msg=" + Uri.EscapeDataString($"Reset requested for {count} devices."));
         }
-        catch (CertificateStoreException ex)
+        catch (DomainException ex)
         {
             Error = ex.Message;
             DeviceCount = (await devices.ListAsync(cancellationToken)).Count;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 using SbdServer.Core.Provisioning;
 using SbdServer.Wire.Itl;
 using SbdServer.Wire.Names;
@@ -38,7 +39,7 @@ public sealed class TrustListsModel(CertificateManager manager, GeneratedFileCat
             var view = await manager.UpdateCtlAsync(User.Identity?.Name ?? "unknown", cancellationToken);
             Message = $"CTL updated: {view.Records.Count} records. Reset the phones so they take it.";
         }
-        catch (CertificateStoreException ex)
+        catch (DomainException ex)
         {
             Error = ex.Message;
             Response.StatusCode = StatusCodes.Status400BadRequest;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SbdServer.Core.Admins;
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Admin.Pages.Users;
 
@@ -48,7 +48,7 @@ public sealed class UsersModel(AdminUserManager users) : PageModel
             var message = await change();
             return LocalRedirect("/admin/users?msg=" + Uri.EscapeDataString(message));
         }
-        catch (CertificateStoreException ex)
+        catch (DomainException ex)
         {
             Error = ex.Message; // NotFoundException too: a user removed meanwhile
         }

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SbdServer.Core.Admins;
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Admin.Pages.Users;
 
@@ -39,7 +39,7 @@ public sealed class PasswordModel(AdminUserManager users) : PageModel
             {
                 return NotFound();
             }
-            catch (CertificateStoreException ex)
+            catch (DomainException ex)
             {
                 Error = ex.Message;
             }

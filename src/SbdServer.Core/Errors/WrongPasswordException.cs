@@ -1,7 +1,7 @@
-namespace SbdServer.Core.Certificates;
+namespace SbdServer.Core.Errors;
 
 /// <summary>A password (cluster security password, PKCS#12 or key password) does not open the data it was given for.</summary>
-public sealed class WrongPasswordException : Exception
+public sealed class WrongPasswordException : DomainException
 {
     public WrongPasswordException()
         : base("The password is wrong.")
@@ -13,7 +13,7 @@ public sealed class WrongPasswordException : Exception
     {
     }
 
-    public WrongPasswordException(string message, Exception innerException)
+    public WrongPasswordException(string message, Exception? innerException)
         : base(message, innerException)
     {
     }
