@@ -31,6 +31,9 @@ internal sealed class SipConnection(
 
     private static readonly byte[] EndOfHeaders = "\r\n\r\n"u8.ToArray();
 
+    // RFC 3261 8.1.1: the headers every request carries and every response echoes.
+    private static readonly string[] Mandatory = ["Via", "From", "To", "Call-ID", "CSeq"];
+
     private readonly string _remote = remote.ToString();
 
     public async Task RunAsync(CancellationToken stopping)
@@ -94,7 +97,7 @@ internal sealed class SipConnection(
         {
             answer = (405, "Method Not Allowed", [("Allow", "REGISTER")]);
         }
-        else if (new[] { "Via", "From", "To", "Call-ID", "CSeq" }.FirstOrDefault(h => request.Header(h) is null) is { } missing)
+        else if (Mandatory.FirstOrDefault(h => request.Header(h) is null) is { } missing)
         {
             answer = (400, "Bad Request (no " + missing + " header)", null);
         }
@@ -122,7 +125,8 @@ internal sealed class SipConnection(
             ]);
         }
 
-        SipLog.Answered(logger, request.Method, _remote, LogText.Escape(device ?? "-"), answer.Code, answer.Reason);
+        var deviceText = LogText.Escape(device ?? "-");
+        SipLog.Answered(logger, request.Method, _remote, deviceText, answer.Code, answer.Reason);
         return request.Response(answer.Code, answer.Reason, tag, answer.Extra);
     }
 

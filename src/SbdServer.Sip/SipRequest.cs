@@ -15,7 +15,12 @@ internal sealed class SipRequest
     // RFC 3261 7.3.3 compact forms of the headers the registrar echoes or reads.
     private static readonly Dictionary<string, string> Compact = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["v"] = "Via", ["f"] = "From", ["t"] = "To", ["i"] = "Call-ID", ["m"] = "Contact", ["l"] = "Content-Length",
+        ["v"] = "Via",
+        ["f"] = "From",
+        ["t"] = "To",
+        ["i"] = "Call-ID",
+        ["m"] = "Contact",
+        ["l"] = "Content-Length",
     };
 
     private readonly List<(string Name, string Value)> _headers;

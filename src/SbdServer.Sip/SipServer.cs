@@ -62,7 +62,8 @@ public sealed class SipServer : IListenerServer, ITcpListenerEvents
     {
         await _certificate.GetAsync(cancellationToken);
         _listener.Start(RunAsync);
-        SipLog.Listening(_logger, LocalEndPoint.ToString(), _options.AllowTls10 ? "allowed" : "refused", _certificate.CurrentSha256 ?? "?");
+        var endPoint = LocalEndPoint.ToString();
+        SipLog.Listening(_logger, endPoint, _options.AllowTls10 ? "allowed" : "refused", _certificate.CurrentSha256 ?? "?");
     }
 
     /// <summary>What an operator reads when the port cannot be bound: the port, the likely cause and the fix.</summary>
