@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
 using SbdServer.Core.Capf;
+using SbdServer.Core.DeviceManagement;
 using SbdServer.Core.Diagnostics;
 using SbdServer.Listeners;
 using SbdServer.Wire.Capf;

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SbdServer.Core.Capf;
+using SbdServer.Core.DeviceManagement;
 using SbdServer.Core.Diagnostics;
 using SbdServer.Listeners;
 

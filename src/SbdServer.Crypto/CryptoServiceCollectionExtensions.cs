@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SbdServer.Core.Certificates;
+using SbdServer.Core.Provisioning;
 using SbdServer.Crypto.Certificates;
 using SbdServer.Crypto.Keys;
+using SbdServer.Crypto.Provisioning;
 
 namespace SbdServer.Crypto;
 
@@ -11,8 +13,9 @@ public static class CryptoServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="ICertificateFactory"/>, <see cref="ICertificateInspector"/>, <see cref="ICertificateCodec"/>,
-    /// <see cref="ICertificateValidator"/>, <see cref="IKeyProtectorFactory"/> and <see cref="IPasswordArchive"/>
-    /// (singletons), plus <see cref="TimeProvider.System"/> unless a TimeProvider is already registered.
+    /// <see cref="ICertificateValidator"/>, <see cref="IKeyProtectorFactory"/>, <see cref="IPasswordArchive"/> and
+    /// <see cref="IPhoneFileCrypto"/> (singletons), plus <see cref="TimeProvider.System"/> unless a TimeProvider is
+    /// already registered.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Adjusts key protection, e.g. a low PBKDF2 iteration count in tests.</param>
@@ -32,6 +35,7 @@ public static class CryptoServiceCollectionExtensions
         services.AddSingleton<ICertificateValidator, CertificateValidator>();
         services.AddSingleton<IKeyProtectorFactory, KeyProtectorFactory>();
         services.AddSingleton<IPasswordArchive, PasswordArchive>();
+        services.AddSingleton<IPhoneFileCrypto, PhoneFileCrypto>();
         return services;
     }
 }

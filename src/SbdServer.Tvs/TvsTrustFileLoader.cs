@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Tvs;
 
 namespace SbdServer.Tvs;

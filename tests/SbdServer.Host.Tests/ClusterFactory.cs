@@ -1,12 +1,14 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Events;
 using SbdServer.Core.Storage;
 using SbdServer.Crypto;
+using SbdServer.Host.Composition;
 using SbdServer.Persistence.Database;
 using SbdServer.Persistence.Stores;
 using Xunit;
@@ -57,8 +59,7 @@ public sealed class ClusterFactory : WebApplicationFactory<Program>, IAsyncLifet
             services.AddSingleton<SbdDbContextFactory>();
             services.AddSingleton<CertificateStoreEventHub>();
             services.AddSingleton<ISecurityStore, EfSecurityStore>();
-            services.AddSingleton<CertificateManager>();
-            services.AddSingleton<ClusterBootstrapper>();
+            services.AddSbdCertificateManagement();
             await using var provider = services.BuildServiceProvider();
             await provider.GetRequiredService<ClusterBootstrapper>().EnsureAsync(CancellationToken.None);
         }

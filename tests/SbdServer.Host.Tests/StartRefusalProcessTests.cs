@@ -75,12 +75,28 @@ public sealed partial class StartRefusalProcessTests
     [InlineData("Tftp__MaxWindowSize", "999", "Tftp:MaxWindowSize")]
     [InlineData("PhoneServices__Port", "eighty", "PhoneServices:Port")]
     [InlineData("Sbd__Database__Provider", "Oracle", "Sbd:Database:Provider")]
+    [InlineData("Sbd__Database__Provider", "7", "Sbd:Database:Provider")]
+    [InlineData("Sbd__Database__Provider", "Postgres", "ConnectionStrings:Sbd")]
+    [InlineData("Sbd__Database__StartTimeoutSeconds", "-1", "Sbd:Database:StartTimeoutSeconds")]
+    [InlineData("Sbd__Security__Pbkdf2Iterations", "0", "Sbd:Security:Pbkdf2Iterations")]
+    [InlineData("Sbd__Node__Name", "not a host name", "Sbd:Node:Name")]
+    [InlineData("Sbd__Node__HostAddress", "bad host!", "Sbd:Node:HostAddress")]
+    [InlineData("Sbd__Admin__LockoutThreshold", "0", "Sbd:Admin:LockoutThreshold")]
+    [InlineData("Sbd__Admin__TokenLifetimeMinutes", "soon", "Sbd:Admin:TokenLifetimeMinutes")]
+    [InlineData("Tvs__Port", "70000", "Tvs:Port")]
+    [InlineData("Capf__ReadTimeout", "ten seconds", "Capf:ReadTimeout")]
     public async Task InvalidConfiguration_RefusesWithExit2_NamingTheKey(string variable, string value, string setting)
     {
         var dataDir = DataDirInspector.NewDataDir();
         await using var host = HostProcess.Start(dataDir, new Dictionary<string, string?> { [variable] = value });
 
         AssertRefused(host, await host.WaitForExitAsync(Ct), 2, setting);
+
+        // The reason is in the operator's terms: the key and what it must be, never the options framework's wrapping.
+        Assert.Contains(setting, host.StandardError.Replace($"[setting {setting};", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", host.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("DataAnnotation", host.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("Options'", host.StandardError, StringComparison.Ordinal);
         DataDirInspector.Delete(dataDir);
     }
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
+using SbdServer.Core.DeviceManagement;
 using SbdServer.Core.Devices;
 using SbdServer.Core.Errors;
 using SbdServer.Persistence.Stores;

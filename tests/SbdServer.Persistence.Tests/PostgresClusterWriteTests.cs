@@ -36,7 +36,7 @@ public sealed partial class PostgresClusterWriteTests(PostgresTarget target) : I
             await start.WaitAsync(Ct);
             for (var i = 0; i < Rounds; i++)
             {
-                await node.Manager.RegenerateAsync("pub", "TVS", KeyAlgorithm.EcP256, confirm: true, "tester", Ct);
+                await node.Regeneration.RegenerateAsync("pub", "TVS", KeyAlgorithm.EcP256, confirm: true, "tester", Ct);
             }
         }
 
@@ -81,20 +81,20 @@ public sealed partial class PostgresClusterWriteTests(PostgresTarget target) : I
         var database = await target.NewClusterAsync();
         using var nodeA = SecurityHarness.Create(database, node: "pub");
         using var nodeB = SecurityHarness.Create(database, node: "sub1");
-        await nodeA.Manager.SetParameterAsync("ItlSignerMode", "CallManager", "tester", Ct);
+        await nodeA.Parameters.SetParameterAsync("ItlSignerMode", "CallManager", "tester", Ct);
 
         // Single node in CallManager signer mode: CallManager and TVS "together" lock phones out, so of two
         // simultaneous unconfirmed requests exactly one may pass; each round starts from a propagated ITL.
         for (var round = 0; round < 5; round++)
         {
-            await nodeA.Manager.MarkItlPropagatedAsync("pub", "tester", Ct);
+            await nodeA.Itl.MarkItlPropagatedAsync("pub", "tester", Ct);
             using var start = new SemaphoreSlim(0);
             async Task<bool> TryAsync(SecurityHarness node, string name)
             {
                 await start.WaitAsync(Ct);
                 try
                 {
-                    await node.Manager.RegenerateAsync("pub", name, KeyAlgorithm.EcP256, confirm: false, "tester", Ct);
+                    await node.Regeneration.RegenerateAsync("pub", name, KeyAlgorithm.EcP256, confirm: false, "tester", Ct);
                     return true;
                 }
                 catch (ConfirmationRequiredException)
@@ -123,7 +123,7 @@ public sealed partial class PostgresClusterWriteTests(PostgresTarget target) : I
 
         var held = await nodeA.Store.AcquireWriteLockAsync(Ct);
         var ex = await Assert.ThrowsAsync<ClusterBusyException>(
-            () => nodeB.Manager.RegenerateAsync("pub", "tomcat", null, confirm: true, "tester", Ct));
+            () => nodeB.Regeneration.RegenerateAsync("pub", "tomcat", null, confirm: true, "tester", Ct));
         Assert.Contains("retry", ex.Message, StringComparison.Ordinal);
 
         // A commit outside a unit (device, backup, first start) queues behind the unit instead of failing.
@@ -144,7 +144,7 @@ public sealed partial class PostgresClusterWriteTests(PostgresTarget target) : I
         Assert.DoesNotContain(audit, a => a.Action == "certificate.regenerate" && a.Target == "pub/tomcat");
 
         // The lock is free again: the same node can now write.
-        await nodeB.Manager.RegenerateAsync("pub", "tomcat", KeyAlgorithm.EcP256, confirm: true, "tester", Ct);
+        await nodeB.Regeneration.RegenerateAsync("pub", "tomcat", KeyAlgorithm.EcP256, confirm: true, "tester", Ct);
     }
 
     [Fact]
@@ -166,7 +166,7 @@ public sealed partial class PostgresClusterWriteTests(PostgresTarget target) : I
             Assert.Equal(true, await kill.ExecuteScalarAsync(Ct));
         }
 
-        await nodeB.Manager.RegenerateAsync("pub", "tomcat", KeyAlgorithm.EcP256, confirm: true, "tester", Ct);
+        await nodeB.Regeneration.RegenerateAsync("pub", "tomcat", KeyAlgorithm.EcP256, confirm: true, "tester", Ct);
 
         // The unit whose connection died must not commit: another node may have written meanwhile.
         await Assert.ThrowsAsync<ClusterBusyException>(

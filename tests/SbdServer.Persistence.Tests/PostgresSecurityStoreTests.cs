@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Events;
@@ -27,7 +28,7 @@ public sealed class PostgresSecurityStoreTests(PostgresTarget target) : Security
             }
         });
 
-        await nodeA.Manager.RegenerateAsync("pub", "tomcat", null, confirm: false, "tester", ct);
+        await nodeA.Regeneration.RegenerateAsync("pub", "tomcat", null, confirm: false, "tester", ct);
         var committed = Stopwatch.GetTimestamp();
         await arrived.Task.WaitAsync(TimeSpan.FromSeconds(5), ct);
 
@@ -48,7 +49,7 @@ public sealed class PostgresSecurityStoreTests(PostgresTarget target) : Security
         var (nodeA, nodeB) = (pair.Publisher, pair.Subscriber);
         var ownCertificateReloads = 0;
         using var ownTvs = new LocalIdentityCertificateSource(
-            nodeB.Manager, nodeB.Events, new LocalNodeOptions { Name = "sub1" }, CertificateStores.Tvs);
+            nodeB.Queries, nodeB.Events, new LocalNodeOptions { Name = "sub1" }, CertificateStores.Tvs);
         ownTvs.Changed += (_, _) => Interlocked.Increment(ref ownCertificateReloads);
         var resynchronized = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var relayed = new TaskCompletionSource<CertificateStoreChange>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -70,7 +71,7 @@ public sealed class PostgresSecurityStoreTests(PostgresTarget target) : Security
         await resynchronized.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
         Assert.Equal(1, Volatile.Read(ref ownCertificateReloads)); // its TVS certificate may have been regenerated meanwhile
         Assert.False(relayed.Task.IsCompleted);
-        await nodeA.Manager.RegenerateAsync("pub", "tomcat", null, confirm: false, "tester", ct);
+        await nodeA.Regeneration.RegenerateAsync("pub", "tomcat", null, confirm: false, "tester", ct);
         var change = await relayed.Task.WaitAsync(TimeSpan.FromSeconds(5), ct);
         Assert.Equal(("pub", "tomcat", nodeA.Events.InstanceId), (change.Node, change.Name, change.Origin));
     }

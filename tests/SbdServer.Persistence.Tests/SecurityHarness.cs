@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SbdServer.Core.Backup;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
@@ -29,7 +30,23 @@ internal sealed class SecurityHarness : IDisposable
 
     public CertificateStoreEventHub Events => Get<CertificateStoreEventHub>();
 
-    public CertificateManager Manager => Get<CertificateManager>();
+    public CertificateQueries Queries => Get<CertificateQueries>();
+
+    public CertificateRegeneration Regeneration => Get<CertificateRegeneration>();
+
+    public CertificateSigningRequests Csrs => Get<CertificateSigningRequests>();
+
+    public TrustStoreUploads Trust => Get<TrustStoreUploads>();
+
+    public BulkCertificates Bulk => Get<BulkCertificates>();
+
+    public NodeHostChange Hosts => Get<NodeHostChange>();
+
+    public ItlResets Itl => Get<ItlResets>();
+
+    public EnterpriseParameters Parameters => Get<EnterpriseParameters>();
+
+    public CtlUpdates Ctl => Get<CtlUpdates>();
 
     public ClusterBootstrapper Bootstrapper => Get<ClusterBootstrapper>();
 
@@ -68,8 +85,11 @@ internal sealed class SecurityHarness : IDisposable
         services.AddSingleton<ISecurityStore, EfSecurityStore>();
         services.AddSingleton<ILogger<PostgresChangeListener>>(NullLogger<PostgresChangeListener>.Instance);
         services.AddSingleton<PostgresChangeListener>();
-        services.AddSingleton<CertificateManager>();
-        services.AddSingleton<ClusterBootstrapper>();
+        foreach (var type in CertificateManagementServices.Singletons)
+        {
+            services.AddSingleton(type);
+        }
+
         services.AddSingleton<BackupService>();
         return new SecurityHarness(services.BuildServiceProvider());
     }

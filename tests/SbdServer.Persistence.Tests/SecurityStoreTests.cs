@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using SbdServer.Core.Backup;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
@@ -106,12 +107,12 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
         var certificates = state.Identities.Select(c => c.Sha256).Order().ToList();
         Assert.Contains(state.Identities, c => c.Name == CertificateStores.CallManager && c.Subject.Contains("CN=pub.lab.example", StringComparison.Ordinal));
 
-        Assert.Equal("pub.lab.example", (await harness.Manager.SetHostAddressAsync("pub", " pub.lab.example ", "tester", Ct)).HostAddress);
-        Assert.Null((await harness.Manager.SetHostAddressAsync("pub", "", "tester", Ct)).HostAddress);
+        Assert.Equal("pub.lab.example", (await harness.Hosts.SetHostAddressAsync("pub", " pub.lab.example ", "tester", Ct)).HostAddress);
+        Assert.Null((await harness.Hosts.SetHostAddressAsync("pub", "", "tester", Ct)).HostAddress);
         Assert.Equal("pub.lab.example", (await harness.Store.LoadAsync(Ct)).FindNode("pub")!.PhoneFacingHost);
         foreach (var bad in new[] { "bad host!", "10.0.1", "999.1.1.1", "fe80::zz" })
         {
-            var ex = await Assert.ThrowsAnyAsync<InvalidInputException>(() => harness.Manager.SetHostAddressAsync("pub", bad, "tester", Ct));
+            var ex = await Assert.ThrowsAnyAsync<InvalidInputException>(() => harness.Hosts.SetHostAddressAsync("pub", bad, "tester", Ct));
             Assert.Contains("neither a host name nor an IP address", ex.Message, StringComparison.Ordinal);
         }
 
@@ -134,7 +135,7 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
         var seen = new ConcurrentQueue<CertificateStoreChange>();
         using var subscription = harness.Events.Subscribe(seen.Enqueue);
 
-        var report = await harness.Manager.RegenerateAsync("pub", "tomcat", KeyAlgorithm.Rsa1024, confirm: false, "tester", Ct);
+        var report = await harness.Regeneration.RegenerateAsync("pub", "tomcat", KeyAlgorithm.Rsa1024, confirm: false, "tester", Ct);
 
         Assert.True(report.Applied);
         var after = (await harness.Store.LoadAsync(Ct)).Identities.Single(c => c.Name == CertificateStores.Tomcat);
@@ -144,7 +145,7 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
         Assert.Equal(1024, harness.Inspector.Inspect(after.Der).KeySizeBits);
         Assert.True(harness.Inspector.KeyMatches(after.Der, harness.OpenKey(after)));
 
-        var material = await harness.Manager.GetIdentityWithKeyAsync("pub", "tomcat", Ct);
+        var material = await harness.Queries.GetIdentityWithKeyAsync("pub", "tomcat", Ct);
         Assert.Equal(after.Der, material.CertificateDer);
         Assert.True(harness.Inspector.KeyMatches(material.CertificateDer, material.PrivateKeyPkcs8));
 
@@ -163,19 +164,19 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
     public async Task Regenerate_CallManagerRightAfterTvs_NeedsConfirmation_UntilPropagated()
     {
         using var harness = SecurityHarness.Create(await target.NewClusterAsync());
-        await harness.Manager.SetParameterAsync(EnterpriseParameterCatalog.ItlSignerMode, "CallManager", "tester", Ct);
-        await harness.Manager.RegenerateAsync("pub", "TVS", null, confirm: false, "tester", Ct);
+        await harness.Parameters.SetParameterAsync(EnterpriseParameterCatalog.ItlSignerMode, "CallManager", "tester", Ct);
+        await harness.Regeneration.RegenerateAsync("pub", "TVS", null, confirm: false, "tester", Ct);
         var callManagerBefore = (await harness.Store.LoadAsync(Ct)).Identities.Single(c => c.Name == CertificateStores.CallManager);
 
         var refused = await Assert.ThrowsAsync<ConfirmationRequiredException>(
-            () => harness.Manager.RegenerateAsync("pub", "CallManager", null, confirm: false, "tester", Ct));
+            () => harness.Regeneration.RegenerateAsync("pub", "CallManager", null, confirm: false, "tester", Ct));
 
         Assert.True(refused.Report.RequiresConfirmation);
         Assert.False(refused.Report.Applied);
         Assert.Equal(callManagerBefore.Sha256, (await harness.Store.LoadAsync(Ct)).Identities.Single(c => c.Name == CertificateStores.CallManager).Sha256);
 
-        await harness.Manager.MarkItlPropagatedAsync("pub", "tester", Ct);
-        var report = await harness.Manager.RegenerateAsync("pub", "CallManager", null, confirm: false, "tester", Ct);
+        await harness.Itl.MarkItlPropagatedAsync("pub", "tester", Ct);
+        var report = await harness.Regeneration.RegenerateAsync("pub", "CallManager", null, confirm: false, "tester", Ct);
 
         Assert.True(report.Applied);
         Assert.False(report.RequiresConfirmation);
@@ -185,10 +186,10 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
     public async Task Regenerate_WithConfirm_AppliesADangerousChange()
     {
         using var harness = SecurityHarness.Create(await target.NewClusterAsync());
-        await harness.Manager.SetParameterAsync(EnterpriseParameterCatalog.ItlSignerMode, "CallManager", "tester", Ct);
-        await harness.Manager.RegenerateAsync("pub", "TVS", null, confirm: false, "tester", Ct);
+        await harness.Parameters.SetParameterAsync(EnterpriseParameterCatalog.ItlSignerMode, "CallManager", "tester", Ct);
+        await harness.Regeneration.RegenerateAsync("pub", "TVS", null, confirm: false, "tester", Ct);
 
-        var report = await harness.Manager.RegenerateAsync("pub", "CallManager", null, confirm: true, "tester", Ct);
+        var report = await harness.Regeneration.RegenerateAsync("pub", "CallManager", null, confirm: true, "tester", Ct);
 
         Assert.True(report.Applied);
         Assert.True(report.RequiresConfirmation);
@@ -207,7 +208,7 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
         var pem = System.Text.Encoding.ASCII.GetBytes(
             harness.Codec.WriteCertificatePem(leaf.CertificateDer) + harness.Codec.WriteCertificatePem(root.CertificateDer));
 
-        var stored = await harness.Manager.UploadTrustAsync("tomcat-trust", pem, "tester", Ct);
+        var stored = await harness.Trust.UploadTrustAsync("tomcat-trust", pem, "tester", Ct);
 
         Assert.Equal(2, stored.Count);
         Assert.All(stored, v => Assert.Equal(CertificateStores.TomcatTrust, v.Store));
@@ -222,13 +223,13 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
         }
 
         // Uploading again is idempotent.
-        Assert.Equal(2, (await harness.Manager.UploadTrustAsync("tomcat-trust", leaf.CertificateDer.Length > 0 ? pem : [], "tester", Ct)).Count);
+        Assert.Equal(2, (await harness.Trust.UploadTrustAsync("tomcat-trust", leaf.CertificateDer.Length > 0 ? pem : [], "tester", Ct)).Count);
         Assert.Equal(2, (await harness.Store.LoadAsync(Ct)).TrustCertificates.Count);
 
-        await harness.Manager.DeleteTrustAsync("tomcat-trust", stored[0].Sha256, "tester", Ct);
+        await harness.Trust.DeleteTrustAsync("tomcat-trust", stored[0].Sha256, "tester", Ct);
 
         Assert.Equal([stored[1].Sha256], (await harness.Store.LoadAsync(Ct)).TrustCertificates.Select(c => c.Sha256));
-        await Assert.ThrowsAsync<NotFoundException>(() => harness.Manager.DeleteTrustAsync("tomcat-trust", stored[0].Sha256, "tester", Ct));
+        await Assert.ThrowsAsync<NotFoundException>(() => harness.Trust.DeleteTrustAsync("tomcat-trust", stored[0].Sha256, "tester", Ct));
     }
 
     [Fact]
@@ -256,7 +257,7 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
         };
         foreach (var (store, body, because) in cases)
         {
-            var ex = await Assert.ThrowsAnyAsync<InvalidInputException>(() => harness.Manager.UploadTrustAsync(store, body, "tester", Ct));
+            var ex = await Assert.ThrowsAnyAsync<InvalidInputException>(() => harness.Trust.UploadTrustAsync(store, body, "tester", Ct));
             Assert.Contains(because, ex.Message, StringComparison.Ordinal);
             Assert.False(string.IsNullOrWhiteSpace(ex.Message));
         }
@@ -269,25 +270,25 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
     {
         using var harness = SecurityHarness.Create(await target.NewClusterAsync());
 
-        Assert.Equal("SHA-1", await harness.Manager.GetParameterAsync("TftpFileSignatureAlgorithm", Ct));
-        Assert.Equal("SHA-512", await harness.Manager.SetParameterAsync("tftpfilesignaturealgorithm", "sha-512", "tester", Ct));
-        Assert.Equal("SHA-512", await harness.Manager.GetParameterAsync("TftpFileSignatureAlgorithm", Ct));
-        Assert.Equal("https://pub.lab.example:8443/ccmcip/authenticate.jsp", await harness.Manager.GetParameterAsync("SecuredAuthenticationUrl", Ct));
+        Assert.Equal("SHA-1", await harness.Parameters.GetParameterAsync("TftpFileSignatureAlgorithm", Ct));
+        Assert.Equal("SHA-512", await harness.Parameters.SetParameterAsync("tftpfilesignaturealgorithm", "sha-512", "tester", Ct));
+        Assert.Equal("SHA-512", await harness.Parameters.GetParameterAsync("TftpFileSignatureAlgorithm", Ct));
+        Assert.Equal("https://pub.lab.example:8443/ccmcip/authenticate.jsp", await harness.Parameters.GetParameterAsync("SecuredAuthenticationUrl", Ct));
 
-        await Assert.ThrowsAnyAsync<InvalidInputException>(() => harness.Manager.SetParameterAsync("TftpFileSignatureAlgorithm", "MD5", "t", Ct));
-        await Assert.ThrowsAnyAsync<InvalidInputException>(() => harness.Manager.SetParameterAsync("SecuredIdleUrl", "http://x/", "t", Ct));
-        await Assert.ThrowsAsync<NotFoundException>(() => harness.Manager.SetParameterAsync("NoSuchParameter", "x", "t", Ct));
-        Assert.Equal("SHA-512", await harness.Manager.GetParameterAsync("TftpFileSignatureAlgorithm", Ct));
+        await Assert.ThrowsAnyAsync<InvalidInputException>(() => harness.Parameters.SetParameterAsync("TftpFileSignatureAlgorithm", "MD5", "t", Ct));
+        await Assert.ThrowsAnyAsync<InvalidInputException>(() => harness.Parameters.SetParameterAsync("SecuredIdleUrl", "http://x/", "t", Ct));
+        await Assert.ThrowsAsync<NotFoundException>(() => harness.Parameters.SetParameterAsync("NoSuchParameter", "x", "t", Ct));
+        Assert.Equal("SHA-512", await harness.Parameters.GetParameterAsync("TftpFileSignatureAlgorithm", Ct));
     }
 
     [Fact]
     public async Task Backup_RestoredOntoAnEmptyDatabase_IsByteIdentical()
     {
         using var source = SecurityHarness.Create(await target.NewClusterAsync());
-        await source.Manager.RegenerateAsync("pub", "ipsec", null, confirm: false, "tester", Ct);
+        await source.Regeneration.RegenerateAsync("pub", "ipsec", null, confirm: false, "tester", Ct);
         var ca = source.Factory.CreateSelfSigned(
             new CertificateSpec(new SubjectName("Other CUCM"), Purpose: CertificatePurpose.Authority), DateTimeOffset.UtcNow.AddDays(-1));
-        await source.Manager.UploadTrustAsync("Phone-SAST-trust", ca.CertificateDer, "tester", Ct);
+        await source.Trust.UploadTrustAsync("Phone-SAST-trust", ca.CertificateDer, "tester", Ct);
         var archive = await source.Backups.CreateAsync("tester", Ct);
         var expected = await source.Store.ExportAsync(Ct);
 
@@ -319,17 +320,17 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
     public async Task CtlSet_IsWrittenAtMixedMode_KeptThroughARegenerationAndABackup_RewrittenByTheCtlUpdate()
     {
         using var source = SecurityHarness.Create(await target.NewClusterAsync());
-        await source.Manager.SetParameterAsync(EnterpriseParameterCatalog.ItlSignerMode, "CallManager", "tester", Ct);
-        await source.Manager.SetParameterAsync(EnterpriseParameterCatalog.ClusterSecurityMode, "Mixed", "tester", Ct);
+        await source.Parameters.SetParameterAsync(EnterpriseParameterCatalog.ItlSignerMode, "CallManager", "tester", Ct);
+        await source.Parameters.SetParameterAsync(EnterpriseParameterCatalog.ClusterSecurityMode, "Mixed", "tester", Ct);
         var written = (await source.Store.LoadAsync(Ct)).CtlCertificates;
         var callManager = (await source.Store.LoadAsync(Ct)).Identities.Single(i => i.Name == CertificateStores.CallManager);
         Assert.Equal(["CallManager", "CallManager", "CAPF"], written.Select(c => c.Name));
         Assert.Equal(callManager.ProtectedKey, written[0].ProtectedKey);
 
-        await source.Manager.RegenerateAsync("pub", CertificateStores.CallManager, null, confirm: true, "tester", Ct);
+        await source.Regeneration.RegenerateAsync("pub", CertificateStores.CallManager, null, confirm: true, "tester", Ct);
         var kept = (await source.Store.LoadAsync(Ct)).CtlCertificates;
         Assert.Equal(written.Select(c => (c.Id, c.Sha256)), kept.Select(c => (c.Id, c.Sha256)));
-        Assert.True((await source.Manager.GetCtlAsync(Ct)).Stale);
+        Assert.True((await source.Ctl.GetCtlAsync(Ct)).Stale);
 
         var archive = await source.Backups.CreateAsync("tester", Ct);
         using var restored = SecurityHarness.Create(await target.NewDatabaseAsync());
@@ -343,7 +344,7 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
         await source.Backups.RestoreAsync(keyless, "tester", new RestoreOptions(MissingKeyPolicy.KeepCurrent), Ct);
         Assert.All((await source.Store.LoadAsync(Ct)).CtlCertificates, c => Assert.Empty(c.ProtectedKey));
 
-        var updated = await source.Manager.UpdateCtlAsync("tester", Ct);
+        var updated = await source.Ctl.UpdateCtlAsync("tester", Ct);
         Assert.False(updated.Stale);
         Assert.NotEmpty((await source.Store.LoadAsync(Ct)).CtlCertificates[0].ProtectedKey);
         var now = (await source.Store.LoadAsync(Ct)).Identities.Single(i => i.Name == CertificateStores.CallManager);
@@ -351,9 +352,9 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
             c => Assert.Equal(now.Sha256, c.Sha256));
         Assert.Contains(await source.Store.GetAuditAsync(10, Ct), a => a.Action == "ctl.update" && a.Details.Contains("was regenerated", StringComparison.Ordinal));
 
-        await source.Manager.SetParameterAsync(EnterpriseParameterCatalog.ClusterSecurityMode, "NonSecure", "tester", Ct);
+        await source.Parameters.SetParameterAsync(EnterpriseParameterCatalog.ClusterSecurityMode, "NonSecure", "tester", Ct);
         Assert.Empty((await source.Store.LoadAsync(Ct)).CtlCertificates);
-        await Assert.ThrowsAsync<InvalidInputException>(() => source.Manager.UpdateCtlAsync("tester", Ct));
+        await Assert.ThrowsAsync<InvalidInputException>(() => source.Ctl.UpdateCtlAsync("tester", Ct));
     }
 
     [Fact]
@@ -413,23 +414,23 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
             new CertificateSpec(new SubjectName("Lab Issuing CA", "PKI", "Cisco"), Purpose: CertificatePurpose.Authority),
             DateTimeOffset.UtcNow.AddDays(-1));
 
-        var csr = await harness.Manager.CreateCsrAsync("pub", "tomcat", null, "tester", Ct);
+        var csr = await harness.Csrs.CreateCsrAsync("pub", "tomcat", null, "tester", Ct);
         var signed = TestCa.Sign(csr, ca);
         var stranger = harness.Factory.CreateSigned(
             new CertificateSpec(new SubjectName("pub.lab.example")), DateTimeOffset.UtcNow.AddDays(-1), ca);
 
         // The CA is not in tomcat-trust yet.
         var untrusted = await Assert.ThrowsAnyAsync<InvalidInputException>(
-            () => harness.Manager.AcceptSignedAsync("pub", "tomcat", signed, confirm: false, "tester", Ct));
+            () => harness.Csrs.AcceptSignedAsync("pub", "tomcat", signed, confirm: false, "tester", Ct));
         Assert.Contains("tomcat-trust", untrusted.Message, StringComparison.Ordinal);
 
-        await harness.Manager.UploadTrustAsync("tomcat-trust", ca.CertificateDer, "tester", Ct);
+        await harness.Trust.UploadTrustAsync("tomcat-trust", ca.CertificateDer, "tester", Ct);
         var mismatch = await Assert.ThrowsAnyAsync<InvalidInputException>(
-            () => harness.Manager.AcceptSignedAsync("pub", "tomcat", stranger.CertificateDer, confirm: false, "tester", Ct));
+            () => harness.Csrs.AcceptSignedAsync("pub", "tomcat", stranger.CertificateDer, confirm: false, "tester", Ct));
         Assert.Contains("KeyMismatch", mismatch.Message, StringComparison.Ordinal);
         Assert.Equal(before.Sha256, (await harness.Store.LoadAsync(Ct)).Identities.Single(c => c.Name == CertificateStores.Tomcat).Sha256);
 
-        var report = await harness.Manager.AcceptSignedAsync("pub", "tomcat", signed, confirm: false, "tester", Ct);
+        var report = await harness.Csrs.AcceptSignedAsync("pub", "tomcat", signed, confirm: false, "tester", Ct);
 
         Assert.True(report.Applied);
         var after = (await harness.Store.LoadAsync(Ct)).Identities.Single(c => c.Name == CertificateStores.Tomcat);
@@ -439,9 +440,9 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
         Assert.Contains("CN=Lab Issuing CA", after.Issuer, StringComparison.Ordinal);
         Assert.Equal(before.Sha256, Assert.Single(await harness.Store.GetHistoryAsync(Ct)).Sha256);
         await Assert.ThrowsAnyAsync<InvalidInputException>(
-            () => harness.Manager.AcceptSignedAsync("pub", "tomcat", signed, confirm: false, "tester", Ct));
+            () => harness.Csrs.AcceptSignedAsync("pub", "tomcat", signed, confirm: false, "tester", Ct));
         await Assert.ThrowsAnyAsync<InvalidInputException>(
-            () => harness.Manager.CreateCsrAsync("pub", "ipsec", null, "tester", Ct));
+            () => harness.Csrs.CreateCsrAsync("pub", "ipsec", null, "tester", Ct));
     }
 
     [Fact]
@@ -451,13 +452,13 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
         var before = await harness.Store.LoadAsync(Ct);
 
         var refused = await Assert.ThrowsAsync<ConfirmationRequiredException>(
-            () => harness.Manager.ChangeHostAsync("pub", "cucm-new.lab.example", "10.0.0.99", confirm: false, "tester", Ct));
+            () => harness.Hosts.ChangeHostAsync("pub", "cucm-new.lab.example", "10.0.0.99", confirm: false, "tester", Ct));
         Assert.True(refused.Report.Groups.Single().PhonesLocked);
         Assert.Equal(before.Identities.Select(c => c.Sha256).Order(), (await harness.Store.LoadAsync(Ct)).Identities.Select(c => c.Sha256).Order());
         await Assert.ThrowsAnyAsync<InvalidInputException>(
-            () => harness.Manager.ChangeHostAsync("pub", "not a host name", null, confirm: true, "tester", Ct));
+            () => harness.Hosts.ChangeHostAsync("pub", "not a host name", null, confirm: true, "tester", Ct));
 
-        var report = await harness.Manager.ChangeHostAsync("pub", "cucm-new.lab.example", "10.0.0.99", confirm: true, "tester", Ct);
+        var report = await harness.Hosts.ChangeHostAsync("pub", "cucm-new.lab.example", "10.0.0.99", confirm: true, "tester", Ct);
 
         Assert.True(report.Applied);
         var after = await harness.Store.LoadAsync(Ct);
@@ -487,8 +488,8 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
         };
         foreach (var (name, stores) in expected)
         {
-            var pkcs12 = await source.Manager.ExportPkcs12Async("pub", name, password, "tester", Ct);
-            var imported = await destination.Manager.ImportBulkAsync(name, pkcs12, password, "tester", Ct);
+            var pkcs12 = await source.Bulk.ExportPkcs12Async("pub", name, password, "tester", Ct);
+            var imported = await destination.Bulk.ImportBulkAsync(name, pkcs12, password, "tester", Ct);
 
             Assert.Equal(stores, imported.Select(v => v.Store).Order());
             var sha256 = sourceState.Identities.Single(c => c.Name == name).Sha256;
@@ -499,12 +500,12 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
         Assert.Equal(6, trust.Count);
         Assert.Contains(await source.Store.GetAuditAsync(50, Ct), a => a.Action == "certificate.export");
 
-        var good = await source.Manager.ExportPkcs12Async("pub", "tomcat", password, "tester", Ct);
-        await Assert.ThrowsAnyAsync<InvalidInputException>(() => source.Manager.ExportPkcs12Async("pub", "tomcat", "short", "t", Ct));
-        await Assert.ThrowsAnyAsync<InvalidInputException>(() => source.Manager.ExportPkcs12Async("pub", "ipsec", password, "t", Ct));
-        await Assert.ThrowsAsync<WrongPasswordException>(() => destination.Manager.ImportBulkAsync("tomcat", good, "wrong password!", "t", Ct));
-        await Assert.ThrowsAnyAsync<InvalidInputException>(() => destination.Manager.ImportBulkAsync("tomcat", [1, 2, 3], password, "t", Ct));
-        await Assert.ThrowsAnyAsync<InvalidInputException>(() => destination.Manager.ImportBulkAsync("TVS", good, password, "t", Ct));
+        var good = await source.Bulk.ExportPkcs12Async("pub", "tomcat", password, "tester", Ct);
+        await Assert.ThrowsAnyAsync<InvalidInputException>(() => source.Bulk.ExportPkcs12Async("pub", "tomcat", "short", "t", Ct));
+        await Assert.ThrowsAnyAsync<InvalidInputException>(() => source.Bulk.ExportPkcs12Async("pub", "ipsec", password, "t", Ct));
+        await Assert.ThrowsAsync<WrongPasswordException>(() => destination.Bulk.ImportBulkAsync("tomcat", good, "wrong password!", "t", Ct));
+        await Assert.ThrowsAnyAsync<InvalidInputException>(() => destination.Bulk.ImportBulkAsync("tomcat", [1, 2, 3], password, "t", Ct));
+        await Assert.ThrowsAnyAsync<InvalidInputException>(() => destination.Bulk.ImportBulkAsync("TVS", good, password, "t", Ct));
         Assert.Equal(6, (await destination.Store.LoadAsync(Ct)).TrustCertificates.Count);
     }
 

@@ -1,3 +1,4 @@
+using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Tvs;
 using SbdServer.Tvs.Tests.Support;
 using SbdServer.Wire.Itl;

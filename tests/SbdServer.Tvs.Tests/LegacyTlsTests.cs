@@ -1,3 +1,4 @@
+using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Tvs;
 using SbdServer.Testing;
 using SbdServer.Tvs.Tests.Support;

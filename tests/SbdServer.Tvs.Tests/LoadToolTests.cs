@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Tvs;
 using SbdServer.Testing;
 using SbdServer.Tvs.Tests.Support;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Tvs;
 using SbdServer.Phone.Tvs;
 using SbdServer.Tvs.Tests.Support;

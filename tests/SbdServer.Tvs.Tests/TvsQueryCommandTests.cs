@@ -1,4 +1,5 @@
 using System.Text;
+using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Tvs;
 using SbdServer.Tvs.Tests.Support;
 using Xunit;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Time.Testing;
+using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Tvs;
 using SbdServer.Testing;
 using SbdServer.Tvs.Tests.Support;

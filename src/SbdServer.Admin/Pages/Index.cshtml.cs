@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SbdServer.Admin.Status;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Devices;
 using SbdServer.Core.Nodes;
@@ -9,7 +10,7 @@ namespace SbdServer.Admin.Pages;
 
 /// <summary>Dashboard: nodes and services, counters, devices by ITL status, certificates expiring soon.</summary>
 public sealed class IndexModel(
-    CertificateManager certificates, DeviceDirectory directory, INodeStatus status, TimeProvider time) : PageModel
+    CertificateQueries queries, DeviceDirectory directory, INodeStatus status, TimeProvider time) : PageModel
 {
     /// <summary>CUCM's Certificate Monitor warns at these horizons.</summary>
     public static readonly int[] ExpiryHorizonDays = [30, 60, 90];
@@ -29,13 +30,13 @@ public sealed class IndexModel(
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Nodes = await certificates.GetNodesAsync(cancellationToken);
+        Nodes = await queries.GetNodesAsync(cancellationToken);
         var now = time.GetUtcNow();
         var expiring = new List<(string, CertificateView, int)>();
         var seenTrust = new HashSet<string>(StringComparer.Ordinal);
         foreach (var node in Nodes)
         {
-            foreach (var certificate in await certificates.GetCertificatesAsync(node.Name, cancellationToken))
+            foreach (var certificate in await queries.GetCertificatesAsync(node.Name, cancellationToken))
             {
                 var days = (int)Math.Floor((certificate.NotAfter - now).TotalDays);
                 var identity = certificate.Name == certificate.Store;

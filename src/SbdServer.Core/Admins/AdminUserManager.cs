@@ -1,5 +1,4 @@
 using SbdServer.Core.Audit;
-using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Storage;
 
@@ -186,7 +185,7 @@ public sealed class AdminUserManager(
 
     private async Task<AdminUser> RequireAsync(string name, CancellationToken cancellationToken) =>
         (name.Length is > 0 and <= MaxNameLength ? await users.FindAsync(name, cancellationToken) : null)
-        ?? throw new NotFoundException($"No admin user '{CertificateManager.Safe(name)}'.");
+        ?? throw new NotFoundException($"No admin user '{UserText.Echo(name)}'.");
 
     private static string CheckName(string? name)
     {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
@@ -22,7 +23,8 @@ public sealed class BackupService(
     IPasswordArchive archives,
     ICertificateInspector inspector,
     ClusterSecret secret,
-    CertificateManager manager,
+    SecurityUnitOfWork unit,
+    DeviceImpact impact,
     IPlanDeviceSource? planDevices = null)
 {
     public const int MaxArchiveBytes = 64 * 1024 * 1024;
@@ -34,7 +36,7 @@ public sealed class BackupService(
     {
         ArgumentNullException.ThrowIfNull(options);
         var audit = new SecurityChangeSet();
-        audit.Audit.Add(manager.Audit(actor, "backup.create", "cluster",
+        audit.Audit.Add(unit.Audit(actor, "backup.create", "cluster",
             options.OmitCallManagerKeys ? "without the CallManager private keys (a CSCtn50405 backup)" : ""));
         await store.CommitAsync(audit, cancellationToken);
 
@@ -119,9 +121,9 @@ public sealed class BackupService(
             details += $"; certificate and key do not match for {string.Join(", ", outcome.Mismatched)} (phones cannot verify its signatures)";
         }
 
-        extra.Audit.Add(manager.Audit(actor, "backup.restore", "cluster", details));
-        extra.Changes.Add(manager.Change(CertificateStoreChangeKind.Restored, null, null, null));
-        await manager.RequestRestoreResetsAsync(extra, content.State, content.Devices?.Devices, actor, cancellationToken);
+        extra.Audit.Add(unit.Audit(actor, "backup.restore", "cluster", details));
+        extra.Changes.Add(unit.Change(CertificateStoreChangeKind.Restored, null, null, null));
+        await impact.RequestRestoreResetsAsync(extra, content.State, content.Devices?.Devices, actor, cancellationToken);
         await store.ReplaceAllAsync(content, extra, cancellationToken);
         return outcome;
     }

@@ -1,6 +1,6 @@
 namespace SbdServer.Core.CertificateStore;
 
-/// <summary>CUCM certificate store names; the phone roles each grants are in <see cref="Tvs.StoreRoles"/>.</summary>
+/// <summary>CUCM certificate store names; the phone roles each grants are in <see cref="StoreRoles"/>.</summary>
 public static class CertificateStores
 {
     public const string CallManager = "CallManager";

@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using SbdServer.Core.Tvs;
 using SbdServer.Wire.Itl;
 
 namespace SbdServer.Core.CertificateStore;

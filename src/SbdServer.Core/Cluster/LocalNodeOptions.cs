@@ -3,9 +3,18 @@ using SbdServer.Core.Errors;
 
 namespace SbdServer.Core.Cluster;
 
-/// <summary>This node's identity and the subject parts of the certificates it creates (configuration section <c>Sbd</c>).</summary>
+/// <summary>
+/// This node's identity (configuration section <c>Sbd:Node</c>), the subject parts of the certificates it creates
+/// (<c>Sbd:Certificates</c>) and the cluster name of a first start (<c>Sbd:Cluster:Name</c>).
+/// </summary>
 public sealed class LocalNodeOptions : IValidatableObject
 {
+    public const string Section = "Sbd:Node";
+
+    public const string CertificatesSection = "Sbd:Certificates";
+
+    public const string ClusterNameKey = "Sbd:Cluster:Name";
+
     [Required]
     [RegularExpression("^[A-Za-z0-9][A-Za-z0-9-]{0,62}$", ErrorMessage = "Sbd:Node:Name must be a host name (letters, digits, '-').")]
     public string Name { get; set; } = "sbd-pub";
@@ -44,7 +53,7 @@ public sealed class LocalNodeOptions : IValidatableObject
         string? error = null;
         try
         {
-            CertificateStore.CertificateManager.NormalizeHostAddress(HostAddress);
+            HostAddresses.Normalize(HostAddress);
         }
         catch (InvalidInputException ex)
         {

@@ -1,6 +1,6 @@
 namespace SbdServer.Core.Devices;
 
-/// <summary>A phone's self-report as received; <see cref="DeviceReports.SubmitAsync"/> validates and normalises it.</summary>
+/// <summary>A phone's self-report as received; <c>DeviceManagement.DeviceReports</c> validates and normalises it.</summary>
 public sealed record DeviceReportSpec(
     string? ItlMd5,
     string? ItlSha1,

@@ -134,11 +134,11 @@ public static class ChangePlanner
             return plan.ToPlan();
         }
 
-        var groups = ImpactAnalyzer.EffectiveGroups(state);
+        var groups = state.EffectiveGroups();
         var plans = plan.Plans.Select(p =>
         {
             var group = groups.FirstOrDefault(g => string.Equals(g.Name, p.Group, StringComparison.OrdinalIgnoreCase));
-            var tftp = group is null ? null : ImpactAnalyzer.TftpNodeOf(state, group);
+            var tftp = group is null ? null : state.TftpNodeOf(group);
             return tftp is not null && unverifiable.Contains(tftp.Name) && p.Outcome != DeviceOutcome.ByModel
                 ? p with
                 {
@@ -194,7 +194,7 @@ public static class ChangePlanner
                         var node = RequireNode(state, change.Node, at);
                         var name = Certificates.FirstOrDefault(c => string.Equals(c, change.Certificate, StringComparison.OrdinalIgnoreCase))
                             ?? throw new InvalidInputException(
-                                $"{at}: '{CertificateManager.Safe(change.Certificate ?? "")}' is not a certificate the planner evaluates; use one of {string.Join(", ", Certificates)}.");
+                                $"{at}: '{UserText.Echo(change.Certificate ?? "")}' is not a certificate the planner evaluates; use one of {string.Join(", ", Certificates)}.");
                         if (state.FindIdentity(node, name) is null)
                         {
                             throw new InvalidInputException($"{at}: node {node.Name} has no {name} certificate.");
@@ -220,11 +220,11 @@ public static class ChangePlanner
                     {
                         var name = Parameters.FirstOrDefault(p => string.Equals(p, change.Parameter, StringComparison.OrdinalIgnoreCase))
                             ?? throw new InvalidInputException(
-                                $"{at}: '{CertificateManager.Safe(change.Parameter ?? "")}' is not a parameter the planner evaluates; use one of {string.Join(", ", Parameters)}.");
+                                $"{at}: '{UserText.Echo(change.Parameter ?? "")}' is not a parameter the planner evaluates; use one of {string.Join(", ", Parameters)}.");
                         var definition = EnterpriseParameterCatalog.Find(name)!;
                         var value = (change.Value is null ? null : definition.Normalize(change.Value))
                             ?? throw new InvalidInputException(
-                                $"{at}: '{CertificateManager.Safe(change.Value ?? "")}' is not allowed for {name}; use {definition.Allowed}.");
+                                $"{at}: '{UserText.Echo(change.Value ?? "")}' is not allowed for {name}; use {definition.Allowed}.");
                         if (parameters.TryGetValue(name, out var earlier) && earlier != value)
                         {
                             throw new InvalidInputException($"{at}: {name} is set twice, to {earlier} and to {value}.");
@@ -241,7 +241,7 @@ public static class ChangePlanner
                             "localkey" => true,
                             "none" => false,
                             _ => throw new InvalidInputException(
-                                $"{at}: '{CertificateManager.Safe(change.Value ?? "")}' is not an ITL reset; use localkey (start) or none (end, as restarting TFTP)."),
+                                $"{at}: '{UserText.Echo(change.Value ?? "")}' is not an ITL reset; use localkey (start) or none (end, as restarting TFTP)."),
                         };
                         if (itlReset is { } earlier && earlier != reset)
                         {
@@ -280,7 +280,7 @@ public static class ChangePlanner
         var digestAfter = input.Digest ?? digestNow;
         var resetNow = ItlContent.IsItlReset(state);
         var resetAfter = targetMode == ItlSignerMode.ItlRecovery && (input.ItlReset ?? cluster.ItlResetSince is not null);
-        var groups = ImpactAnalyzer.EffectiveGroups(state);
+        var groups = state.EffectiveGroups();
 
         // Mixed mode (scenario 19) adds a CTL signed by the ITL's own signer and turns the ITL's TFTP record into
         // CCM+TFTP: a new ITL for every phone, verified like any ITL whose signer stays.
@@ -294,7 +294,7 @@ public static class ChangePlanner
             var device = planned.Device;
             var group = groups.FirstOrDefault(g => string.Equals(g.Name, device.CallManagerGroup, StringComparison.OrdinalIgnoreCase));
             var impact = group is null ? null : report.Groups.FirstOrDefault(g => g.Group == group.Name);
-            var tftp = group is null ? null : ImpactAnalyzer.TftpNodeOf(state, group);
+            var tftp = group is null ? null : state.TftpNodeOf(group);
             var size = 0;
             if (tftp is not null && !itlBytes.TryGetValue(tftp.Id, out size))
             {
@@ -537,7 +537,7 @@ public static class ChangePlanner
 
         return state.FindNode(name.Trim())
             ?? throw new InvalidInputException(
-                $"{at}: no node named '{CertificateManager.Safe(name)}'; nodes: {string.Join(", ", state.Nodes.Select(n => n.Name))}.");
+                $"{at}: no node named '{UserText.Echo(name)}'; nodes: {string.Join(", ", state.Nodes.Select(n => n.Name))}.");
     }
 
     private static void CheckFqdn(string? fqdn, string at)
@@ -551,7 +551,7 @@ public static class ChangePlanner
         var results = new List<ValidationResult>();
         if (!Validator.TryValidateProperty(check.Fqdn, new ValidationContext(check) { MemberName = nameof(LocalNodeOptions.Fqdn) }, results))
         {
-            throw new InvalidInputException($"{at}: '{CertificateManager.Safe(fqdn)}' is not a DNS name.");
+            throw new InvalidInputException($"{at}: '{UserText.Echo(fqdn)}' is not a DNS name.");
         }
     }
 

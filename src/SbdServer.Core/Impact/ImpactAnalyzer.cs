@@ -58,9 +58,9 @@ public static class ImpactAnalyzer
 
         var groups = new List<GroupImpact>();
         var warnings = new List<string>();
-        foreach (var group in EffectiveGroups(state))
+        foreach (var group in state.EffectiveGroups())
         {
-            var tftp = TftpNodeOf(state, group);
+            var tftp = state.TftpNodeOf(group);
             string? signer = null;
             var signerChanged = false;
             if (tftp is not null)
@@ -114,32 +114,6 @@ public static class ImpactAnalyzer
             requested, pending, signerChanges, tvsChanges, groups, warnings,
             RequiresConfirmation: groups.Any(g => g.PhonesLocked), Applied: applied);
     }
-
-    /// <summary>The configured groups, or one implicit group of up to three TVS nodes when none is configured.</summary>
-    public static IReadOnlyList<CallManagerGroup> EffectiveGroups(SecuritySnapshot state)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        if (state.Groups.Count > 0)
-        {
-            return state.Groups;
-        }
-
-        return
-        [
-            new CallManagerGroup
-            {
-                Name = "Default",
-                NodeNames = state.Nodes.OrderByDescending(n => n.IsPublisher).ThenBy(n => n.Name, StringComparer.Ordinal)
-                    .Take(CallManagerGroup.MaxNodes).Select(n => n.Name).ToList(),
-            },
-        ];
-    }
-
-    /// <summary>The TFTP node the group's phones load their ITL from (the group's, else the cluster's first).</summary>
-    public static ClusterNode? TftpNodeOf(SecuritySnapshot state, CallManagerGroup group) =>
-        (group.TftpNodeName is null ? null : state.FindNode(group.TftpNodeName))
-        ?? state.Nodes.Where(n => n.Services.HasFlag(NodeServices.Tftp))
-            .OrderByDescending(n => n.IsPublisher).ThenBy(n => n.Name, StringComparer.Ordinal).FirstOrDefault();
 
     private static bool IsTftp(SecuritySnapshot state, string node) =>
         state.FindNode(node)?.Services.HasFlag(NodeServices.Tftp) == true;

@@ -6,6 +6,9 @@ namespace SbdServer.Core.Nodes;
 /// </summary>
 public sealed class CallManagerGroup
 {
+    /// <summary>The group devices get when none is named, and the implicit group of a cluster that configures none.</summary>
+    public const string DefaultName = "Default";
+
     public const int MaxNodes = 3;
 
     public Guid Id { get; set; }

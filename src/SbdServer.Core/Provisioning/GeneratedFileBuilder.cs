@@ -289,7 +289,7 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
         }
 
         // Auto-registered phones land in the Default device pool, i.e. the CallManager group "Default".
-        var group = state.Groups.FirstOrDefault(g => string.Equals(g.Name, DeviceManager.DefaultGroup, StringComparison.OrdinalIgnoreCase))
+        var group = state.Groups.FirstOrDefault(g => string.Equals(g.Name, CallManagerGroup.DefaultName, StringComparison.OrdinalIgnoreCase))
             ?? (state.Groups.Count > 0 ? state.Groups[0] : null);
         var members = (group?.NodeNames ?? []).Select(state.FindNode).OfType<ClusterNode>().Take(CallManagerGroup.MaxNodes)
             .Select(n => new CallManagerNodeRef(n.Name, n.PhoneFacingHost)).ToList();

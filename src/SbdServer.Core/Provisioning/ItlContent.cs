@@ -3,7 +3,6 @@ using System.Security.Cryptography.X509Certificates;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Devices;
-using SbdServer.Core.Impact;
 using SbdServer.Core.Nodes;
 using SbdServer.Core.Parameters;
 using SbdServer.Core.Storage;
@@ -149,12 +148,12 @@ public static class ItlContent
         ArgumentNullException.ThrowIfNull(after);
         ArgumentNullException.ThrowIfNull(devices);
         var now = Fingerprints(after);
-        var groups = ImpactAnalyzer.EffectiveGroups(after);
+        var groups = after.EffectiveGroups();
         var result = new List<Device>();
         foreach (var device in devices.OrderBy(d => d.Name, StringComparer.Ordinal))
         {
             var group = groups.FirstOrDefault(g => string.Equals(g.Name, device.CallManagerGroup, StringComparison.OrdinalIgnoreCase));
-            var tftp = group is null ? null : ImpactAnalyzer.TftpNodeOf(after, group);
+            var tftp = group is null ? null : after.TftpNodeOf(group);
             if (tftp is not null && before.TryGetValue(tftp.Id, out var was) && now.GetValueOrDefault(tftp.Id) != was)
             {
                 result.Add(device);

@@ -34,4 +34,32 @@ public sealed record SecuritySnapshot(
         Parameters.FirstOrDefault(p => p.Name == name)?.Value
         ?? EnterpriseParameterCatalog.Find(name)?.DefaultValue
         ?? throw new NotFoundException($"Unknown enterprise parameter '{name}'.");
+
+    /// <summary>The configured groups, or one implicit group of up to three TVS nodes when none is configured.</summary>
+    public IReadOnlyList<CallManagerGroup> EffectiveGroups()
+    {
+        if (Groups.Count > 0)
+        {
+            return Groups;
+        }
+
+        return
+        [
+            new CallManagerGroup
+            {
+                Name = CallManagerGroup.DefaultName,
+                NodeNames = Nodes.OrderByDescending(n => n.IsPublisher).ThenBy(n => n.Name, StringComparer.Ordinal)
+                    .Take(CallManagerGroup.MaxNodes).Select(n => n.Name).ToList(),
+            },
+        ];
+    }
+
+    /// <summary>The TFTP node the group's phones load their ITL from (the group's, else the cluster's first).</summary>
+    public ClusterNode? TftpNodeOf(CallManagerGroup group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        return (group.TftpNodeName is null ? null : FindNode(group.TftpNodeName))
+            ?? Nodes.Where(n => n.Services.HasFlag(NodeServices.Tftp))
+                .OrderByDescending(n => n.IsPublisher).ThenBy(n => n.Name, StringComparer.Ordinal).FirstOrDefault();
+    }
 }

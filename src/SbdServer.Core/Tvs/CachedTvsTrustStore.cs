@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using SbdServer.Core.CertificateStore;
 using SbdServer.Wire.Itl;
 
 namespace SbdServer.Core.Tvs;

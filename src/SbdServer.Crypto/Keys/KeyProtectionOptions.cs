@@ -1,8 +1,12 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace SbdServer.Crypto.Keys;
 
-/// <summary>Cost of deriving keys from the cluster security password.</summary>
+/// <summary>Cost of deriving keys from the cluster security password (configuration section <c>Sbd:Security</c>).</summary>
 public sealed class KeyProtectionOptions
 {
+    public const string Section = "Sbd:Security";
+
     /// <summary>OWASP's 2023 figure for PBKDF2-HMAC-SHA256.</summary>
     public const int DefaultIterations = 600_000;
 
@@ -10,6 +14,7 @@ public sealed class KeyProtectionOptions
     public const int MaxIterations = 10_000_000;
 
     /// <summary>PBKDF2 rounds for new blobs and archives. Lower it only in tests.</summary>
+    [Range(1, MaxIterations, ErrorMessage = "Sbd:Security:Pbkdf2Iterations must be 1 to 10000000.")]
     public int Pbkdf2Iterations { get; set; } = DefaultIterations;
 
     internal void Validate()

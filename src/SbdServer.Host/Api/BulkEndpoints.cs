@@ -1,6 +1,6 @@
 using System.Security.Claims;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.Certificates;
-using SbdServer.Core.CertificateStore;
 
 namespace SbdServer.Host.Api;
 
@@ -16,14 +16,14 @@ internal static class BulkEndpoints
     public static RouteGroupBuilder MapBulkEndpoints(this RouteGroupBuilder api)
     {
         api.MapPost("/nodes/{node}/certificates/{name}/export", async (
-            string node, string name, HttpRequest request, ClaimsPrincipal user, CertificateManager manager, CancellationToken ct) =>
+            string node, string name, HttpRequest request, ClaimsPrincipal user, BulkCertificates manager, CancellationToken ct) =>
         {
             var pkcs12 = await manager.ExportPkcs12Async(node, name, request.Headers[PasswordHeader].FirstOrDefault(), Actor.Of(user), ct);
             return Results.File(pkcs12, "application/x-pkcs12", $"{node}-{name}.p12");
         }).WithTags("Bulk certificates");
 
         api.MapPost("/bulk/import/{name}", async (
-            string name, HttpRequest request, ClaimsPrincipal user, CertificateManager manager, CancellationToken ct) =>
+            string name, HttpRequest request, ClaimsPrincipal user, BulkCertificates manager, CancellationToken ct) =>
         {
             var body = await RequestBody.ReadUploadAsync(request, ICertificateCodec.MaxInputBytes, ct);
             return Results.Ok(await manager.ImportBulkAsync(name, body, request.Headers[PasswordHeader].FirstOrDefault(), Actor.Of(user), ct));

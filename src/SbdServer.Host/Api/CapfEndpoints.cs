@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using SbdServer.Core.Capf;
-using SbdServer.Core.Devices;
+using SbdServer.Core.DeviceManagement;
 using SbdServer.Core.Errors;
 
 namespace SbdServer.Host.Api;

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.CertificateManagement;
 
 namespace SbdServer.Host.Api;
 
@@ -13,12 +13,12 @@ internal static class CtlEndpoints
     {
         var ctl = api.MapGroup("/ctl").WithTags("CTL");
 
-        ctl.MapGet("/", async (CertificateManager manager, CancellationToken ct) => Results.Ok(await manager.GetCtlAsync(ct)));
+        ctl.MapGet("/", async (CtlUpdates ctlUpdates, CancellationToken ct) => Results.Ok(await ctlUpdates.GetCtlAsync(ct)));
 
-        ctl.MapPost("/update", async (ClaimsPrincipal user, CertificateManager manager, ILogger<CertificateManager> logger, CancellationToken ct) =>
+        ctl.MapPost("/update", async (ClaimsPrincipal user, CtlUpdates ctlUpdates, ILogger<CtlUpdates> logger, CancellationToken ct) =>
         {
             var actor = Actor.Of(user);
-            var view = await manager.UpdateCtlAsync(actor, ct);
+            var view = await ctlUpdates.UpdateCtlAsync(actor, ct);
             HostLog.AdminAction(logger, actor, "updated the CTL", "CTLFile.tlv");
             return Results.Ok(view);
         });

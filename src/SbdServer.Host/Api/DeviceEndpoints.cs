@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text;
+using SbdServer.Core.DeviceManagement;
 using SbdServer.Core.Devices;
 using SbdServer.Core.Provisioning;
 

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.CertificateManagement;
 
 namespace SbdServer.Host.Api;
 
@@ -13,11 +13,11 @@ internal static class ItlResetEndpoints
     {
         var reset = api.MapGroup("/itl/reset").WithTags("ITL reset");
 
-        reset.MapGet("/", async (CertificateManager manager, CancellationToken ct) =>
+        reset.MapGet("/", async (ItlResets manager, CancellationToken ct) =>
             Results.Ok(await manager.GetItlResetAsync(ct)));
 
         reset.MapPost("/", async (
-            string? key, ClaimsPrincipal user, CertificateManager manager, ILogger<CertificateManager> logger, CancellationToken ct) =>
+            string? key, ClaimsPrincipal user, ItlResets manager, ILogger<ItlResets> logger, CancellationToken ct) =>
         {
             var actor = Actor.Of(user);
             var view = await manager.StartItlResetAsync(key ?? "localkey", actor, ct);
@@ -25,7 +25,7 @@ internal static class ItlResetEndpoints
             return Results.Ok(view);
         });
 
-        reset.MapDelete("/", async (ClaimsPrincipal user, CertificateManager manager, ILogger<CertificateManager> logger, CancellationToken ct) =>
+        reset.MapDelete("/", async (ClaimsPrincipal user, ItlResets manager, ILogger<ItlResets> logger, CancellationToken ct) =>
         {
             var actor = Actor.Of(user);
             var view = await manager.EndItlResetAsync(actor, ct);

@@ -1,6 +1,6 @@
 using System.Security.Claims;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.Certificates;
-using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Diagnostics;
 using SbdServer.Core.Errors;
 
@@ -15,14 +15,14 @@ internal static class NodeEndpoints
     {
         var nodes = api.MapGroup("/nodes").WithTags("Nodes");
 
-        nodes.MapGet("/", async (CertificateManager manager, CancellationToken ct) =>
+        nodes.MapGet("/", async (CertificateQueries manager, CancellationToken ct) =>
             Results.Ok(await manager.GetNodesAsync(ct)));
 
-        nodes.MapGet("/{node}/certificates", async (string node, CertificateManager manager, CancellationToken ct) =>
+        nodes.MapGet("/{node}/certificates", async (string node, CertificateQueries manager, CancellationToken ct) =>
             Results.Ok(await manager.GetCertificatesAsync(node, ct)));
 
         nodes.MapGet("/{node}/certificates/{name}/pem", async (
-            string node, string name, CertificateManager manager, ICertificateCodec codec, CancellationToken ct) =>
+            string node, string name, CertificateQueries manager, ICertificateCodec codec, CancellationToken ct) =>
         {
             var der = await manager.GetCertificateDerAsync(node, name, ct);
             return Results.Text(codec.WriteCertificatePem(der), "application/x-pem-file");
@@ -30,7 +30,7 @@ internal static class NodeEndpoints
 
         nodes.MapPost("/{node}/certificates/{name}/regenerate", async (
             string node, string name, string? confirm, string? keyAlgorithm, string? dryRun, ClaimsPrincipal user,
-            CertificateManager manager, ILogger<CertificateManager> logger, CancellationToken ct) =>
+            CertificateRegeneration manager, ILogger<CertificateRegeneration> logger, CancellationToken ct) =>
         {
             var key = QueryFlags.Key(keyAlgorithm);
             var confirmed = QueryFlags.Bool(confirm, "confirm");
@@ -47,7 +47,7 @@ internal static class NodeEndpoints
         });
 
         nodes.MapPost("/{node}/certificates/{name}/csr", async (
-            string node, string name, string? keyAlgorithm, ClaimsPrincipal user, CertificateManager manager,
+            string node, string name, string? keyAlgorithm, ClaimsPrincipal user, CertificateSigningRequests manager,
             CancellationToken ct) =>
         {
             var csr = await manager.CreateCsrAsync(node, name, QueryFlags.Key(keyAlgorithm), Actor.Of(user), ct);
@@ -56,7 +56,7 @@ internal static class NodeEndpoints
 
         nodes.MapPost("/{node}/certificates/{name}/signed", async (
             string node, string name, string? confirm, HttpRequest request, ClaimsPrincipal user,
-            CertificateManager manager, CancellationToken ct) =>
+            CertificateSigningRequests manager, CancellationToken ct) =>
         {
             if (!RequestBody.HasMediaType(request, "application/x-pem-file", "application/pkix-cert"))
             {
@@ -71,7 +71,7 @@ internal static class NodeEndpoints
         });
 
         nodes.MapPut("/{node}/host", async (
-            string node, HttpRequest request, string? confirm, ClaimsPrincipal user, CertificateManager manager,
+            string node, HttpRequest request, string? confirm, ClaimsPrincipal user, NodeHostChange manager,
             CancellationToken ct) =>
         {
             var body = await RequestBody.ReadJsonAsync<HostChange>(request, MaxJsonBytes, "host change", ct);
@@ -92,7 +92,7 @@ internal static class NodeEndpoints
         });
 
         nodes.MapPost("/{node}/itl/propagated", async (
-            string node, ClaimsPrincipal user, CertificateManager manager, CancellationToken ct) =>
+            string node, ClaimsPrincipal user, ItlResets manager, CancellationToken ct) =>
         {
             await manager.MarkItlPropagatedAsync(node, Actor.Of(user), ct);
             return Results.NoContent();

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Parameters;
 
@@ -12,7 +12,7 @@ internal static class ParameterEndpoints
     {
         var parameters = api.MapGroup("/parameters").WithTags("Enterprise parameters");
 
-        parameters.MapGet("/", async (CertificateManager manager, CancellationToken ct) =>
+        parameters.MapGet("/", async (EnterpriseParameters manager, CancellationToken ct) =>
         {
             var result = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var definition in EnterpriseParameterCatalog.All)
@@ -23,11 +23,11 @@ internal static class ParameterEndpoints
             return Results.Ok(result);
         });
 
-        parameters.MapGet("/{name}", async (string name, CertificateManager manager, CancellationToken ct) =>
+        parameters.MapGet("/{name}", async (string name, EnterpriseParameters manager, CancellationToken ct) =>
             Results.Ok(new ParameterValue(await manager.GetParameterAsync(name, ct))));
 
         parameters.MapPut("/{name}", async (
-            string name, HttpRequest request, ClaimsPrincipal user, CertificateManager manager, CancellationToken ct) =>
+            string name, HttpRequest request, ClaimsPrincipal user, EnterpriseParameters manager, CancellationToken ct) =>
         {
             ParameterValue? body;
             try

@@ -1,6 +1,6 @@
 using System.Security.Claims;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.Certificates;
-using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Errors;
 
 namespace SbdServer.Host.Api;
@@ -13,7 +13,7 @@ internal static class TrustEndpoints
         var trust = api.MapGroup("/trust").WithTags("Trust stores");
 
         trust.MapPost("/{store}", async (
-            string store, HttpRequest request, ClaimsPrincipal user, CertificateManager manager, CancellationToken ct) =>
+            string store, HttpRequest request, ClaimsPrincipal user, TrustStoreUploads manager, CancellationToken ct) =>
         {
             if (!RequestBody.HasMediaType(request, "application/x-pem-file", "application/pkix-cert"))
             {
@@ -27,7 +27,7 @@ internal static class TrustEndpoints
         });
 
         trust.MapDelete("/{store}/{sha256}", async (
-            string store, string sha256, ClaimsPrincipal user, CertificateManager manager, CancellationToken ct) =>
+            string store, string sha256, ClaimsPrincipal user, TrustStoreUploads manager, CancellationToken ct) =>
         {
             await manager.DeleteTrustAsync(store, sha256, Actor.Of(user), ct);
             return Results.NoContent();

@@ -12,11 +12,11 @@ namespace SbdServer.Host.Auth;
 /// <summary>Limits of <see cref="AdminSignInGuard"/> (<c>Sbd:Admin:*</c>).</summary>
 internal sealed record AdminLockoutOptions(int Threshold, TimeSpan LockoutDuration, int AddressLimit, TimeSpan AddressWindow)
 {
-    public static AdminLockoutOptions From(IConfiguration configuration) => new(
-        Math.Clamp(configuration.GetValue("Sbd:Admin:LockoutThreshold", 5), 1, 1000),
-        TimeSpan.FromMinutes(Math.Clamp(configuration.GetValue("Sbd:Admin:LockoutMinutes", 15), 1, 24 * 60)),
-        Math.Clamp(configuration.GetValue("Sbd:Admin:AddressFailureLimit", 20), 1, 1_000_000),
-        TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue("Sbd:Admin:AddressWindowSeconds", 60), 1, 24 * 3600)));
+    public static AdminLockoutOptions From(AdminOptions options) => new(
+        options.LockoutThreshold,
+        TimeSpan.FromMinutes(options.LockoutMinutes),
+        options.AddressFailureLimit,
+        TimeSpan.FromSeconds(options.AddressWindowSeconds));
 }
 
 /// <summary>

@@ -29,7 +29,7 @@ internal static class AdminSecurityRegistration
     public static WebApplicationBuilder AddSbdAdminSecurity(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton(sp => AdminLockoutOptions.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => AdminLockoutOptions.From(sp.GetRequiredService<IOptions<AdminOptions>>().Value));
         services.AddSingleton<IAdminUserStore, EfAdminUserStore>();
 
         // Never more than the admin default: the key-sealing count (600 000) would cost every Basic request and wrong password.

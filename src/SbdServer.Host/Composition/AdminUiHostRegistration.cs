@@ -1,5 +1,6 @@
 using SbdServer.Admin;
 using SbdServer.Admin.Status;
+using SbdServer.Host.Health;
 
 namespace SbdServer.Host.Composition;
 

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using SbdServer.Core.Diagnostics;
 using SbdServer.Host.Api;
 using SbdServer.Host.Auth;
@@ -23,24 +24,26 @@ internal static class ApiRegistration
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<UnreadableRequestHandler>();
         services.AddSbdPlanner();
+        services.AddOptions<AdminOptions>()
+            .BindConfiguration(AdminOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddSingleton(sp =>
         {
-            var configuration = sp.GetRequiredService<IConfiguration>();
+            var admin = sp.GetRequiredService<IOptions<AdminOptions>>().Value;
             var database = sp.GetRequiredService<DatabaseOptions>();
 
             // Like the security password: generated only for a brand-new SQLite data directory.
             var mayGenerate = database.Provider == DatabaseProvider.Sqlite
                 && !File.Exists(Path.Combine(Path.GetFullPath(database.DataDir), "sbd.db"));
             var password = SecretFiles.Resolve(
-                configuration, "Sbd:Admin:Password", "admin-password", database.DataDir, mayGenerate,
+                admin.Password, AdminOptions.PasswordKey, "admin-password", database.DataDir, mayGenerate,
                 sp.GetRequiredService<ILogger<AdminCredentials>>());
-            return new AdminCredentials(configuration["Sbd:Admin:User"] is { Length: > 0 } user ? user : "admin", password);
+            return new AdminCredentials(admin.User, password);
         });
-        services.AddSingleton(sp =>
-        {
-            var minutes = sp.GetRequiredService<IConfiguration>().GetValue("Sbd:Admin:TokenLifetimeMinutes", 480);
-            return new AdminTokenService(sp.GetRequiredService<TimeProvider>(), TimeSpan.FromMinutes(Math.Clamp(minutes, 1, 7 * 24 * 60)));
-        });
+        services.AddSingleton(sp => new AdminTokenService(
+            sp.GetRequiredService<TimeProvider>(),
+            TimeSpan.FromMinutes(sp.GetRequiredService<IOptions<AdminOptions>>().Value.TokenLifetimeMinutes)));
         services.TryAddSingleton<PeerWarnings>();
         services.AddSingleton<AdminApiWarnings>();
         services.AddAuthentication(AdminAuthenticationHandler.SchemeName)

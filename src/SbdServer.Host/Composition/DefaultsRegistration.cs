@@ -1,4 +1,5 @@
 using SbdServer.Host.Health;
+using SbdServer.Host.Logging;
 using SbdServer.Host.Startup;
 using Serilog;
 

@@ -1,7 +1,6 @@
-using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 using SbdServer.Core.Backup;
 using SbdServer.Core.Certificates;
-using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Events;
 using SbdServer.Core.Storage;
@@ -21,24 +20,54 @@ namespace SbdServer.Host.Composition;
 /// </summary>
 internal static class PersistenceRegistration
 {
+    /// <summary>A secret, not an option: read with the secret-file fallback of a first SQLite start (<see cref="SecretFiles"/>).</summary>
+    private const string SecurityPasswordKey = "Sbd:Cluster:SecurityPassword";
+
     public static WebApplicationBuilder AddSbdPersistence(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddSbdCrypto();
 
-        // Replaces the default options so the PBKDF2 cost comes from configuration (tests lower it).
-        services.AddSingleton(sp => ReadKeyProtection(sp.GetRequiredService<IConfiguration>()));
-
-        // Bound when first resolved, so test hosts can override configuration after Program has run.
-        services.AddSingleton(sp => ReadDatabaseOptions(sp.GetRequiredService<IConfiguration>()));
-        services.AddSingleton(sp => ReadLocalNode(sp.GetRequiredService<IConfiguration>()));
+        // Bound from the service provider's configuration when first resolved (test hosts override settings after
+        // Program has run), validated at start; the plain types stay injectable for the projects that take them.
+        services.AddOptions<KeyProtectionOptions>()
+            .BindConfiguration(KeyProtectionOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<KeyProtectionOptions>>().Value);
+        services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.Section)
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                options.ConnectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
+                if (configuration[DatabaseOptions.DataDirKey] is { Length: > 0 } dataDir)
+                {
+                    options.DataDir = dataDir;
+                }
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value);
+        services.AddOptions<LocalNodeOptions>()
+            .BindConfiguration(LocalNodeOptions.Section)
+            .BindConfiguration(LocalNodeOptions.CertificatesSection)
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                if (configuration[LocalNodeOptions.ClusterNameKey] is { Length: > 0 } clusterName)
+                {
+                    options.ClusterName = clusterName;
+                }
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<LocalNodeOptions>>().Value);
         services.AddSingleton(sp =>
         {
             var configuration = sp.GetRequiredService<IConfiguration>();
             var database = sp.GetRequiredService<DatabaseOptions>();
             var password = SecretFiles.Resolve(
-                configuration, "Sbd:Cluster:SecurityPassword", "cluster-security-password", database.DataDir,
-                IsFreshSqlite(database), sp.GetRequiredService<ILogger<ClusterSecret>>());
+                configuration[SecurityPasswordKey], SecurityPasswordKey, "cluster-security-password",
+                database.DataDir, IsFreshSqlite(database), sp.GetRequiredService<ILogger<ClusterSecret>>());
             return new ClusterSecret(password);
         });
         services.AddSingleton(sp => sp.GetRequiredService<IKeyProtectorFactory>()
@@ -49,8 +78,7 @@ internal static class PersistenceRegistration
         services.AddSingleton<ICertificateStoreEvents>(sp => sp.GetRequiredService<CertificateStoreEventHub>());
         services.AddSingleton<ISecurityStore, EfSecurityStore>();
         services.AddSingleton<PostgresChangeListener>();
-        services.AddSingleton<CertificateManager>();
-        services.AddSingleton<ClusterBootstrapper>();
+        services.AddSbdCertificateManagement();
         services.AddSingleton<BackupService>();
         services.AddSingleton<StartupState>();
 
@@ -58,72 +86,6 @@ internal static class PersistenceRegistration
         services.AddHostedService<SecurityStartupService>();
         services.AddHostedService<ChangeListenerService>();
         return builder;
-    }
-
-    private static DatabaseOptions ReadDatabaseOptions(IConfiguration configuration)
-    {
-        var providerText = configuration["Sbd:Database:Provider"];
-        var provider = DatabaseProvider.Sqlite;
-        if (!string.IsNullOrWhiteSpace(providerText) && !Enum.TryParse(providerText, ignoreCase: true, out provider))
-        {
-            throw new StartupConfigurationException("Sbd:Database:Provider", $"Sbd:Database:Provider must be Sqlite or Postgres, not '{providerText}'.");
-        }
-
-        var migrateText = configuration["Sbd:Database:Migrate"];
-        var migrate = true;
-        if (!string.IsNullOrWhiteSpace(migrateText) && !bool.TryParse(migrateText, out migrate))
-        {
-            throw new StartupConfigurationException("Sbd:Database:Migrate", $"Sbd:Database:Migrate must be true or false, not '{migrateText}'.");
-        }
-
-        return new DatabaseOptions
-        {
-            Provider = provider,
-            ConnectionString = configuration.GetConnectionString("Sbd"),
-            DataDir = configuration["Sbd:DataDir"] is { Length: > 0 } dir ? dir : "data",
-            Migrate = migrate,
-        };
-    }
-
-    private static KeyProtectionOptions ReadKeyProtection(IConfiguration configuration)
-    {
-        var options = new KeyProtectionOptions();
-        if (configuration["Sbd:Security:Pbkdf2Iterations"] is { Length: > 0 } text)
-        {
-            if (!int.TryParse(text, out var iterations) || iterations is < 1 or > KeyProtectionOptions.MaxIterations)
-            {
-                throw new StartupConfigurationException(
-                    "Sbd:Security:Pbkdf2Iterations",
-                    $"Sbd:Security:Pbkdf2Iterations must be 1 to {KeyProtectionOptions.MaxIterations}, not '{text}'.");
-            }
-
-            options.Pbkdf2Iterations = iterations;
-        }
-
-        return options;
-    }
-
-    private static LocalNodeOptions ReadLocalNode(IConfiguration configuration)
-    {
-        var options = new LocalNodeOptions();
-        configuration.GetSection("Sbd:Node").Bind(options);
-        configuration.GetSection("Sbd:Certificates").Bind(options);
-        if (configuration["Sbd:Cluster:Name"] is { Length: > 0 } clusterName)
-        {
-            options.ClusterName = clusterName;
-        }
-
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-        {
-            // The messages start with the key they are about ("Sbd:Node:Address must be ...").
-            var first = results[0].ErrorMessage ?? "";
-            throw new StartupConfigurationException(
-                first.StartsWith("Sbd:", StringComparison.Ordinal) ? first.Split(' ')[0] : "Sbd:Node",
-                string.Join(" ", results.Select(r => r.ErrorMessage)));
-        }
-
-        return options;
     }
 
     private static bool IsFreshSqlite(DatabaseOptions database) =>

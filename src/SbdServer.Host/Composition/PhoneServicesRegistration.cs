@@ -1,5 +1,6 @@
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.PhoneServices;
+using SbdServer.Host.Auth;
 using SbdServer.PhoneServices;
 using SbdServer.Tvs;
 

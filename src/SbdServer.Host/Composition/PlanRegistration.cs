@@ -1,5 +1,4 @@
 using SbdServer.Core.Impact;
-using SbdServer.Core.Provisioning;
 
 namespace SbdServer.Host.Composition;
 

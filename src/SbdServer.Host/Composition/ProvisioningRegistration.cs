@@ -1,14 +1,19 @@
 using SbdServer.Core.Cluster;
+using SbdServer.Core.DeviceManagement;
 using SbdServer.Core.Devices;
 using SbdServer.Core.Events;
 using SbdServer.Core.Provisioning;
 using SbdServer.Core.Storage;
 using SbdServer.Core.Tftp;
 using SbdServer.Persistence.Stores;
+using SbdServer.Tftp.Provisioning;
 
 namespace SbdServer.Host.Composition;
 
-/// <summary>Provisioning: the device table, its use cases and the generated-file catalogue TFTP serves first (issue 4).</summary>
+/// <summary>
+/// Provisioning: the device table, its use cases and the generated-file catalogue TFTP serves first (issue 4); signing
+/// and encryption come from SbdServer.Crypto (<c>AddSbdCrypto</c>), the served-file recording from SbdServer.Tftp.
+/// </summary>
 internal static class ProvisioningRegistration
 {
     public static WebApplicationBuilder AddSbdProvisioning(this WebApplicationBuilder builder)
@@ -16,8 +21,6 @@ internal static class ProvisioningRegistration
         var services = builder.Services;
         services.AddSingleton<IDeviceStore, EfDeviceStore>();
         services.AddSingleton<DeviceManager>();
-        services.AddSingleton<IPhoneFileCrypto, PhoneFileCrypto>();
-        services.AddSingleton<IProvisioningLog, ProvisioningLog>();
         services.AddSingleton<GeneratedFileBuilder>();
         services.AddSingleton(sp =>
         {
@@ -34,9 +37,7 @@ internal static class ProvisioningRegistration
         });
         services.AddSingleton<ITftpFileSource>(sp => sp.GetRequiredService<GeneratedFileCatalogue>());
         services.AddSingleton<IServedFileStore, EfServedFileStore>();
-        services.AddSingleton<ServedFileRecorder>();
-        services.AddSingleton<ITftpServedFileObserver>(sp => sp.GetRequiredService<ServedFileRecorder>());
-        services.AddHostedService<ServedFileRecorderService>();
+        services.AddSbdTftpProvisioning();
         services.AddSingleton<DeviceTrustInventory>();
         services.AddSingleton<IDeviceSearch, EfDeviceSearch>();
         services.AddSingleton<DeviceDirectory>();

@@ -1,15 +1,12 @@
-using System.Net;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using SbdServer.Core.CertificateStore;
-using SbdServer.Core.Diagnostics;
 using SbdServer.Sip;
 using SbdServer.Tvs;
 
 namespace SbdServer.Host.Composition;
 
 /// <summary>
-/// The secure SIP port (TLS 5061, off unless <c>Sip:Enabled</c>): this node's CallManager certificate from the
-/// certificate store, hot reloaded after a regeneration, and REGISTER answered for the cluster's secure devices.
+/// The secure SIP port (TLS 5061, off unless <c>Sip:Enabled</c>; SbdServer.Sip): this node's CallManager certificate
+/// from the certificate store, hot reloaded after a regeneration, and REGISTER answered for the cluster's devices.
 /// </summary>
 internal static class SipRegistration
 {
@@ -21,17 +18,8 @@ internal static class SipRegistration
             TvsLegacyTls.EnableForProcess();
         }
 
-        var services = builder.Services;
-        services.AddOptions<SipOptions>()
-            .BindConfiguration(SipOptions.Section)
-            .ValidateDataAnnotations()
-            .Validate(o => IPAddress.TryParse(o.Address, out _), "Sip:Address must be an IP address.")
-            .ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<PeerWarnings>();
-        services.AddSingleton(sp => new SipCertificate(TvsTrustRegistration.LocalIdentity(sp, CertificateStores.CallManager)));
-        services.AddSingleton<SipHostedService>();
-        services.AddHostedService(sp => sp.GetRequiredService<SipHostedService>());
+        builder.Services.AddSbdSipServer();
+        builder.Services.AddSingleton(sp => new SipCertificate(TvsTrustRegistration.LocalIdentity(sp, CertificateStores.CallManager)));
         return builder;
     }
 }

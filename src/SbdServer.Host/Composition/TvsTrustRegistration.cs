@@ -1,3 +1,4 @@
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Events;
@@ -20,6 +21,6 @@ internal static class TvsTrustRegistration
 
     /// <summary>This node's identity certificate <paramref name="name"/> as a listener's certificate source.</summary>
     internal static LocalIdentityCertificateSource LocalIdentity(IServiceProvider services, string name) => new(
-        services.GetRequiredService<CertificateManager>(), services.GetRequiredService<ICertificateStoreEvents>(),
+        services.GetRequiredService<CertificateQueries>(), services.GetRequiredService<ICertificateStoreEvents>(),
         services.GetRequiredService<LocalNodeOptions>(), name);
 }

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Options;
 using SbdServer.Capf;
 using SbdServer.Core.Hosting;
 using SbdServer.PhoneServices;
+using SbdServer.Sip;
 using SbdServer.Tftp;
 using SbdServer.Tvs;
 
@@ -17,9 +19,13 @@ internal static class ListenerProbe
 {
     private sealed record Listener(string Setting, ProtocolType Protocol, IPEndPoint EndPoint, Func<SocketError, string> Message);
 
-    public static void Check(IConfiguration configuration)
+    /// <remarks>
+    /// The listeners' settings come from their bound options, so a setting the options framework refuses is reported
+    /// as such (exit 2, naming it) before any port is tried.
+    /// </remarks>
+    public static void Check(IServiceProvider services, IConfiguration configuration)
     {
-        foreach (var listener in Listeners(configuration))
+        foreach (var listener in Listeners(services, configuration))
         {
             var error = TryBind(listener.Protocol, listener.EndPoint);
             if (error != SocketError.Success)
@@ -29,9 +35,9 @@ internal static class ListenerProbe
         }
     }
 
-    private static IEnumerable<Listener> Listeners(IConfiguration configuration)
+    private static IEnumerable<Listener> Listeners(IServiceProvider services, IConfiguration configuration)
     {
-        var tftp = configuration.GetSection(TftpOptions.Section).Get<TftpOptions>() ?? new TftpOptions();
+        var tftp = services.GetRequiredService<IOptions<TftpOptions>>().Value;
         if (tftp.Enabled)
         {
             var address = Address(tftp.Address, "Tftp:Address");
@@ -44,21 +50,28 @@ internal static class ListenerProbe
             }
         }
 
-        var tvs = configuration.GetSection(TvsOptions.Section).Get<TvsOptions>() ?? new TvsOptions();
+        var tvs = services.GetRequiredService<IOptions<TvsOptions>>().Value;
         if (tvs.Enabled)
         {
             var endPoint = EndPoint(Address(tvs.Address, "Tvs:Address"), tvs.Port, "Tvs:Port");
             yield return new("Tvs:Port", ProtocolType.Tcp, endPoint, e => TvsServer.BindFailureMessage(endPoint, e));
         }
 
-        var capf = configuration.GetSection(CapfOptions.Section).Get<CapfOptions>() ?? new CapfOptions();
+        var capf = services.GetRequiredService<IOptions<CapfOptions>>().Value;
         if (capf.Enabled)
         {
             var endPoint = EndPoint(Address(capf.Address, "Capf:Address"), capf.Port, "Capf:Port");
             yield return new("Capf:Port", ProtocolType.Tcp, endPoint, e => CapfServer.BindFailureMessage(endPoint, e));
         }
 
-        var phone = configuration.GetSection(PhoneServicesOptions.Section).Get<PhoneServicesOptions>() ?? new PhoneServicesOptions();
+        var sip = services.GetRequiredService<IOptions<SipOptions>>().Value;
+        if (sip.Enabled)
+        {
+            var endPoint = EndPoint(Address(sip.Address, "Sip:Address"), sip.Port, "Sip:Port");
+            yield return new("Sip:Port", ProtocolType.Tcp, endPoint, e => SipServer.BindFailureMessage(endPoint, e));
+        }
+
+        var phone = services.GetRequiredService<IOptions<PhoneServicesOptions>>().Value;
         if (phone.Enabled)
         {
             var endPoint = EndPoint(Address(phone.Address, "PhoneServices:Address"), phone.Port, "PhoneServices:Port");

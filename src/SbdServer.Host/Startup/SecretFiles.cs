@@ -11,9 +11,8 @@ namespace SbdServer.Host.Startup;
 internal static class SecretFiles
 {
     public static string Resolve(
-        IConfiguration configuration, string key, string fileName, string dataDir, bool mayGenerate, ILogger logger)
+        string? configured, string key, string fileName, string dataDir, bool mayGenerate, ILogger logger)
     {
-        var configured = configuration[key];
         if (!string.IsNullOrEmpty(configured))
         {
             return configured;

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Net.Sockets;
 using Npgsql;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.Cluster;
 using SbdServer.Host.Auth;
 using SbdServer.Persistence.Database;
@@ -17,15 +18,8 @@ internal sealed class SecurityStartupService(
     IServiceProvider services,
     LocalNodeOptions local,
     StartupState state,
-    IConfiguration configuration,
     ILogger<SecurityStartupService> logger) : IHostedService
 {
-    /// <summary>
-    /// How long a start keeps retrying after the database first failed to answer, before it refuses
-    /// (<c>Sbd:Database:StartTimeoutSeconds</c>).
-    /// </summary>
-    public const int DefaultStartTimeoutSeconds = 30;
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // Secrets first: whether one may be generated depends on the database not existing yet.
@@ -72,7 +66,7 @@ internal sealed class SecurityStartupService(
     /// </summary>
     private async Task<T> WithDatabaseRetryAsync<T>(Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)
     {
-        var timeout = TimeSpan.FromSeconds(Math.Max(0, configuration.GetValue("Sbd:Database:StartTimeoutSeconds", DefaultStartTimeoutSeconds)));
+        var timeout = TimeSpan.FromSeconds(contexts.Options.StartTimeoutSeconds);
         DateTime? deadline = null; // counted from the first failure: a slow first connection attempt is not an outage
         var delay = TimeSpan.FromMilliseconds(500);
         for (var attempt = 1; ; attempt++)

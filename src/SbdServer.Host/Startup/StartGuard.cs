@@ -24,7 +24,7 @@ internal static class StartGuard
             try
             {
                 // Before the hosted services run: a first start must not create the cluster and then fail on a port.
-                ListenerProbe.Check(app.Configuration);
+                ListenerProbe.Check(app.Services, app.Configuration);
                 await app.RunAsync();
                 return 0;
             }

@@ -19,9 +19,9 @@ internal sealed class DeviceReportConfiguration : IEntityTypeConfiguration<Devic
         builder.Property(r => r.ItlSha1).HasMaxLength(40);
         builder.Property(r => r.CtlMd5).HasMaxLength(32);
         builder.Property(r => r.CtlSha1).HasMaxLength(40);
-        builder.Property(r => r.ItlSigner).HasMaxLength(DeviceReports.MaxSignerLength);
-        builder.Property(r => r.Status).HasMaxLength(DeviceReports.MaxStatusLength);
-        builder.Property(r => r.Firmware).HasMaxLength(DeviceReports.MaxFirmwareLength);
-        builder.Property(r => r.LoadInformation).HasMaxLength(DeviceReports.MaxFirmwareLength);
+        builder.Property(r => r.ItlSigner).HasMaxLength(DeviceReportFields.MaxSignerLength);
+        builder.Property(r => r.Status).HasMaxLength(DeviceReportFields.MaxStatusLength);
+        builder.Property(r => r.Firmware).HasMaxLength(DeviceReportFields.MaxFirmwareLength);
+        builder.Property(r => r.LoadInformation).HasMaxLength(DeviceReportFields.MaxFirmwareLength);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using SbdServer.Core.Certificates;
+using SbdServer.Core.Provisioning;
 using SbdServer.Crypto.Keys;
 using Xunit;
 
@@ -17,7 +18,7 @@ public class CryptoServiceCollectionExtensionsTests
         foreach (var port in new[]
         {
             typeof(ICertificateFactory), typeof(ICertificateInspector), typeof(ICertificateCodec),
-            typeof(ICertificateValidator), typeof(IKeyProtectorFactory), typeof(IPasswordArchive), typeof(TimeProvider),
+            typeof(ICertificateValidator), typeof(IKeyProtectorFactory), typeof(IPasswordArchive), typeof(IPhoneFileCrypto), typeof(TimeProvider),
         })
         {
             var descriptor = Assert.Single(services, d => d.ServiceType == port);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Errors;
@@ -12,7 +13,7 @@ namespace SbdServer.Admin.Pages.Certificates;
 /// One certificate: facts, fingerprints, PEM, downloads; Generate CSR and upload the CA-signed certificate for
 /// identity certificates; delete for trust certificates. Never a key.
 /// </summary>
-public sealed class CertificateDetailsModel(CertificateManager certificates) : PageModel
+public sealed class CertificateDetailsModel(CertificateQueries queries, CertificateSigningRequests signingRequests, TrustStoreUploads trustStores) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string Node { get; set; } = "";
@@ -54,7 +55,7 @@ public sealed class CertificateDetailsModel(CertificateManager certificates) : P
         KeyAlgorithm? algorithm = RegenerateModel.KeyChoices.Any(c => c.Value.Length > 0 && c.Value == key) ? Enum.Parse<KeyAlgorithm>(key!) : null;
         try
         {
-            var csr = await certificates.CreateCsrAsync(Node, Name, algorithm, User.Identity?.Name ?? "unknown", cancellationToken);
+            var csr = await signingRequests.CreateCsrAsync(Node, Name, algorithm, User.Identity?.Name ?? "unknown", cancellationToken);
             var pem = new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE REQUEST", csr)) + "\n";
             return File(System.Text.Encoding.ASCII.GetBytes(pem), "application/pkcs10", $"{Node}-{Name}.csr");
         }
@@ -86,8 +87,8 @@ public sealed class CertificateDetailsModel(CertificateManager certificates) : P
         var confirmed = string.Equals(confirmNode?.Trim(), Node, StringComparison.Ordinal);
         try
         {
-            var report = await certificates.AcceptSignedAsync(Node, Name, copy.ToArray(), confirmed, User.Identity?.Name ?? "unknown", cancellationToken);
-            var view = (await certificates.GetCertificatesAsync(Node, cancellationToken)).First(c => c.Name == c.Store && c.Name == Name);
+            var report = await signingRequests.AcceptSignedAsync(Node, Name, copy.ToArray(), confirmed, User.Identity?.Name ?? "unknown", cancellationToken);
+            var view = (await queries.GetCertificatesAsync(Node, cancellationToken)).First(c => c.Name == c.Store && c.Name == Name);
             var message = $"CA-signed certificate accepted for {Name}: serial {view.SerialNumber}, issuer {view.Issuer}; {report.ResetDevices.Count} phones asked to reset.";
             return LocalRedirect(
                 $"/admin/certificates/details?node={Uri.EscapeDataString(Node)}&name={Uri.EscapeDataString(Name)}&msg={Uri.EscapeDataString(message)}");
@@ -132,7 +133,7 @@ public sealed class CertificateDetailsModel(CertificateManager certificates) : P
         }
 
         Certificate = found;
-        var der = await certificates.GetCertificateDerAsync(Node, Name, cancellationToken);
+        var der = await queries.GetCertificateDerAsync(Node, Name, cancellationToken);
         Pem = new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE", der));
         return true;
     }
@@ -145,7 +146,7 @@ public sealed class CertificateDetailsModel(CertificateManager certificates) : P
             return NotFound();
         }
 
-        var der = await certificates.GetCertificateDerAsync(Node, Name, cancellationToken);
+        var der = await queries.GetCertificateDerAsync(Node, Name, cancellationToken);
         var file = CertificatesModel.IsIdentity(found) ? $"{Node}-{found.Name}" : $"{found.Store}-{found.Sha256[..16]}";
         return format == "der"
             ? File(der, "application/pkix-cert", file + ".der")
@@ -161,19 +162,19 @@ public sealed class CertificateDetailsModel(CertificateManager certificates) : P
             return NotFound();
         }
 
-        await certificates.DeleteTrustAsync(found.Store, found.Sha256, User.Identity?.Name ?? "unknown", cancellationToken);
+        await trustStores.DeleteTrustAsync(found.Store, found.Sha256, User.Identity?.Name ?? "unknown", cancellationToken);
         return LocalRedirect("/admin/certificates?node=" + Uri.EscapeDataString(Node));
     }
 
     private async Task<CertificateView?> FindAsync(CancellationToken cancellationToken)
     {
-        var nodes = await certificates.GetNodesAsync(cancellationToken);
+        var nodes = await queries.GetNodesAsync(cancellationToken);
         if (nodes.All(n => n.Name != Node))
         {
             return null;
         }
 
-        var all = await certificates.GetCertificatesAsync(Node, cancellationToken);
+        var all = await queries.GetCertificatesAsync(Node, cancellationToken);
         return all.FirstOrDefault(c => CertificatesModel.IsIdentity(c)
             ? string.Equals(c.Name, Name, StringComparison.OrdinalIgnoreCase)
             : string.Equals(c.Sha256, Name, StringComparison.OrdinalIgnoreCase));

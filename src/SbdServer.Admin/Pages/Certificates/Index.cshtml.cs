@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Nodes;
 
 namespace SbdServer.Admin.Pages.Certificates;
 
 /// <summary>CUCM's Certificate Management list: a node's identity certificates and the trust stores, with Find.</summary>
-public sealed class CertificatesModel(CertificateManager certificates) : PageModel
+public sealed class CertificatesModel(CertificateQueries queries) : PageModel
 {
     public static readonly string[] Fields = ["Certificate", "Common Name", "Usage"];
 
@@ -28,7 +29,7 @@ public sealed class CertificatesModel(CertificateManager certificates) : PageMod
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        Nodes = await certificates.GetNodesAsync(cancellationToken);
+        Nodes = await queries.GetNodesAsync(cancellationToken);
         var node = Nodes.FirstOrDefault(n => n.Name == Node) ?? Nodes.FirstOrDefault(n => n.IsPublisher) ?? (Nodes.Count > 0 ? Nodes[0] : null);
         if (node is null)
         {
@@ -39,7 +40,7 @@ public sealed class CertificatesModel(CertificateManager certificates) : PageMod
         Field = Fields.Contains(Field) ? Field : Fields[0];
         Match = Match == "contains" ? "contains" : "begins";
         Query = Query?.Trim() is { Length: > 0 } q ? (q.Length > 128 ? q[..128] : q) : null;
-        var all = await certificates.GetCertificatesAsync(node.Name, cancellationToken);
+        var all = await queries.GetCertificatesAsync(node.Name, cancellationToken);
         Rows = Query is null ? all : [.. all.Where(c => Matches(FieldValue(c, Field), Query, Match))];
         return Page();
     }

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.Certificates;
-using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Impact;
 
@@ -12,7 +12,7 @@ namespace SbdServer.Admin.Pages.Certificates;
 /// Regenerate an identity certificate: the change planner's impact first, then the click; a change that locks phones
 /// needs the node name typed (the REST API's confirm=true).
 /// </summary>
-public sealed class RegenerateModel(CertificateManager certificates) : PageModel
+public sealed class RegenerateModel(CertificateQueries queries, CertificateRegeneration regeneration) : PageModel
 {
     /// <summary>CUCM's choices (RSA 2048-4096, EC 256/384/521).</summary>
     public static readonly (string Value, string Text)[] KeyChoices =
@@ -46,7 +46,7 @@ public sealed class RegenerateModel(CertificateManager certificates) : PageModel
     {
         try
         {
-            Report = await certificates.PreviewAsync(Node, Name, cancellationToken);
+            Report = await regeneration.PreviewAsync(Node, Name, cancellationToken);
         }
         catch (NotFoundException)
         {
@@ -62,8 +62,8 @@ public sealed class RegenerateModel(CertificateManager certificates) : PageModel
         var confirmed = string.Equals(ConfirmNode?.Trim(), Node, StringComparison.Ordinal);
         try
         {
-            var report = await certificates.RegenerateAsync(Node, Name, key, confirmed, User.Identity?.Name ?? "unknown", cancellationToken);
-            var view = (await certificates.GetCertificatesAsync(Node, cancellationToken)).First(c => c.Name == c.Store && c.Name == Name);
+            var report = await regeneration.RegenerateAsync(Node, Name, key, confirmed, User.Identity?.Name ?? "unknown", cancellationToken);
+            var view = (await queries.GetCertificatesAsync(Node, cancellationToken)).First(c => c.Name == c.Store && c.Name == Name);
             var message = $"{Name} regenerated: new serial {view.SerialNumber}; {report.ResetDevices.Count} phones asked to reset.";
             return LocalRedirect(
                 $"/admin/certificates/details?node={Uri.EscapeDataString(Node)}&name={Uri.EscapeDataString(Name)}&msg={Uri.EscapeDataString(message)}");
@@ -83,7 +83,7 @@ public sealed class RegenerateModel(CertificateManager certificates) : PageModel
         }
         catch (DomainException ex)
         {
-            Report = await certificates.PreviewAsync(Node, Name, cancellationToken);
+            Report = await regeneration.PreviewAsync(Node, Name, cancellationToken);
             Error = ex.Message;
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();

@@ -1,13 +1,13 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.Errors;
 
 namespace SbdServer.Admin.Pages.Certificates;
 
 /// <summary>Adds a PEM or DER certificate (a chain is fine) to a trust store, as the REST API's upload does.</summary>
-public sealed class UploadModel(CertificateManager certificates) : PageModel
+public sealed class UploadModel(CertificateQueries queries, TrustStoreUploads trustStores) : PageModel
 {
     /// <summary>Certificates are small; a chain of 16 in PEM stays far below this.</summary>
     private const int MaxUploadBytes = 256 * 1024;
@@ -33,9 +33,9 @@ public sealed class UploadModel(CertificateManager certificates) : PageModel
         await file.CopyToAsync(copy, cancellationToken);
         try
         {
-            var added = await certificates.UploadTrustAsync(Store ?? "", copy.ToArray(), User.Identity?.Name ?? "unknown", cancellationToken);
+            var added = await trustStores.UploadTrustAsync(Store ?? "", copy.ToArray(), User.Identity?.Name ?? "unknown", cancellationToken);
             var first = added.Count > 0 ? added[0] : null;
-            var node = (await certificates.GetNodesAsync(cancellationToken)).FirstOrDefault(n => n.IsPublisher)?.Name ?? "";
+            var node = (await queries.GetNodesAsync(cancellationToken)).FirstOrDefault(n => n.IsPublisher)?.Name ?? "";
             return first is null
                 ? LocalRedirect("/admin/certificates")
                 : LocalRedirect($"/admin/certificates/details?node={Uri.EscapeDataString(node)}&name={first.Sha256}&msg={Uri.EscapeDataString($"Uploaded {added.Count} certificate(s) to {first.Store}.")}");

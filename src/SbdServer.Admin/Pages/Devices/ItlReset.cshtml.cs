@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Impact;
@@ -11,7 +12,7 @@ namespace SbdServer.Admin.Pages.Devices;
 /// CUCM's <c>utils itl reset localkey</c> and its end (restart TFTP): the change planner's impact of the next step
 /// first, then the button, as <c>/api/itl/reset</c>.
 /// </summary>
-public sealed class ItlResetModel(CertificateManager certificates, ChangePlanService planner) : PageModel
+public sealed class ItlResetModel(ItlResets itlResets, ChangePlanService planner) : PageModel
 {
     /// <summary>Phones listed by name at most; the totals count all.</summary>
     public const int ListedDevices = 50;
@@ -32,8 +33,8 @@ public sealed class ItlResetModel(CertificateManager certificates, ChangePlanSer
         try
         {
             var view = action == "end"
-                ? await certificates.EndItlResetAsync(actor, cancellationToken)
-                : await certificates.StartItlResetAsync("localkey", actor, cancellationToken);
+                ? await itlResets.EndItlResetAsync(actor, cancellationToken)
+                : await itlResets.StartItlResetAsync("localkey", actor, cancellationToken);
             Message = (view.Active ? "Bulk ITL reset started: ITLs are signed by each TFTP node's CallManager." : "Bulk ITL reset ended: ITLs are signed by " + view.Signer + ".")
                 + $" {view.ResetDevices.Count} phones asked to reset.";
         }
@@ -49,7 +50,7 @@ public sealed class ItlResetModel(CertificateManager certificates, ChangePlanSer
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        State = await certificates.GetItlResetAsync(cancellationToken);
+        State = await itlResets.GetItlResetAsync(cancellationToken);
         Plan = await planner.PlanAsync([ProposedChange.ItlReset(State.Active ? "none" : "localkey")], cancellationToken);
     }
 }

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SbdServer.Core.CertificateStore;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Impact;
 using SbdServer.Core.Parameters;
@@ -13,7 +13,7 @@ namespace SbdServer.Admin.Pages.Parameters;
 /// planner's impact first (as Regenerate does) and applies only from that page, with the publisher's name typed when
 /// phones would be locked out.
 /// </summary>
-public sealed class ParametersModel(CertificateManager manager, ChangePlanService planner) : PageModel
+public sealed class ParametersModel(CertificateQueries queries, EnterpriseParameters enterpriseParameters, ChangePlanService planner) : PageModel
 {
     /// <summary>CUCM's display names, in the order of its Security Parameters section.</summary>
     public static readonly (string Name, string Label)[] Labels =
@@ -118,7 +118,7 @@ public sealed class ParametersModel(CertificateManager manager, ChangePlanServic
         {
             foreach (var (definition, value) in Changes)
             {
-                await manager.SetParameterAsync(definition.Name, value, actor, cancellationToken);
+                await enterpriseParameters.SetParameterAsync(definition.Name, value, actor, cancellationToken);
                 applied.Add($"{LabelOf(definition.Name)} = {value}");
             }
         }
@@ -139,11 +139,11 @@ public sealed class ParametersModel(CertificateManager manager, ChangePlanServic
         var current = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var definition in Shown)
         {
-            current[definition.Name] = await manager.GetParameterAsync(definition.Name, cancellationToken);
+            current[definition.Name] = await enterpriseParameters.GetParameterAsync(definition.Name, cancellationToken);
         }
 
         Current = current;
-        Publisher = (await manager.GetNodesAsync(cancellationToken)).FirstOrDefault(n => n.IsPublisher)?.Name ?? "";
+        Publisher = (await queries.GetNodesAsync(cancellationToken)).FirstOrDefault(n => n.IsPublisher)?.Name ?? "";
     }
 
     // Only the parameters whose value differs from the stored one become changes; unknown names are ignored like

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SbdServer.Core.Devices;
+using SbdServer.Core.DeviceManagement;
 using SbdServer.Core.Errors;
 
 namespace SbdServer.Admin.Pages.Parameters;

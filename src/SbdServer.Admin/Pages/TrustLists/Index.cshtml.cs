@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Provisioning;
@@ -15,7 +16,7 @@ namespace SbdServer.Admin.Pages.TrustLists;
 /// checksums phones report, and a download of the served bytes. In mixed mode also the CTL's stored set, whether a
 /// certificate it lists was regenerated since, and the CTL update (<c>utils ctl update CTLFile</c>).
 /// </summary>
-public sealed class TrustListsModel(CertificateManager manager, GeneratedFileCatalogue files) : PageModel
+public sealed class TrustListsModel(CertificateQueries queries, CtlUpdates ctl, GeneratedFileCatalogue files) : PageModel
 {
     /// <summary>The trust lists a node serves, in the order phones fetch them.</summary>
     public static readonly string[] FileNames = [PhoneFileName.ClusterCtlName, PhoneFileName.ClusterItlName];
@@ -36,7 +37,7 @@ public sealed class TrustListsModel(CertificateManager manager, GeneratedFileCat
     {
         try
         {
-            var view = await manager.UpdateCtlAsync(User.Identity?.Name ?? "unknown", cancellationToken);
+            var view = await ctl.UpdateCtlAsync(User.Identity?.Name ?? "unknown", cancellationToken);
             Message = $"CTL updated: {view.Records.Count} records. Reset the phones so they take it.";
         }
         catch (DomainException ex)
@@ -51,9 +52,9 @@ public sealed class TrustListsModel(CertificateManager manager, GeneratedFileCat
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Ctl = await manager.GetCtlAsync(cancellationToken);
+        Ctl = await ctl.GetCtlAsync(cancellationToken);
         var lists = new List<ServedList>();
-        foreach (var node in await manager.GetNodesAsync(cancellationToken))
+        foreach (var node in await queries.GetNodesAsync(cancellationToken))
         {
             foreach (var name in FileNames)
             {
@@ -82,7 +83,7 @@ public sealed class TrustListsModel(CertificateManager manager, GeneratedFileCat
     {
         var name = FileNames.FirstOrDefault(f => string.Equals(f, file, StringComparison.OrdinalIgnoreCase));
         if (name is null || string.IsNullOrEmpty(node)
-            || !(await manager.GetNodesAsync(cancellationToken)).Any(n => n.Name == node)
+            || !(await queries.GetNodesAsync(cancellationToken)).Any(n => n.Name == node)
             || await files.GetAsync(name, node, cancellationToken) is not { } served)
         {
             return NotFound();

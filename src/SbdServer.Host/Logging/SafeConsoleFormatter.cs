@@ -4,7 +4,7 @@ using Serilog.Events;
 using Serilog.Formatting;
 using Serilog.Formatting.Display;
 
-namespace SbdServer.Host.Composition;
+namespace SbdServer.Host.Logging;
 
 /// <summary>
 /// The console sink's formatter, and the log's last line of defence against forged lines: every event is one line

@@ -1,13 +1,14 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using SbdServer.Core.Capf;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Devices;
 using SbdServer.Core.Storage;
 using SbdServer.Wire.Capf;
 
-namespace SbdServer.Core.Capf;
+namespace SbdServer.Core.DeviceManagement;
 
 /// <summary>
 /// The CAPF use cases behind the listener (formats.md section 6): decide a session from the phone's AUTH_RESPONSE

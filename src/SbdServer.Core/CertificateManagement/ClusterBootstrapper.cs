@@ -1,12 +1,13 @@
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Cluster;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Events;
 using SbdServer.Core.Nodes;
 using SbdServer.Core.Parameters;
 using SbdServer.Core.Storage;
 
-namespace SbdServer.Core.Cluster;
+namespace SbdServer.Core.CertificateManagement;
 
 /// <summary>
 /// First start: creates the cluster, this node and its certificates. Later starts: proves the security password and
@@ -14,7 +15,8 @@ namespace SbdServer.Core.Cluster;
 /// </summary>
 public sealed class ClusterBootstrapper(
     ISecurityStore store,
-    CertificateManager manager,
+    SecurityUnitOfWork unit,
+    IdentityMint mint,
     IKeyProtector keys,
     LocalNodeOptions local,
     TimeProvider time)
@@ -77,20 +79,11 @@ public sealed class ClusterBootstrapper(
         var outcome = Outcome.Existing;
         if (node is null)
         {
-            node = new ClusterNode
-            {
-                Id = Guid.CreateVersion7(),
-                Name = local.Name,
-                Fqdn = local.Fqdn,
-                IpAddress = local.Address,
-                HostAddress = CertificateManager.NormalizeHostAddress(local.HostAddress),
-                IsPublisher = false,
-                Services = NodeServices.Tftp | NodeServices.Tvs,
-            };
+            node = LocalNode(isPublisher: false, NodeServices.Tftp | NodeServices.Tvs);
             changes.Added.Add(node);
-            changes.Audit.Add(manager.Audit(Actor, "node.join", node.Name, $"{node.Fqdn} {node.IpAddress}"));
-            changes.Changes.Add(manager.Change(CertificateStoreChangeKind.NodeChanged, node.Name, null, null));
-            var group = state.Groups.FirstOrDefault(g => g.Name == "Default");
+            changes.Audit.Add(unit.Audit(Actor, "node.join", node.Name, $"{node.Fqdn} {node.IpAddress}"));
+            changes.Changes.Add(unit.Change(CertificateStoreChangeKind.NodeChanged, node.Name, null, null));
+            var group = state.Groups.FirstOrDefault(g => g.Name == CallManagerGroup.DefaultName);
             if (group is not null && group.NodeNames.Count < CallManagerGroup.MaxNodes)
             {
                 group.NodeNames = [.. group.NodeNames, node.Name];
@@ -99,13 +92,13 @@ public sealed class ClusterBootstrapper(
 
             outcome = Outcome.NodeJoined;
         }
-        else if (CertificateManager.NormalizeHostAddress(local.HostAddress) is { } configured
+        else if (HostAddresses.Normalize(local.HostAddress) is { } configured
             && !string.Equals(node.HostAddress, configured, StringComparison.Ordinal))
         {
-            changes.Audit.Add(manager.Audit(Actor, "node.host-address", node.Name, $"Host Name/IP Address {node.PhoneFacingHost} -> {configured} (configuration)"));
+            changes.Audit.Add(unit.Audit(Actor, "node.host-address", node.Name, $"Host Name/IP Address {node.PhoneFacingHost} -> {configured} (configuration)"));
             node.HostAddress = configured;
             changes.Updated.Add(node);
-            changes.Changes.Add(manager.Change(CertificateStoreChangeKind.NodeChanged, node.Name, null, null));
+            changes.Changes.Add(unit.Change(CertificateStoreChangeKind.NodeChanged, node.Name, null, null));
         }
 
         // Only certificates that do not exist yet are created (e.g. a node added before it first started).
@@ -125,6 +118,18 @@ public sealed class ClusterBootstrapper(
         return outcome;
     }
 
+    // The publisher and a joining node differ only in these two fields; the rest comes from this node's settings.
+    private ClusterNode LocalNode(bool isPublisher, NodeServices services) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        Name = local.Name,
+        Fqdn = local.Fqdn,
+        IpAddress = local.Address,
+        HostAddress = HostAddresses.Normalize(local.HostAddress),
+        IsPublisher = isPublisher,
+        Services = services,
+    };
+
     private async Task CreateClusterAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -138,19 +143,10 @@ public sealed class ClusterBootstrapper(
             PasswordVerifier = keys.CreatePasswordVerifier(),
             CreatedAt = now,
         };
-        var node = new ClusterNode
-        {
-            Id = Guid.CreateVersion7(),
-            Name = local.Name,
-            Fqdn = local.Fqdn,
-            IpAddress = local.Address,
-            HostAddress = CertificateManager.NormalizeHostAddress(local.HostAddress),
-            IsPublisher = true,
-            Services = NodeServices.Tftp | NodeServices.Tvs | NodeServices.Capf,
-        };
+        var node = LocalNode(isPublisher: true, NodeServices.Tftp | NodeServices.Tvs | NodeServices.Capf);
         changes.Added.Add(cluster);
         changes.Added.Add(node);
-        changes.Added.Add(new CallManagerGroup { Id = Guid.CreateVersion7(), Name = "Default", NodeNames = [node.Name] });
+        changes.Added.Add(new CallManagerGroup { Id = Guid.CreateVersion7(), Name = CallManagerGroup.DefaultName, NodeNames = [node.Name] });
         foreach (var definition in EnterpriseParameterCatalog.All)
         {
             if (definition.Name is EnterpriseParameterCatalog.ClusterSecurityMode or EnterpriseParameterCatalog.ItlSignerMode)
@@ -171,16 +167,16 @@ public sealed class ClusterBootstrapper(
             AddIdentity(changes, node, name);
         }
 
-        changes.Audit.Add(manager.Audit(Actor, "cluster.create", cluster.Name, $"publisher {node.Name} ({node.Fqdn})"));
-        changes.Changes.Add(manager.Change(CertificateStoreChangeKind.ClusterCreated, node.Name, null, null));
+        changes.Audit.Add(unit.Audit(Actor, "cluster.create", cluster.Name, $"publisher {node.Name} ({node.Fqdn})"));
+        changes.Changes.Add(unit.Change(CertificateStoreChangeKind.ClusterCreated, node.Name, null, null));
         await store.CommitAsync(changes, cancellationToken);
     }
 
     private void AddIdentity(SecurityChangeSet changes, ClusterNode node, string name)
     {
-        var identity = manager.Mint(node, name, KeyAlgorithm.Rsa2048);
+        var identity = mint.Mint(node, name, KeyAlgorithm.Rsa2048);
         changes.Added.Add(identity);
-        changes.Audit.Add(manager.Audit(Actor, "certificate.create", $"{node.Name}/{name}", $"SHA-256 {identity.Sha256}"));
-        changes.Changes.Add(manager.Change(CertificateStoreChangeKind.IdentityCertificateChanged, node.Name, name, identity.Sha256));
+        changes.Audit.Add(unit.Audit(Actor, "certificate.create", $"{node.Name}/{name}", $"SHA-256 {identity.Sha256}"));
+        changes.Changes.Add(unit.Change(CertificateStoreChangeKind.IdentityCertificateChanged, node.Name, name, identity.Sha256));
     }
 }

@@ -1,8 +1,9 @@
 using SbdServer.Core.Capf;
+using SbdServer.Core.Devices;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Storage;
 
-namespace SbdServer.Core.Devices;
+namespace SbdServer.Core.DeviceManagement;
 
 /// <summary>CAPF scheduling (CUCM's phone page, "Certificate Authority Proxy Function (CAPF) Information").</summary>
 public sealed partial class DeviceManager

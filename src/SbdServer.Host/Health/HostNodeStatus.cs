@@ -6,7 +6,7 @@ using SbdServer.Tftp.Diagnostics;
 using SbdServer.Tftp.Http;
 using SbdServer.Tvs;
 
-namespace SbdServer.Host.Composition;
+namespace SbdServer.Host.Health;
 
 /// <summary>The dashboard's view of this process: its listeners and the TFTP/TVS counters of /metrics.</summary>
 internal sealed class HostNodeStatus(

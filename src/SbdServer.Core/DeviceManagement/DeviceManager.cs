@@ -1,10 +1,12 @@
 using SbdServer.Core.Audit;
 using SbdServer.Core.Certificates;
+using SbdServer.Core.Devices;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Events;
+using SbdServer.Core.Nodes;
 using SbdServer.Core.Storage;
 
-namespace SbdServer.Core.Devices;
+namespace SbdServer.Core.DeviceManagement;
 
 /// <summary>
 /// Device use cases: create, change, delete, upload the phone certificate, ask for a reset. Every change is one
@@ -21,7 +23,6 @@ public sealed partial class DeviceManager(
     /// <summary>Largest certificate upload; a phone LSC or MIC is 1-2 KB, a PEM with its chain a few KB.</summary>
     public const int MaxCertificateBytes = 64 * 1024;
 
-    public const string DefaultGroup = "Default";
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
@@ -51,7 +52,7 @@ public sealed partial class DeviceManager(
             Model = model.Name,
             Protocol = spec.Protocol is null ? DeviceProtocol.Sip : DeviceFields.ParseProtocol(spec.Protocol),
             Description = DeviceFields.CheckDescription(spec.Description ?? ""),
-            CallManagerGroup = spec.CallManagerGroup ?? DefaultGroup,
+            CallManagerGroup = spec.CallManagerGroup ?? CallManagerGroup.DefaultName,
             SecurityMode = spec.SecurityProfile is null ? DeviceSecurityMode.NonSecure : DeviceFields.ParseSecurityProfile(spec.SecurityProfile),
             EncryptedConfig = spec.EncryptedConfig ?? false,
             UpdatedAt = time.GetUtcNow(),

@@ -1,8 +1,7 @@
 using System.Collections.Frozen;
-using SbdServer.Core.CertificateStore;
 using SbdServer.Wire.Itl;
 
-namespace SbdServer.Core.Tvs;
+namespace SbdServer.Core.CertificateStore;
 
 /// <summary>
 /// CUCM's mapping from certificate store to the phone roles TVS returns for a certificate in it (formats.md

@@ -1,7 +1,7 @@
 using SbdServer.Core.Devices;
-using SbdServer.Core.Impact;
+using SbdServer.Core.Provisioning;
 
-namespace SbdServer.Core.Provisioning;
+namespace SbdServer.Core.Impact;
 
 /// <summary>
 /// Devices with the state of their ITL (in sync, stale, reported mismatch, never fetched) by the trust inventory's

@@ -1,8 +1,12 @@
+using Microsoft.Extensions.Logging;
 using SbdServer.Core.Provisioning;
 
-namespace SbdServer.Host.Composition;
+namespace SbdServer.Tftp.Provisioning;
 
-/// <summary>Provisioning log events, ids 4000-4099.</summary>
+/// <summary>
+/// What the generated-file catalogue reports while TFTP and HTTP 6970 serve its files, in the log; event ids
+/// 4000-4099 (provisioning).
+/// </summary>
 internal sealed partial class ProvisioningLog(ILogger<ProvisioningLog> logger) : IProvisioningLog
 {
     public void ItlOversized(string fileName, int bytes, int limit) => LogItlOversized(fileName, bytes, limit);

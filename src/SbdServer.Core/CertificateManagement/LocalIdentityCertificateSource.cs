@@ -1,11 +1,12 @@
 using SbdServer.Core.Capf;
 using SbdServer.Core.Certificates;
+using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Events;
 using SbdServer.Core.PhoneServices;
 using SbdServer.Core.Tvs;
 
-namespace SbdServer.Core.CertificateStore;
+namespace SbdServer.Core.CertificateManagement;
 
 /// <summary>
 /// One identity certificate of this node from the certificate store (TVS for the TVS listener, tomcat for the phone
@@ -14,14 +15,14 @@ namespace SbdServer.Core.CertificateStore;
 /// </summary>
 public sealed class LocalIdentityCertificateSource : ITvsCertificateSource, IPhoneServicesCertificateSource, ICapfCertificateSource, IDisposable
 {
-    private readonly CertificateManager _certificates;
+    private readonly CertificateQueries _certificates;
     private readonly LocalNodeOptions _node;
     private readonly string _name;
     private readonly IDisposable _subscription;
 
     /// <param name="name">The identity store name, e.g. <see cref="CertificateStores.Tvs"/>.</param>
     public LocalIdentityCertificateSource(
-        CertificateManager certificates, ICertificateStoreEvents events, LocalNodeOptions node, string name)
+        CertificateQueries certificates, ICertificateStoreEvents events, LocalNodeOptions node, string name)
     {
         ArgumentNullException.ThrowIfNull(events);
         _certificates = certificates;

@@ -1,7 +1,6 @@
 using SbdServer.Core.PhoneServices;
-using SbdServer.Host.Auth;
 
-namespace SbdServer.Host.Composition;
+namespace SbdServer.Host.Auth;
 
 /// <summary>Phones' <c>authenticate.jsp</c> checks the admin credentials of the REST API (constant time).</summary>
 internal sealed class AdminPhoneUserAuthenticator(AdminCredentials credentials) : IPhoneUserAuthenticator

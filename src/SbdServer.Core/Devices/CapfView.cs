@@ -1,6 +1,6 @@
-using SbdServer.Core.Devices;
+using SbdServer.Core.Capf;
 
-namespace SbdServer.Core.Capf;
+namespace SbdServer.Core.Devices;
 
 /// <summary>The CAPF part of a device as the API shows it (the authentication string is never shown).</summary>
 public sealed record CapfView(

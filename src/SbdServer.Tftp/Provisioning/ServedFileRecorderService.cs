@@ -1,8 +1,13 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using SbdServer.Core.Provisioning;
 
-namespace SbdServer.Host.Composition;
+namespace SbdServer.Tftp.Provisioning;
 
-/// <summary>Runs the served-file recorder's writer for the life of the host.</summary>
+/// <summary>
+/// Runs the served-file recorder's writer for the life of the host, so the TFTP I/O thread only queues what it served
+/// and the database writes happen here, in batches.
+/// </summary>
 internal sealed partial class ServedFileRecorderService(ServedFileRecorder recorder, ILogger<ServedFileRecorderService> logger)
     : BackgroundService
 {

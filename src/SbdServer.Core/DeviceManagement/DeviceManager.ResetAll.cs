@@ -1,6 +1,6 @@
 using SbdServer.Core.Errors;
 
-namespace SbdServer.Core.Devices;
+namespace SbdServer.Core.DeviceManagement;
 
 /// <summary>CUCM's Enterprise Parameters "Reset": every device is asked to reset at once.</summary>
 public sealed partial class DeviceManager

@@ -6,9 +6,12 @@ using SbdServer.Crypto.Signing;
 using SbdServer.Wire.EncSgn;
 using SbdServer.Wire.Signed;
 
-namespace SbdServer.Host.Composition;
+namespace SbdServer.Crypto.Provisioning;
 
-/// <summary>Connects the provisioning port to SbdServer.Crypto's signer and config encryption.</summary>
+/// <summary>
+/// The provisioning port of Core (<see cref="IPhoneFileCrypto"/>) over this project's signer and config encryption, so
+/// the generated-file builder signs and encrypts without knowing which crypto library does it.
+/// </summary>
 internal sealed class PhoneFileCrypto : IPhoneFileCrypto
 {
     public IFileSigner CreateSigner(byte[] certificateDer, byte[] privateKeyPkcs8)

@@ -1,0 +1,35 @@
+using SbdServer.Core.Certificates;
+using SbdServer.Core.Impact;
+using SbdServer.Core.Provisioning;
+
+namespace SbdServer.Core.CertificateManagement;
+
+/// <summary>Regenerating an identity certificate (new self-signed certificate and key), with its impact check.</summary>
+public sealed class CertificateRegeneration(SecurityUnitOfWork unit, IdentityMint mint, DeviceImpact impact)
+{
+    /// <summary>The impact a regeneration would have, without changing anything.</summary>
+    public async Task<ImpactReport> PreviewAsync(string nodeName, string name, CancellationToken cancellationToken)
+    {
+        var state = await unit.LoadAsync(cancellationToken);
+        var (node, identity) = Lookups.RequireIdentity(state, nodeName, name);
+        return DeviceImpact.Analyze(state, [new(node.Name, identity.Name)], await impact.DevicesAsync(cancellationToken));
+    }
+
+    /// <summary>
+    /// Replaces an identity certificate with a new self-signed one (new key; <paramref name="key"/> null keeps the
+    /// algorithm and size). The old certificate and key move to history in the same transaction.
+    /// </summary>
+    public Task<ImpactReport> RegenerateAsync(
+        string nodeName, string name, KeyAlgorithm? key, bool confirm, string actor, CancellationToken cancellationToken) =>
+        unit.RunAsync(async (state, changes, ct) =>
+        {
+            var (node, identity) = Lookups.RequireIdentity(state, nodeName, name);
+            var devices = await impact.DevicesAsync(ct);
+            var report = DeviceImpact.Check(state, [new(node.Name, identity.Name)], devices, confirm);
+            var before = ItlContent.Fingerprints(state);
+            var owner = state.Nodes.First(n => n.Id == identity.NodeId);
+            mint.Replace(changes, state, owner, identity, key ?? identity.KeyAlgorithm, "regenerated", actor);
+            var resets = impact.RequestResets(changes, before, state, devices, actor, $"{owner.Name}/{identity.Name} regenerated");
+            return report with { Applied = true, ResetDevices = resets };
+        }, cancellationToken);
+}

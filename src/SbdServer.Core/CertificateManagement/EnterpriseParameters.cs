@@ -1,0 +1,77 @@
+using SbdServer.Core.Cluster;
+using SbdServer.Core.Errors;
+using SbdServer.Core.Events;
+using SbdServer.Core.Parameters;
+using SbdServer.Core.Provisioning;
+
+namespace SbdServer.Core.CertificateManagement;
+
+/// <summary>Enterprise parameters; setting one that changes the ITL resets phones by the same rule as a certificate change.</summary>
+public sealed class EnterpriseParameters(SecurityUnitOfWork unit, DeviceImpact impact)
+{
+    public async Task<string> GetParameterAsync(string name, CancellationToken cancellationToken)
+    {
+        var definition = Lookups.RequireParameter(name);
+        var state = await unit.LoadAsync(cancellationToken);
+        var cluster = Lookups.RequireCluster(state);
+        return definition.Name switch
+        {
+            EnterpriseParameterCatalog.ClusterSecurityMode => cluster.SecurityMode.ToString(),
+            EnterpriseParameterCatalog.ItlSignerMode => cluster.ItlSignerMode == ItlSignerMode.ItlRecovery ? "ITLRecovery" : "CallManager",
+            _ => state.ParameterValue(definition.Name),
+        };
+    }
+
+    public Task<string> SetParameterAsync(string name, string? value, string actor, CancellationToken cancellationToken)
+    {
+        var definition = Lookups.RequireParameter(name);
+        if (value is null)
+        {
+            throw new InvalidInputException("The body must be {\"value\": \"...\"} with a string value.");
+        }
+
+        var normalized = definition.Normalize(value)
+            ?? throw new InvalidInputException($"'{UserText.Echo(value)}' is not allowed for {definition.Name}; use {definition.Allowed}.");
+
+        return unit.RunAsync(async (state, changes, ct) =>
+        {
+            var cluster = Lookups.RequireCluster(state);
+            var before = ItlContent.Fingerprints(state);
+            var now = unit.Time.GetUtcNow();
+            switch (definition.Name)
+            {
+                case EnterpriseParameterCatalog.ClusterSecurityMode:
+                    var previousMode = cluster.SecurityMode;
+                    cluster.SecurityMode = Enum.Parse<SecurityMode>(normalized);
+                    changes.Updated.Add(cluster);
+                    CtlUpdates.OnSecurityModeChanged(changes, state, previousMode, cluster.SecurityMode, now);
+                    break;
+                case EnterpriseParameterCatalog.ItlSignerMode:
+                    cluster.ItlSignerMode = normalized == "ITLRecovery" ? ItlSignerMode.ItlRecovery : ItlSignerMode.CallManager;
+                    cluster.ItlResetSince = null; // a reset belongs to the mode it was started in
+                    changes.Updated.Add(cluster);
+                    break;
+                default:
+                    var existing = state.Parameters.FirstOrDefault(p => p.Name == definition.Name);
+                    if (existing is null)
+                    {
+                        changes.Added.Add(new EnterpriseParameter { Name = definition.Name, Value = normalized, UpdatedAt = now });
+                    }
+                    else
+                    {
+                        existing.Value = normalized;
+                        existing.UpdatedAt = now;
+                        changes.Updated.Add(existing);
+                    }
+
+                    break;
+            }
+
+            changes.Audit.Add(unit.Audit(actor, "parameter.set", definition.Name, normalized));
+            changes.Changes.Add(unit.Change(CertificateStoreChangeKind.ParameterChanged, null, definition.Name, null));
+            var after = state with { Parameters = [.. state.Parameters, .. changes.Added.OfType<EnterpriseParameter>()] };
+            impact.RequestResets(changes, before, after, await impact.DevicesAsync(ct), actor, $"{definition.Name} set to {normalized}");
+            return normalized;
+        }, cancellationToken);
+    }
+}
