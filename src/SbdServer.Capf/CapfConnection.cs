@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Security;
-using System.Net.Sockets;
 using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
 using SbdServer.Core.Capf;
@@ -17,8 +16,7 @@ namespace SbdServer.Capf;
 /// command or session id) closes the connection without an answer and is logged once (rate-limited per peer).
 /// </summary>
 internal sealed class CapfConnection(
-    Socket socket,
-    IPAddress remote,
+    ListenerConnection connection,
     uint sessionId,
     CapfOptions options,
     ServerCertificateReloader certificate,
@@ -29,7 +27,8 @@ internal sealed class CapfConnection(
     TimeProvider time,
     ILogger logger)
 {
-    private readonly string _remote = remote.ToString();
+    private readonly IPAddress _remoteAddress = connection.Remote;
+    private readonly string _remote = connection.Remote.ToString();
     private readonly byte[] _header = new byte[CapfHeader.Size];
     private long _started;
     private string? _device;
@@ -39,12 +38,13 @@ internal sealed class CapfConnection(
 
     private string Actor => "capf:" + _remote;
 
-    public async Task RunAsync(CancellationToken stopping)
+    /// <summary>Runs the session until it ends; the kit's token ends it on shutdown or when it idles out.</summary>
+    public async Task RunAsync()
     {
-        socket.NoDelay = true;
+        var stopping = connection.Closing;
+        connection.Socket.NoDelay = true;
         _started = time.GetTimestamp();
-        var network = new NetworkStream(socket, ownsSocket: true);
-        await using var tls = new SslStream(network, leaveInnerStreamOpen: false);
+        await using var tls = new SslStream(connection.Stream, leaveInnerStreamOpen: false);
         try
         {
             if (!await HandshakeAsync(tls, stopping))
@@ -58,7 +58,7 @@ internal sealed class CapfConnection(
         {
             // The reason can quote what the peer sent (a device name, a length): escaped once, for log and session log.
             var reason = LogText.Escape(ex.Message);
-            if (warnings.ShouldLog("protocol", remote))
+            if (warnings.ShouldLog("protocol", _remoteAddress))
             {
                 CapfLog.ProtocolViolation(logger, _remote, reason);
             }
@@ -68,12 +68,17 @@ internal sealed class CapfConnection(
         catch (TimeoutException ex)
         {
             // A silent client is the cheapest flood there is: its lines are limited like the other peer warnings.
-            if (warnings.ShouldLog("read_timeout", remote))
+            if (warnings.ShouldLog("read_timeout", _remoteAddress))
             {
                 CapfLog.TimedOut(logger, _remote, options.ReadTimeout.TotalMilliseconds, ex.Message);
             }
 
             Record(CapfSessionOutcome.TimedOut, ex.Message, null);
+        }
+        catch (OperationCanceledException) when (connection.IdledOut)
+        {
+            // The kit closed it (counted and logged by the server); the session log says how it ended.
+            Record(CapfSessionOutcome.TimedOut, $"nothing sent or received for {options.IdleTimeout.TotalSeconds:0.###} s (Capf:IdleTimeout)", null);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -104,7 +109,7 @@ internal sealed class CapfConnection(
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
         {
             counters.HandshakeFailed();
-            if (warnings.ShouldLog("handshake_timeout", remote))
+            if (warnings.ShouldLog("handshake_timeout", _remoteAddress))
             {
                 CapfLog.TimedOut(logger, _remote, options.HandshakeTimeout.TotalMilliseconds, "TLS handshake");
             }
@@ -114,7 +119,7 @@ internal sealed class CapfConnection(
         catch (Exception ex) when (ex is AuthenticationException or IOException)
         {
             counters.HandshakeFailed();
-            if (warnings.ShouldLog("handshake_failed", remote))
+            if (warnings.ShouldLog("handshake_failed", _remoteAddress))
             {
                 CapfLog.HandshakeFailed(logger, _remote, LogText.Escape(ex.InnerException?.Message ?? ex.Message));
             }

@@ -48,6 +48,14 @@ public sealed class CapfOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan KeyGenerationTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long a connection may pass with nothing sent or received before the listener kit closes it (counted in
+    /// <c>sbd_capf_idle_timeouts_total</c>, the session logged as timed out). Longer than
+    /// <see cref="KeyGenerationTimeout"/>: a phone generating its key sends nothing meanwhile.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00")]
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Sessions kept in the in-memory session log.</summary>
     [Range(1, 1_000_000)]
     public int SessionLogCapacity { get; set; } = 1000;

@@ -56,7 +56,10 @@ public sealed class CapfServer : IListenerServer, ITcpListenerEvents
             (ex, sha256) => CapfLog.CertificateReloadFailed(logger, ex, sha256));
         _warnings = warnings.Create("capf", s => CapfLog.Suppressed(logger, s.Suppressed, s.Kind, s.PeerText, s.WindowSeconds));
         _listener = new TcpConnectionListener(
-            new TcpListenerSettings(Identity, _options.Address, _options.Port, _options.MaxConnections, _options.MaxConnectionsPerIp),
+            new TcpListenerSettings(Identity, _options.Address, _options.Port, _options.MaxConnections, _options.MaxConnectionsPerIp)
+            {
+                IdleTimeout = _options.IdleTimeout,
+            },
             this, time);
     }
 
@@ -102,6 +105,17 @@ public sealed class CapfServer : IListenerServer, ITcpListenerEvents
 
     void ITcpListenerEvents.AcceptFailed(SocketException exception) => CapfLog.AcceptFailed(_logger, exception);
 
+    void ITcpListenerEvents.IdleTimedOut(IPAddress remote, TimeSpan idleTimeout)
+    {
+        // The session's own line and log record follow from the connection (outcome TimedOut).
+        _counters.IdleTimedOut();
+        if (_warnings.ShouldLog("idle_timeout", remote))
+        {
+            var address = remote.ToString();
+            CapfLog.TimedOut(_logger, address, idleTimeout.TotalMilliseconds, "idle (Capf:IdleTimeout)");
+        }
+    }
+
     void ITcpListenerEvents.Refused(ListenerLimit limit, int max, IPAddress remote)
     {
         var name = limit == ListenerLimit.MaxConnections ? "max_connections" : "per_ip";
@@ -120,11 +134,11 @@ public sealed class CapfServer : IListenerServer, ITcpListenerEvents
         }
     }
 
-    private Task RunAsync(Socket socket, IPAddress remote, CancellationToken stopping)
+    private Task RunAsync(ListenerConnection connection)
     {
         var sessionId = Interlocked.Increment(ref _sessionIds);
-        var connection = new CapfConnection(
-            socket, remote, sessionId == 0 ? 1 : sessionId, _options, _certificate, _service, _sessions, _counters, _warnings, _time, _logger);
-        return connection.RunAsync(stopping);
+        return new CapfConnection(
+            connection, sessionId == 0 ? 1 : sessionId, _options, _certificate, _service, _sessions, _counters, _warnings, _time, _logger)
+            .RunAsync();
     }
 }

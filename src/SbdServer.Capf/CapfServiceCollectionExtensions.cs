@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -23,8 +22,8 @@ public static class CapfServiceCollectionExtensions
         services.AddOptions<CapfOptions>()
             .BindConfiguration(CapfOptions.Section)
             .ValidateDataAnnotations()
-            .Validate(o => IPAddress.TryParse(o.Address, out _), "Capf:Address must be an IP address.")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CapfOptions>, CapfOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PeerWarnings>();
         services.AddSingleton<CapfCounters>();

@@ -8,19 +8,23 @@ namespace SbdServer.Listeners;
 /// <summary>
 /// The accept side of a TLS protocol listener (TVS, CAPF): a raw socket accept loop that hands every connection to
 /// its own task, so a silent or slow client only ever holds its own task. Limits (total and per-IP connections) are
-/// enforced at accept time, before any TLS work; a refused connection is reset, not closed gracefully.
+/// enforced at accept time, before any TLS work; a refused connection is reset, not closed gracefully. A connection
+/// that sends and receives nothing for <see cref="TcpListenerSettings.IdleTimeout"/> is closed by the kit and
+/// reported, whatever its protocol was waiting for.
 /// </summary>
 public sealed class TcpConnectionListener(TcpListenerSettings settings, ITcpListenerEvents events, TimeProvider time)
     : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<IPAddress, int> _perIp = new();
-    private readonly ConcurrentDictionary<long, Task> _connections = new();
+    private readonly ConcurrentDictionary<long, (ListenerConnection Connection, Task Task)> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
-    private Func<Socket, IPAddress, CancellationToken, Task>? _run;
+    private Func<ListenerConnection, Task>? _run;
     private Socket? _listener;
     private Task? _acceptLoop;
+    private ITimer? _idleSweep;
     private int _open;
     private long _connectionIds;
+    private long _idleTimeouts;
 
     /// <summary>The bound address and port (the real port when configured with 0).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)(_listener?.LocalEndPoint
@@ -29,12 +33,15 @@ public sealed class TcpConnectionListener(TcpListenerSettings settings, ITcpList
     /// <summary>Connections currently open.</summary>
     public int OpenConnections => Volatile.Read(ref _open);
 
+    /// <summary>Connections the kit closed because they were idle for <see cref="TcpListenerSettings.IdleTimeout"/>.</summary>
+    public long IdleTimeouts => Interlocked.Read(ref _idleTimeouts);
+
     /// <summary>
-    /// Binds and starts accepting; each admitted connection runs <paramref name="run"/> (socket, peer address, the
-    /// listener's stopping token) on its own task.
+    /// Binds and starts accepting; each admitted connection runs <paramref name="run"/> on its own task, and its
+    /// socket is closed when that task ends.
     /// </summary>
     /// <exception cref="ListenerBindException">The port cannot be bound (the message names the fix).</exception>
-    public void Start(Func<Socket, IPAddress, CancellationToken, Task> run)
+    public void Start(Func<ListenerConnection, Task> run)
     {
         ArgumentNullException.ThrowIfNull(run);
         var address = IPAddress.Parse(settings.Address);
@@ -64,6 +71,14 @@ public sealed class TcpConnectionListener(TcpListenerSettings settings, ITcpList
 
         _run = run;
         _listener = listener;
+        if (settings.IdleTimeout > TimeSpan.Zero && settings.IdleTimeout != Timeout.InfiniteTimeSpan)
+        {
+            // One sweep per listener rather than a timer per connection: a connection is closed between one and
+            // one-and-a-quarter idle timeouts after its last byte, at the cost of one pass over the open connections.
+            var period = TimeSpan.FromTicks(Math.Clamp(settings.IdleTimeout.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromSeconds(5).Ticks));
+            _idleSweep = time.CreateTimer(_ => SweepIdle(), null, period, period);
+        }
+
         _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
     }
 
@@ -80,12 +95,17 @@ public sealed class TcpConnectionListener(TcpListenerSettings settings, ITcpList
 
         await _stopping.CancelAsync();
         _listener?.Dispose();
+        if (_idleSweep is not null)
+        {
+            await _idleSweep.DisposeAsync();
+        }
+
         if (_acceptLoop is not null)
         {
             await _acceptLoop;
         }
 
-        await Task.WhenAll(_connections.Values);
+        await Task.WhenAll(_connections.Values.Select(c => c.Task));
         return true;
     }
 
@@ -146,22 +166,67 @@ public sealed class TcpConnectionListener(TcpListenerSettings settings, ITcpList
         }
 
         var id = Interlocked.Increment(ref _connectionIds);
+        ListenerConnection connection;
+        try
+        {
+            connection = new ListenerConnection(id, socket, remote, time, _stopping.Token);
+        }
+        catch (IOException)
+        {
+            // The peer was gone before its stream existed; the accept loop must go on.
+            ReleaseSlot(remote);
+            Reset(socket);
+            return;
+        }
+
         events.Opened();
-        var task = Task.Run(() => RunAsync(id, socket, remote), CancellationToken.None);
-        _connections.TryAdd(id, task);
+
+        // Registered before the task runs, so neither the idle sweep nor StopAsync can miss a connection.
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var task = Task.Run(async () =>
+        {
+            await start.Task;
+            await RunAsync(connection);
+        }, CancellationToken.None);
+        _connections.TryAdd(id, (connection, task));
+        start.SetResult();
     }
 
-    private async Task RunAsync(long id, Socket socket, IPAddress remote)
+    private async Task RunAsync(ListenerConnection connection)
     {
         try
         {
-            await _run!(socket, remote, _stopping.Token);
+            await _run!(connection);
         }
         finally
         {
+            // Out of the table first, so the idle sweep never closes (or counts) a connection that has ended.
+            _connections.TryRemove(connection.Id, out _);
+            await connection.Stream.DisposeAsync();
+            connection.Release();
             events.Closed();
-            ReleaseSlot(remote);
-            _connections.TryRemove(id, out _);
+            ReleaseSlot(connection.Remote);
+        }
+    }
+
+    private void SweepIdle()
+    {
+        var now = time.GetTimestamp();
+        foreach (var (connection, _) in _connections.Values)
+        {
+            if (connection.IdleFor(now) >= settings.IdleTimeout && connection.MarkIdle())
+            {
+                // Counted and reported before the close, so whoever sees the connection end also sees it counted.
+                Interlocked.Increment(ref _idleTimeouts);
+                try
+                {
+                    events.IdleTimedOut(connection.Remote, settings.IdleTimeout);
+                }
+                finally
+                {
+                    connection.Close();
+                }
+            }
         }
     }
 

@@ -107,7 +107,7 @@ public sealed class PhoneServicesListener : IHostedService, IDisposable
         kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
         kestrel.Limits.MaxRequestHeaderCount = 64;
         kestrel.Limits.MaxRequestLineSize = 8 * 1024;
-        kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(30);
+        kestrel.Limits.KeepAliveTimeout = _settings.IdleTimeout;
         kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
         if (!_settings.Enabled)
         {

@@ -28,6 +28,13 @@ public sealed class PhoneServicesOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a kept-alive connection may wait for its next request before it is closed. This listener is Kestrel,
+    /// which applies it (its keep-alive timeout, server-wide); the TVS and CAPF listeners have theirs in the kit.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Failed <c>authenticate.jsp</c> attempts allowed per client address and window.</summary>
     [Range(1, 10_000)]
     public int MaxFailedAuthentications { get; set; } = 10;

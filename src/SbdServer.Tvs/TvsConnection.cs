@@ -21,9 +21,7 @@ namespace SbdServer.Tvs;
 /// and a reset destroys answers the client has not read yet.
 /// </summary>
 internal sealed class TvsConnection(
-    long id,
-    Socket socket,
-    IPAddress remote,
+    ListenerConnection connection,
     TvsOptions options,
     ServerCertificateReloader certificate,
     TvsRequestHandler handler,
@@ -34,13 +32,17 @@ internal sealed class TvsConnection(
     ILogger logger)
 {
     private const int MaxDrainBytes = 1024 * 1024;
-    private readonly string _remoteAddress = remote.ToString();
+    private readonly long _id = connection.Id;
+    private readonly Socket _socket = connection.Socket;
+    private readonly IPAddress _remote = connection.Remote;
+    private readonly string _remoteAddress = connection.Remote.ToString();
 
-    public async Task RunAsync(CancellationToken stopping)
+    /// <summary>Serves the connection until it ends; the kit's token ends it on shutdown or when it idles out.</summary>
+    public async Task RunAsync()
     {
-        socket.NoDelay = true;
-        var network = new NetworkStream(socket, ownsSocket: true);
-        await using var tls = new SslStream(network, leaveInnerStreamOpen: false);
+        var stopping = connection.Closing;
+        _socket.NoDelay = true;
+        await using var tls = new SslStream(connection.Stream, leaveInnerStreamOpen: false);
         try
         {
             if (!await HandshakeAsync(tls, stopping))
@@ -56,27 +58,27 @@ internal sealed class TvsConnection(
         catch (TvsFormatException ex)
         {
             counters.ProtocolViolation();
-            if (warnings.ShouldLog(TvsWarningKinds.Protocol, remote))
+            if (warnings.ShouldLog(TvsWarningKinds.Protocol, _remote))
             {
                 var reason = LogText.Escape(ex.Message);
-                TvsLog.ProtocolViolation(logger, id, _remoteAddress, reason);
+                TvsLog.ProtocolViolation(logger, _id, _remoteAddress, reason);
             }
 
             await CloseAfterAnswersAsync(tls, stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            // Shutting down: the connection is dropped with the listener.
+            // Shutting down, or idle for Tvs:IdleTimeout (counted and logged by the server): dropped without an answer.
         }
         catch (IOException)
         {
-            TvsLog.ClientClosed(logger, id, _remoteAddress);
+            TvsLog.ClientClosed(logger, _id, _remoteAddress);
         }
         catch (Exception ex)
         {
             // A trust store or other infrastructure failure: fail closed, no answer.
             counters.InternalError();
-            TvsLog.InternalError(logger, ex, id, _remoteAddress);
+            TvsLog.InternalError(logger, ex, _id, _remoteAddress);
         }
     }
 
@@ -98,11 +100,11 @@ internal sealed class TvsConnection(
         {
             // A client that reads nothing could block close_notify forever; the deadline covers it too.
             await tls.ShutdownAsync().WaitAsync(linked.Token);
-            socket.Shutdown(SocketShutdown.Send);
+            _socket.Shutdown(SocketShutdown.Send);
             var drained = 0;
             while (drained < MaxDrainBytes)
             {
-                var n = await socket.ReceiveAsync(discard, SocketFlags.None, linked.Token);
+                var n = await _socket.ReceiveAsync(discard, SocketFlags.None, linked.Token);
                 if (n == 0)
                 {
                     return;
@@ -135,9 +137,9 @@ internal sealed class TvsConnection(
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
         {
             counters.HandshakeTimedOut();
-            if (warnings.ShouldLog(TvsWarningKinds.HandshakeTimeout, remote))
+            if (warnings.ShouldLog(TvsWarningKinds.HandshakeTimeout, _remote))
             {
-                TvsLog.HandshakeTimeout(logger, id, _remoteAddress, options.HandshakeTimeout.TotalMilliseconds);
+                TvsLog.HandshakeTimeout(logger, _id, _remoteAddress, options.HandshakeTimeout.TotalMilliseconds);
             }
 
             return false;
@@ -145,10 +147,10 @@ internal sealed class TvsConnection(
         catch (Exception ex) when (ex is AuthenticationException or IOException)
         {
             counters.HandshakeFailed();
-            if (warnings.ShouldLog(TvsWarningKinds.HandshakeFailed, remote))
+            if (warnings.ShouldLog(TvsWarningKinds.HandshakeFailed, _remote))
             {
                 var reason = LogText.Escape(Describe(ex));
-                TvsLog.HandshakeFailed(logger, id, _remoteAddress, reason);
+                TvsLog.HandshakeFailed(logger, _id, _remoteAddress, reason);
             }
 
             return false;
@@ -226,9 +228,9 @@ internal sealed class TvsConnection(
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
         {
             counters.ReadTimedOut();
-            if (warnings.ShouldLog(TvsWarningKinds.ReadTimeout, remote))
+            if (warnings.ShouldLog(TvsWarningKinds.ReadTimeout, _remote))
             {
-                TvsLog.ReadTimeout(logger, id, _remoteAddress, options.ReadTimeout.TotalMilliseconds);
+                TvsLog.ReadTimeout(logger, _id, _remoteAddress, options.ReadTimeout.TotalMilliseconds);
             }
 
             return null;

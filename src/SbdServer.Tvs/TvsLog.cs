@@ -74,6 +74,10 @@ internal static partial class TvsLog
         Message = "TVS suppressed {Count} similar {Kind} line(s) from {Peer} in the last {Seconds} s (counted in /metrics)")]
     public static partial void LinesSuppressed(ILogger logger, long count, string kind, string peer, int seconds);
 
+    [LoggerMessage(EventId = 2024, Level = LogLevel.Information,
+        Message = "TVS connection from {RemoteAddress}: nothing sent or received for {TimeoutMs} ms (Tvs:IdleTimeout), closed")]
+    public static partial void IdleTimeout(ILogger logger, string remoteAddress, double timeoutMs);
+
     [LoggerMessage(EventId = 2020, Level = LogLevel.Information, Message = "TVS listener stopped")]
     public static partial void Stopped(ILogger logger);
 }

@@ -58,6 +58,14 @@ public sealed class TvsOptions
     public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// How long a connection may pass with nothing sent or received before the listener kit closes it (counted in
+    /// <c>sbd_tvs_idle_timeouts_total</c>). <see cref="ReadTimeout"/> bounds one request; this bounds a connection a
+    /// phone keeps open between requests.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00")]
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// After the server's last answer on a connection it closes (request cap reached, protocol violation): how long
     /// it keeps reading and discarding what the client still sends, so the close is a FIN the client reads after
     /// every answer rather than a reset that destroys answers in flight.

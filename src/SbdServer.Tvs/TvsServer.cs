@@ -28,7 +28,6 @@ public sealed class TvsServer : IListenerServer, ITcpListenerEvents
     private readonly ServerCertificateReloader _certificate;
     private readonly PeerWarningLimiter _warnings;
     private readonly TcpConnectionListener _listener;
-    private long _connectionIds;
     private long _lastLimitLog = long.MinValue;
 
     public TvsServer(
@@ -64,7 +63,10 @@ public sealed class TvsServer : IListenerServer, ITcpListenerEvents
             }
         });
         _listener = new TcpConnectionListener(
-            new TcpListenerSettings(Identity, _options.Address, _options.Port, _options.MaxConnections, _options.MaxConnectionsPerIp),
+            new TcpListenerSettings(Identity, _options.Address, _options.Port, _options.MaxConnections, _options.MaxConnectionsPerIp)
+            {
+                IdleTimeout = _options.IdleTimeout,
+            },
             this, timeProvider);
     }
 
@@ -120,6 +122,16 @@ public sealed class TvsServer : IListenerServer, ITcpListenerEvents
 
     void ITcpListenerEvents.AcceptFailed(SocketException exception) => TvsLog.AcceptFailed(_logger, exception);
 
+    void ITcpListenerEvents.IdleTimedOut(IPAddress remote, TimeSpan idleTimeout)
+    {
+        _counters.IdleTimedOut();
+        if (_warnings.ShouldLog(TvsWarningKinds.IdleTimeout, remote))
+        {
+            var address = remote.ToString();
+            TvsLog.IdleTimeout(_logger, address, idleTimeout.TotalMilliseconds);
+        }
+    }
+
     void ITcpListenerEvents.Refused(ListenerLimit limit, int max, IPAddress remote)
     {
         if (limit == ListenerLimit.MaxConnections)
@@ -142,13 +154,8 @@ public sealed class TvsServer : IListenerServer, ITcpListenerEvents
         }
     }
 
-    private Task RunAsync(Socket socket, IPAddress remote, CancellationToken stopping)
-    {
-        var id = Interlocked.Increment(ref _connectionIds);
-        var connection = new TvsConnection(
-            id, socket, remote, _options, _certificate, _handler, _queryLog, _counters, _timeProvider, _warnings, _logger);
-        return connection.RunAsync(stopping);
-    }
+    private Task RunAsync(ListenerConnection connection) => new TvsConnection(
+        connection, _options, _certificate, _handler, _queryLog, _counters, _timeProvider, _warnings, _logger).RunAsync();
 
     /// <summary>At most one limit line per second, so a flood cannot flood the log.</summary>
     private bool ShouldLogLimit()

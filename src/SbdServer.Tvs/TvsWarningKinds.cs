@@ -8,6 +8,7 @@ internal static class TvsWarningKinds
     public const string HandshakeFailed = "handshake_failed";
     public const string HandshakeTimeout = "handshake_timeout";
     public const string ReadTimeout = "read_timeout";
+    public const string IdleTimeout = "idle_timeout";
 
     /// <summary>Summaries of warning-level kinds are warnings too; the others stay at the level of their lines.</summary>
     public static bool IsWarning(string kind) => kind == Protocol;

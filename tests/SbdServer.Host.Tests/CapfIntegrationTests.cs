@@ -410,7 +410,7 @@ public sealed class CapfIntegrationTests(ApiFactory factory) : IClassFixture<Api
     }
 
     /// <summary>A hand-driven CAPF connection: TLS up, the server's AUTH_REQUEST read, then whatever the test sends.</summary>
-    private sealed class RawConnection : IAsyncDisposable
+    internal sealed class RawConnection : IAsyncDisposable
     {
         private readonly TcpClient _tcp;
 

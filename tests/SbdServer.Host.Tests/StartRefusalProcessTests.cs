@@ -85,6 +85,7 @@ public sealed partial class StartRefusalProcessTests
     [InlineData("Sbd__Admin__TokenLifetimeMinutes", "soon", "Sbd:Admin:TokenLifetimeMinutes")]
     [InlineData("Tvs__Port", "70000", "Tvs:Port")]
     [InlineData("Capf__ReadTimeout", "ten seconds", "Capf:ReadTimeout")]
+    [InlineData("Capf__IdleTimeout", "00:01:00", "Capf:IdleTimeout")]
     public async Task InvalidConfiguration_RefusesWithExit2_NamingTheKey(string variable, string value, string setting)
     {
         var dataDir = DataDirInspector.NewDataDir();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using SbdServer.Capf;
 using SbdServer.Host.Auth;
 using SbdServer.Host.Startup;
 using SbdServer.Persistence.Database;
@@ -61,6 +62,22 @@ public sealed class StartRefusalTests
             s => s.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations());
 
         Assert.Equal(("Sbd:Admin:LockoutMinutes", "Sbd:Admin:LockoutMinutes must be 1 to 1440 (a day)."), (refusal.Setting, refusal.Reason));
+    }
+
+    [Fact]
+    public void CapfIdleTimeout_NotAboveKeyGeneration_RefusedByTheCrossFieldRule()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Capf:IdleTimeout"] = "00:01:00" }).Build());
+        services.AddSbdCapfServer();
+        using var provider = services.BuildServiceProvider();
+
+        var exception = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<CapfOptions>>().Value);
+        var refusal = StartRefusal.From(exception)!;
+
+        Assert.Equal("Capf:IdleTimeout", refusal.Setting);
+        Assert.StartsWith("Capf:IdleTimeout (00:01:00) must be longer than Capf:KeyGenerationTimeout (00:02:00)", refusal.Reason, StringComparison.Ordinal);
     }
 
     private static StartRefusal Refuse<T>(string key, string value, Action<IServiceCollection> register)

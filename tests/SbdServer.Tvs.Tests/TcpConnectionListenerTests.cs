@@ -22,19 +22,16 @@ public sealed class TcpConnectionListenerTests
         var sawStop = false;
         await using var listener = new TcpConnectionListener(
             new TcpListenerSettings(Identity, "127.0.0.1", 0, MaxConnections: 10, MaxConnectionsPerIp: 1), events, TimeProvider.System);
-        listener.Start(async (socket, _, stopping) =>
+        listener.Start(async connection =>
         {
-            using (socket)
+            started.TrySetResult();
+            try
             {
-                started.TrySetResult();
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, stopping);
-                }
-                catch (OperationCanceledException)
-                {
-                    sawStop = true;
-                }
+                await Task.Delay(Timeout.Infinite, connection.Closing);
+            }
+            catch (OperationCanceledException)
+            {
+                sawStop = !connection.IdledOut;
             }
         });
 
@@ -62,13 +59,64 @@ public sealed class TcpConnectionListenerTests
         await using var listener = new TcpConnectionListener(
             new TcpListenerSettings(Identity, "127.0.0.1", port, 10, 10), new Events(), TimeProvider.System);
 
-        var error = Assert.Throws<ListenerBindException>(() => listener.Start((_, _, _) => Task.CompletedTask));
+        var error = Assert.Throws<ListenerBindException>(() => listener.Start(_ => Task.CompletedTask));
 
         Assert.Equal("Test:Port", error.Setting);
         Assert.Equal(
             $"Test cannot listen on TCP 127.0.0.1:{port} (port {port}): the port is already in use (something else on this "
             + "address?). Fix: stop the other service, or set Test:Port (and Test:Address) to a free port, or Test:Enabled=false.",
             error.Message);
+    }
+
+    [Fact]
+    public async Task IdleConnection_ClosedAfterTheIdleTimeout_Reported_WhileABusyOneStays()
+    {
+        var events = new Events();
+        await using var listener = new TcpConnectionListener(
+            new TcpListenerSettings(Identity, "127.0.0.1", 0, 10, 10) { IdleTimeout = TimeSpan.FromMilliseconds(300) },
+            events, TimeProvider.System);
+        var idled = new ConcurrentQueue<bool>();
+        listener.Start(async connection =>
+        {
+            // An echo server: every byte read is written back, through the kit's stream.
+            var buffer = new byte[16];
+            try
+            {
+                int n;
+                while ((n = await connection.Stream.ReadAsync(buffer, connection.Closing)) > 0)
+                {
+                    await connection.Stream.WriteAsync(buffer.AsMemory(0, n), connection.Closing);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                idled.Enqueue(connection.IdledOut);
+            }
+        });
+
+        using var silent = new TcpClient();
+        await silent.ConnectAsync(listener.LocalEndPoint, Ct);
+        using var busy = new TcpClient();
+        await busy.ConnectAsync(listener.LocalEndPoint, Ct);
+        var started = TimeProvider.System.GetTimestamp();
+        var closed = silent.GetStream().ReadAsync(new byte[1], Ct).AsTask();
+        while (!closed.IsCompleted && TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(10))
+        {
+            await busy.GetStream().WriteAsync(new byte[] { 42 }, Ct);
+            Assert.Equal(1, await busy.GetStream().ReadAsync(new byte[1], Ct));
+            await Task.Delay(50, Ct);
+        }
+
+        Assert.Equal(0, await closed.WaitAsync(TimeSpan.FromSeconds(1), Ct));
+        Assert.InRange(TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, 250, 5000);
+        Assert.Equal(1, listener.IdleTimeouts);
+        Assert.Equal((IPAddress.Loopback, TimeSpan.FromMilliseconds(300)), Assert.Single(events.Idle));
+        Assert.True(Assert.Single(idled));
+
+        // The busy connection is still served after the silent one went.
+        await busy.GetStream().WriteAsync(new byte[] { 7 }, Ct);
+        Assert.Equal(1, await busy.GetStream().ReadAsync(new byte[1], Ct));
+        Assert.Equal(1, listener.OpenConnections);
     }
 
     /// <summary>True when a new connection is reset or closed at once (the reset may already fail the connect).</summary>
@@ -98,11 +146,15 @@ public sealed class TcpConnectionListenerTests
 
         public ConcurrentQueue<(ListenerLimit, int, IPAddress)> Refusals { get; } = new();
 
+        public ConcurrentQueue<(IPAddress, TimeSpan)> Idle { get; } = new();
+
         void ITcpListenerEvents.Opened() => Interlocked.Increment(ref _opened);
 
         void ITcpListenerEvents.Closed() => Interlocked.Increment(ref _closed);
 
         void ITcpListenerEvents.Refused(ListenerLimit limit, int max, IPAddress remote) => Refusals.Enqueue((limit, max, remote));
+
+        void ITcpListenerEvents.IdleTimedOut(IPAddress remote, TimeSpan idleTimeout) => Idle.Enqueue((remote, idleTimeout));
 
         void ITcpListenerEvents.AcceptFailed(SocketException exception)
         {

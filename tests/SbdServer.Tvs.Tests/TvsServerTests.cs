@@ -305,6 +305,47 @@ public class TvsServerTests
     }
 
     [Fact]
+    public async Task IdleClient_AfterAnAnswer_DroppedByTheListenerKitAfterIdleTimeout_AndCounted()
+    {
+        // The per-request deadline is far away: only the kit's idle timeout can end this connection.
+        await using var server = await TvsTestServer.StartAsync(o =>
+        {
+            o.ReadTimeout = TimeSpan.FromSeconds(30);
+            o.IdleTimeout = TimeSpan.FromMilliseconds(400);
+        });
+        await using var connection = await RawTvsConnection.OpenAsync(server.Port);
+        await connection.SendAsync(TvsCodec.Write(new TvsVerifyRequest(1, Device, TestPki.SelfSigned("CN=x"))));
+        await connection.ReadResponseAsync();
+
+        var started = TimeProvider.System.GetTimestamp();
+        Assert.Equal(0, await connection.ReadUntilClosedAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.InRange(TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, 300, 5000);
+        await WaitForAsync(() => server.Counters.IdleTimeouts == 1);
+        Assert.Equal(0, server.Counters.ReadTimeouts);
+        Assert.Equal(0, server.Counters.InternalErrors);
+        Assert.Equal(1, server.Logs.Count(2024));
+        await WaitForAsync(() => server.Counters.ConnectionsOpen == 0);
+    }
+
+    [Fact]
+    public async Task ActiveClient_KeepsItsConnection_PastTheIdleTimeout()
+    {
+        await using var server = await TvsTestServer.StartAsync(o => o.IdleTimeout = TimeSpan.FromMilliseconds(400));
+        await using var connection = await RawTvsConnection.OpenAsync(server.Port);
+
+        // Requests every 150 ms for about three idle timeouts: traffic resets the clock each time.
+        for (var i = 0; i < 8; i++)
+        {
+            await connection.SendAsync(TvsCodec.Write(new TvsVerifyRequest((ushort)(i + 1), Device, TestPki.SelfSigned("CN=x"))));
+            await connection.ReadResponseAsync();
+            await Task.Delay(150, Ct);
+        }
+
+        Assert.Equal(0, server.Counters.IdleTimeouts);
+    }
+
+    [Fact]
     public async Task SlowLoris_TricklingOneRequest_ClosedAfterReadTimeout()
     {
         await using var server = await TvsTestServer.StartAsync(o => o.ReadTimeout = TimeSpan.FromMilliseconds(500));

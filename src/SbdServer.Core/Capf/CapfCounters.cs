@@ -19,6 +19,7 @@ public sealed class CapfCounters : IDisposable
     private long _rejectedPerIp;
     private long _handshakeFailures;
     private long _wrongAuthStrings;
+    private long _idleTimeouts;
     private readonly Meter _meter;
 
     public CapfCounters(IMeterFactory? meterFactory = null)
@@ -38,6 +39,8 @@ public sealed class CapfCounters : IDisposable
     /// <summary>Sessions refused because the authentication string was wrong.</summary>
     public long WrongAuthStrings => Interlocked.Read(ref _wrongAuthStrings);
 
+    public long IdleTimeouts => Interlocked.Read(ref _idleTimeouts);
+
     public long Sessions(CapfSessionOutcome outcome) => Interlocked.Read(ref _sessions[(int)outcome]);
 
     public void ConnectionOpened() => Interlocked.Increment(ref _connectionsOpen);
@@ -51,6 +54,8 @@ public sealed class CapfCounters : IDisposable
     public void HandshakeFailed() => Interlocked.Increment(ref _handshakeFailures);
 
     public void WrongAuthString() => Interlocked.Increment(ref _wrongAuthStrings);
+
+    public void IdleTimedOut() => Interlocked.Increment(ref _idleTimeouts);
 
     public void Ended(CapfSessionOutcome outcome) => Interlocked.Increment(ref _sessions[(int)outcome]);
 
@@ -68,6 +73,8 @@ public sealed class CapfCounters : IDisposable
         _meter.CreateObservableCounter("sbd_capf_handshake_failures", () => HandshakeFailures, description: "TLS handshakes that failed.");
         _meter.CreateObservableCounter(
             "sbd_capf_wrong_auth_strings", () => WrongAuthStrings, description: "Sessions refused for a wrong authentication string.");
+        _meter.CreateObservableCounter(
+            "sbd_capf_idle_timeouts", () => IdleTimeouts, description: "Connections the listener closed after Capf:IdleTimeout without traffic.");
     }
 
     private IEnumerable<Measurement<long>> SessionSamples() => Outcomes.Select(outcome =>

@@ -23,6 +23,7 @@ public sealed class TvsCounters : IDisposable
     private long _handshakeFailures;
     private long _handshakeTimeouts;
     private long _readTimeouts;
+    private long _idleTimeouts;
     private long _protocolViolations;
     private long _internalErrors;
     private readonly Meter _meter;
@@ -43,6 +44,7 @@ public sealed class TvsCounters : IDisposable
     public long HandshakeFailures => Interlocked.Read(ref _handshakeFailures);
     public long HandshakeTimeouts => Interlocked.Read(ref _handshakeTimeouts);
     public long ReadTimeouts => Interlocked.Read(ref _readTimeouts);
+    public long IdleTimeouts => Interlocked.Read(ref _idleTimeouts);
     public long ProtocolViolations => Interlocked.Read(ref _protocolViolations);
     public long InternalErrors => Interlocked.Read(ref _internalErrors);
 
@@ -63,6 +65,8 @@ public sealed class TvsCounters : IDisposable
     public void HandshakeTimedOut() => Interlocked.Increment(ref _handshakeTimeouts);
 
     public void ReadTimedOut() => Interlocked.Increment(ref _readTimeouts);
+
+    public void IdleTimedOut() => Interlocked.Increment(ref _idleTimeouts);
 
     public void ProtocolViolation() => Interlocked.Increment(ref _protocolViolations);
 
@@ -93,6 +97,7 @@ public sealed class TvsCounters : IDisposable
         Counter("sbd_tvs_handshake_failures", "TLS handshakes that failed.", () => HandshakeFailures);
         Counter("sbd_tvs_handshake_timeouts", "TLS handshakes that timed out.", () => HandshakeTimeouts);
         Counter("sbd_tvs_read_timeouts", "Connections closed because the client went silent.", () => ReadTimeouts);
+        Counter("sbd_tvs_idle_timeouts", "Connections the listener closed after Tvs:IdleTimeout without traffic.", () => IdleTimeouts);
         Counter("sbd_tvs_protocol_violations", "Connections closed for a protocol violation.", () => ProtocolViolations);
         Counter("sbd_tvs_internal_errors", "Connections closed because answering failed.", () => InternalErrors);
     }
