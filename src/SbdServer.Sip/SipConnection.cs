@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Security;
-using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Text;
@@ -18,8 +17,7 @@ namespace SbdServer.Sip;
 /// peer and window.
 /// </summary>
 internal sealed class SipConnection(
-    Socket socket,
-    IPAddress remote,
+    ListenerConnection connection,
     SipOptions options,
     ServerCertificateReloader certificate,
     IDeviceStore devices,
@@ -34,13 +32,15 @@ internal sealed class SipConnection(
     // RFC 3261 8.1.1: the headers every request carries and every response echoes.
     private static readonly string[] Mandatory = ["Via", "From", "To", "Call-ID", "CSeq"];
 
-    private readonly string _remote = remote.ToString();
+    private readonly IPAddress _remoteAddress = connection.Remote;
+    private readonly string _remote = connection.Remote.ToString();
 
-    public async Task RunAsync(CancellationToken stopping)
+    /// <summary>Answers requests until the phone closes or goes quiet; the kit's token ends it on shutdown.</summary>
+    public async Task RunAsync()
     {
-        socket.NoDelay = true;
-        var network = new NetworkStream(socket, ownsSocket: true);
-        await using var tls = new SslStream(network, leaveInnerStreamOpen: false);
+        var stopping = connection.Closing;
+        connection.Socket.NoDelay = true;
+        await using var tls = new SslStream(connection.Stream, leaveInnerStreamOpen: false);
         try
         {
             if (!await HandshakeAsync(tls, stopping))
@@ -64,7 +64,7 @@ internal sealed class SipConnection(
         }
         catch (FormatException ex)
         {
-            if (warnings.ShouldLog("protocol", remote))
+            if (warnings.ShouldLog("protocol", _remoteAddress))
             {
                 SipLog.ProtocolViolation(logger, _remote, LogText.Escape(ex.Message));
             }
@@ -147,7 +147,7 @@ internal sealed class SipConnection(
         catch (Exception ex) when (ex is AuthenticationException or IOException)
         {
             // Also what a phone that does not trust the certificate causes: it aborts the handshake.
-            if (warnings.ShouldLog("handshake_failed", remote))
+            if (warnings.ShouldLog("handshake_failed", _remoteAddress))
             {
                 SipLog.HandshakeFailed(logger, _remote, LogText.Escape(ex.InnerException?.Message ?? ex.Message));
             }

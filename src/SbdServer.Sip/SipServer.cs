@@ -96,6 +96,11 @@ public sealed class SipServer : IListenerServer, ITcpListenerEvents
 
     void ITcpListenerEvents.AcceptFailed(SocketException exception) => SipLog.AcceptFailed(_logger, exception);
 
+    // Never raised: the kit's idle timeout stays off for SIP, whose Sip:ReadTimeout already closes a quiet connection.
+    void ITcpListenerEvents.IdleTimedOut(IPAddress remote, TimeSpan idleTimeout)
+    {
+    }
+
     void ITcpListenerEvents.Refused(ListenerLimit limit, int max, IPAddress remote)
     {
         var name = limit == ListenerLimit.MaxConnections ? "max_connections" : "per_ip";
@@ -105,6 +110,6 @@ public sealed class SipServer : IListenerServer, ITcpListenerEvents
         }
     }
 
-    private Task RunAsync(Socket socket, IPAddress remote, CancellationToken stopping) =>
-        new SipConnection(socket, remote, _options, _certificate, _devices, _warnings, _time, _logger).RunAsync(stopping);
+    private Task RunAsync(ListenerConnection connection) =>
+        new SipConnection(connection, _options, _certificate, _devices, _warnings, _time, _logger).RunAsync();
 }
