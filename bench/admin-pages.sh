@@ -6,6 +6,9 @@
 #
 #   bench/admin-pages.sh                 N=10000 REPORTS=1000 REQUESTS=200 CONCURRENCY=4
 #   DB=postgres bench/admin-pages.sh     (needs root: PostgreSQL runs as user postgres)
+#   PEER_DLL=/old/tree/src/SbdServer.Host/bin/Release/net10.0/SbdServer.Host.dll ROUNDS=2 bench/admin-pages.sh
+#       (SQLite only) also measures another build of SbdServer.Host on a copy of the same data, beside this one and
+#       alternating with it round by round, so the ratio between the two comes from one run under one load
 set -euo pipefail
 
 N=${N:-10000}
@@ -13,6 +16,7 @@ REPORTS=${REPORTS:-1000}
 REQUESTS=${REQUESTS:-200}
 CONCURRENCY=${CONCURRENCY:-4}
 DB=${DB:-sqlite}
+PEER_DLL=${PEER_DLL:-}
 OUT=${OUT:-/tmp/sbd-admin-pages}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 BASE=${BASE:-$((30000 + RANDOM % 20000))}
@@ -27,6 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+if [ -n "$PEER_DLL" ] && [ "$DB" != sqlite ]; then echo "PEER_DLL needs DB=sqlite (each build gets its own copy of the data)"; exit 2; fi
 rm -rf "$OUT" && mkdir -p "$OUT/node"
 DBENV=()
 if [ "$DB" = postgres ]; then
@@ -42,20 +47,25 @@ echo "== build (Release)"
 dotnet build -c Release -v q -nologo "$REPO/src/SbdServer.Host" >/dev/null
 HOST_DLL="$REPO/src/SbdServer.Host/bin/Release/net10.0/SbdServer.Host.dll"
 
+# start_node DLL DATA_DIR PORT_BASE LOG: one node with this benchmark's settings, ports PORT_BASE+1..+6.
+start_node() {
+  env "${DBENV[@]}" Sbd__DataDir="$2" Sbd__Cluster__SecurityPassword="$SECRET" Sbd__Admin__Password="$PW" \
+    Sbd__Node__Name=cucm-pub Sbd__Node__Fqdn=cucm-pub.lab.example Sbd__Node__Address=127.0.0.1 \
+    Serilog__MinimumLevel__Default=Warning \
+    Tftp__Address=127.0.0.1 Tftp__Port=$(($3 + 1)) Tftp__HttpPort=$(($3 + 2)) Tvs__Address=127.0.0.1 Tvs__Port=$(($3 + 3)) \
+    PhoneServices__Address=127.0.0.1 PhoneServices__Port=$(($3 + 4)) Capf__Address=127.0.0.1 Capf__Port=$(($3 + 6)) \
+    dotnet "$1" --urls "http://127.0.0.1:$(($3 + 5))" >"$4" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 180); do
+    if curl -sf "http://127.0.0.1:$(($3 + 5))/health" >/dev/null 2>&1; then return 0; fi
+    sleep 1
+  done
+  echo "node $1 did not become healthy"; tail -20 "$4"; exit 1
+}
+
 API="http://127.0.0.1:$((BASE + 5))"
 HTTPS="https://127.0.0.1:$((BASE + 4))"
-env "${DBENV[@]}" Sbd__DataDir="$OUT/node" Sbd__Cluster__SecurityPassword="$SECRET" Sbd__Admin__Password="$PW" \
-  Sbd__Node__Name=cucm-pub Sbd__Node__Fqdn=cucm-pub.lab.example Sbd__Node__Address=127.0.0.1 \
-  Serilog__MinimumLevel__Default=Warning \
-  Tftp__Address=127.0.0.1 Tftp__Port=$((BASE + 1)) Tftp__HttpPort=$((BASE + 2)) Tvs__Address=127.0.0.1 Tvs__Port=$((BASE + 3)) \
-  PhoneServices__Address=127.0.0.1 PhoneServices__Port=$((BASE + 4)) Capf__Address=127.0.0.1 Capf__Port=$((BASE + 6)) \
-  dotnet "$HOST_DLL" --urls "$API" >"$OUT/node.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 180); do
-  if curl -sf "$API/health" >/dev/null 2>&1; then break; fi
-  sleep 1
-done
-curl -sf "$API/health" >/dev/null || { echo "node did not become healthy"; tail -20 "$OUT/node.log"; exit 1; }
+start_node "$HOST_DLL" "$OUT/node" "$BASE" "$OUT/node.log"
 
 echo "== $N devices, $REPORTS of them reporting an old ITL"
 python3 "$REPO/bench/sbd_devices.py" create --api "$API" --password "$PW" --phones "$N"
@@ -75,6 +85,22 @@ for i in range(n):
 print("reported %d" % n)
 PY
 
-echo "== pages (uptime: $(uptime))"
-python3 "$REPO/bench/admin_pages.py" --url "$HTTPS" --password "$PW" --requests "$REQUESTS" --concurrency "$CONCURRENCY" --search 0011AA001A2B
+if [ -n "$PEER_DLL" ]; then
+  # The peer build gets a copy of the same data (SQLite), taken with the node stopped, and runs beside this build.
+  kill "${PIDS[0]}"; wait "${PIDS[0]}" 2>/dev/null || true
+  cp -a "$OUT/node" "$OUT/peer"
+  start_node "$HOST_DLL" "$OUT/node" "$BASE" "$OUT/node.log"
+  start_node "$PEER_DLL" "$OUT/peer" "$((BASE + 10))" "$OUT/peer.log"
+fi
+
+ROUNDS=${ROUNDS:-1}
+for round in $(seq 1 "$ROUNDS"); do
+  echo "== pages, this build, round $round (uptime: $(uptime))"
+  python3 "$REPO/bench/admin_pages.py" --url "$HTTPS" --password "$PW" --requests "$REQUESTS" --concurrency "$CONCURRENCY" --search 0011AA001A2B
+  if [ -n "$PEER_DLL" ]; then
+    echo "== pages, peer build $PEER_DLL, round $round (uptime: $(uptime))"
+    python3 "$REPO/bench/admin_pages.py" --url "https://127.0.0.1:$((BASE + 14))" --password "$PW" --requests "$REQUESTS" \
+      --concurrency "$CONCURRENCY" --search 0011AA001A2B
+  fi
+done
 echo "== done (uptime: $(uptime))"

@@ -45,6 +45,7 @@ public abstract class DeviceSearchTests(DatabaseTarget target)
                 Model = "8861",
                 CallManagerGroup = "Default",
                 Description = name.EndsWith('5') ? "Lobby phone" : "",
+                SecurityMode = name.EndsWith('3') ? DeviceSecurityMode.Encrypted : DeviceSecurityMode.NonSecure,
                 UpdatedAt = t0,
             });
         }
@@ -78,6 +79,12 @@ public abstract class DeviceSearchTests(DatabaseTarget target)
 
         Assert.Equal(expected.OrderBy(e => e.Key), (await search.ItlStatesAsync(Current, Ct)).OrderBy(e => e.Key));
 
+        // The planner's rows: the same states from the same query, with model and group.
+        var planRows = await search.PlanRowsAsync(Current, Ct);
+        Assert.Equal(expected.OrderBy(e => e.Key), planRows.Select(r => KeyValuePair.Create(r.Name, r.ItlState)).OrderBy(e => e.Key));
+        Assert.All(planRows, r => Assert.Equal(("8861", "Default"), (r.Model, r.CallManagerGroup)));
+        Assert.Equal("SEP000000000003", Assert.Single(planRows, r => r.SecurityMode != DeviceSecurityMode.NonSecure).Name); // scenario 20's TLS registration
+
         var mismatched = await search.SearchAsync(new DeviceQuery(null, TrustFileState.ReportedMismatch, 0, 100), Current, Ct);
         Assert.Equal(["SEP000000000005", "SEP000000000008", "SEP000000000009"], mismatched.Rows.Select(r => r.Name));
 
@@ -86,6 +93,20 @@ public abstract class DeviceSearchTests(DatabaseTarget target)
         Assert.Equal(["SEP000000000004", "SEP000000000005"], page.Rows.Select(r => r.Name));
         Assert.Equal("SEP000000000005", Assert.Single((await search.SearchAsync(new DeviceQuery("LOBBY", null, 0, 10), Current, Ct)).Rows).Name);
         Assert.Empty((await search.SearchAsync(new DeviceQuery("%", null, 0, 10), Current, Ct)).Rows);
+
+        // Text and ITL state together, and a page past the end (the total still counts every match).
+        var both = await search.SearchAsync(new DeviceQuery("sep00000000000", TrustFileState.ReportedMismatch, 1, 1), Current, Ct);
+        Assert.Equal(3, both.Total);
+        Assert.Equal("SEP000000000008", Assert.Single(both.Rows).Name);
+        var past = await search.SearchAsync(new DeviceQuery("lobby", null, 5, 10), Current, Ct);
+        Assert.Equal(1, past.Total);
+        Assert.Empty(past.Rows);
+
+        // The page's rows carry their ITL state and dates whichever way the page was found.
+        var lobby = Assert.Single((await search.SearchAsync(new DeviceQuery("lobby", null, 0, 10), Current, Ct)).Rows);
+        Assert.Equal(TrustFileState.ReportedMismatch, lobby.ItlState);
+        Assert.NotNull(lobby.ItlServedAt);
+        Assert.NotNull(lobby.ReportedAt);
 
         var counts = await search.CountByItlStateAsync(Current, Ct);
         Assert.Equal(1, counts[TrustFileState.NeverFetched]);

@@ -30,13 +30,15 @@ public sealed class IndexModel(
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Nodes = await queries.GetNodesAsync(cancellationToken);
+        // One read of the state for every node's certificates, not one per node.
+        var all = await queries.GetAllCertificatesAsync(cancellationToken);
+        Nodes = [.. all.Select(n => n.Node)];
         var now = time.GetUtcNow();
         var expiring = new List<(string, CertificateView, int)>();
         var seenTrust = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var node in Nodes)
+        foreach (var (node, list) in all)
         {
-            foreach (var certificate in await queries.GetCertificatesAsync(node.Name, cancellationToken))
+            foreach (var certificate in list)
             {
                 var days = (int)Math.Floor((certificate.NotAfter - now).TotalDays);
                 var identity = certificate.Name == certificate.Store;

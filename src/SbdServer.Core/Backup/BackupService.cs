@@ -138,7 +138,7 @@ public sealed class BackupService(
     {
         var (content, outcome) = await OpenAsync(archive, options, cancellationToken);
         var current = await store.LoadAsync(cancellationToken);
-        var devices = planDevices is null ? [] : await planDevices.GetDevicesAsync(cancellationToken);
+        var devices = planDevices is null ? [] : await planDevices.GetForPlanningAsync(cancellationToken);
         var plan = ChangePlanner.PlanRestore(current, devices, content.State, NodesOf(outcome.Mismatched), NodesOf(CurrentMismatches(current)));
         return plan with { Warnings = [.. outcome.Warnings, .. plan.Warnings] };
     }

@@ -2,6 +2,7 @@ using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Nodes;
+using SbdServer.Core.Storage;
 
 namespace SbdServer.Core.CertificateManagement;
 
@@ -14,7 +15,18 @@ public sealed class CertificateQueries(SecurityUnitOfWork unit, IKeyProtector ke
     public async Task<IReadOnlyList<CertificateView>> GetCertificatesAsync(string nodeName, CancellationToken cancellationToken)
     {
         var state = await unit.LoadAsync(cancellationToken);
-        var node = Lookups.RequireNode(state, nodeName);
+        return CertificatesOf(state, Lookups.RequireNode(state, nodeName));
+    }
+
+    /// <summary>Every node with its certificates as <see cref="GetCertificatesAsync"/> lists them, from one read of the state.</summary>
+    public async Task<IReadOnlyList<NodeCertificates>> GetAllCertificatesAsync(CancellationToken cancellationToken)
+    {
+        var state = await unit.LoadAsync(cancellationToken);
+        return [.. state.Nodes.Select(n => new NodeCertificates(n, CertificatesOf(state, n)))];
+    }
+
+    private static List<CertificateView> CertificatesOf(SecuritySnapshot state, ClusterNode node)
+    {
         var identities = state.Identities
             .Where(c => c.NodeId == node.Id || (c.Name == CertificateStores.ItlRecovery && node.IsPublisher))
             .OrderBy(c => c.Name, StringComparer.Ordinal)

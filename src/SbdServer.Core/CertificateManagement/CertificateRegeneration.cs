@@ -12,7 +12,7 @@ public sealed class CertificateRegeneration(SecurityUnitOfWork unit, IdentityMin
     {
         var state = await unit.LoadAsync(cancellationToken);
         var (node, identity) = Lookups.RequireIdentity(state, nodeName, name);
-        return DeviceImpact.Analyze(state, [new(node.Name, identity.Name)], await impact.DevicesAsync(cancellationToken));
+        return DeviceImpact.Analyze(state, [new(node.Name, identity.Name)], await impact.PlanningDevicesAsync(cancellationToken));
     }
 
     /// <summary>

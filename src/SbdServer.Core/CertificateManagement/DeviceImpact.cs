@@ -20,6 +20,13 @@ public sealed class DeviceImpact(SecurityUnitOfWork unit, IPlanDeviceSource? pla
     public async Task<IReadOnlyList<PlannedDevice>> DevicesAsync(CancellationToken cancellationToken) =>
         planDevices is null ? [] : await planDevices.GetDevicesAsync(cancellationToken);
 
+    /// <summary>
+    /// The devices with only what the planner reads (no records), for previews that change nothing: loading every full
+    /// device row cost more than the plan itself on the impact pages (docs/benchmarks.md, admin pages).
+    /// </summary>
+    public async Task<IReadOnlyList<PlannedDevice>> PlanningDevicesAsync(CancellationToken cancellationToken) =>
+        planDevices is null ? [] : await planDevices.GetForPlanningAsync(cancellationToken);
+
     /// <summary>The impact report of <paramref name="requested"/>, per device when there are devices.</summary>
     public static ImpactReport Analyze(SecuritySnapshot state, IReadOnlyList<CertificateChange> requested, IReadOnlyList<PlannedDevice> devices)
     {
@@ -57,7 +64,8 @@ public sealed class DeviceImpact(SecurityUnitOfWork unit, IPlanDeviceSource? pla
         var at = unit.Time.GetUtcNow();
         var reset = new List<string>();
         var groups = after.EffectiveGroups();
-        foreach (var device in ItlContent.ChangedFor(before, after, devices.Select(d => d.Device)))
+        foreach (var device in ItlContent.ChangedFor(before, after, devices.Select(d => d.Record
+            ?? throw new InvalidOperationException("Devices read for planning only cannot be marked for reset."))))
         {
             var group = groups.First(g => string.Equals(g.Name, device.CallManagerGroup, StringComparison.OrdinalIgnoreCase));
             device.ResetRequestedAt = at;

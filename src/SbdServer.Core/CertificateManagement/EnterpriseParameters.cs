@@ -3,6 +3,7 @@ using SbdServer.Core.Errors;
 using SbdServer.Core.Events;
 using SbdServer.Core.Parameters;
 using SbdServer.Core.Provisioning;
+using SbdServer.Core.Storage;
 
 namespace SbdServer.Core.CertificateManagement;
 
@@ -12,13 +13,24 @@ public sealed class EnterpriseParameters(SecurityUnitOfWork unit, DeviceImpact i
     public async Task<string> GetParameterAsync(string name, CancellationToken cancellationToken)
     {
         var definition = Lookups.RequireParameter(name);
+        return ValueOf(await unit.LoadAsync(cancellationToken), definition.Name);
+    }
+
+    /// <summary>Every enterprise parameter by name, from one read of the state (the Parameters page shows them all).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> GetParametersAsync(CancellationToken cancellationToken)
+    {
         var state = await unit.LoadAsync(cancellationToken);
+        return EnterpriseParameterCatalog.All.ToDictionary(p => p.Name, p => ValueOf(state, p.Name), StringComparer.Ordinal);
+    }
+
+    private static string ValueOf(SecuritySnapshot state, string name)
+    {
         var cluster = Lookups.RequireCluster(state);
-        return definition.Name switch
+        return name switch
         {
             EnterpriseParameterCatalog.ClusterSecurityMode => cluster.SecurityMode.ToString(),
             EnterpriseParameterCatalog.ItlSignerMode => cluster.ItlSignerMode == ItlSignerMode.ItlRecovery ? "ITLRecovery" : "CallManager",
-            _ => state.ParameterValue(definition.Name),
+            _ => state.ParameterValue(name),
         };
     }
 

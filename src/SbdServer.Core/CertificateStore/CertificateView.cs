@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
 using SbdServer.Wire.Itl;
 
@@ -23,14 +24,39 @@ public sealed record CertificateView(
     public static CertificateView Of(IdentityCertificate c) =>
         new CertificateView(c.Name, c.Name, c.SerialNumber, c.Subject, c.Issuer, c.NotBefore, c.NotAfter, c.Sha1, c.Sha256, c.Md5,
             StoreRoles.For(c.Name))
-        { KeyType = KeyTypeOf(c.Der) };
+        { KeyType = KeyTypeOf(c.Sha256, c.Der) };
 
     public static CertificateView Of(TrustCertificate c) =>
         new CertificateView(CommonName(c.Subject), c.Store, c.SerialNumber, c.Subject, c.Issuer, c.NotBefore, c.NotAfter, c.Sha1,
             c.Sha256, c.Md5, StoreRoles.For(c.Store))
-        { KeyType = KeyTypeOf(c.Der) };
+        { KeyType = KeyTypeOf(c.Sha256, c.Der) };
 
-    private static string KeyTypeOf(byte[] der)
+    // Parsing a certificate costs more than the rest of a list row; the answer is fixed by the bytes, so it is kept per
+    // SHA-256 (never stale) and the table is emptied when it grows past what a cluster holds, so uploads cannot grow it.
+    private const int MaxCachedKeyTypes = 4096;
+    private static readonly ConcurrentDictionary<string, string> KeyTypes = new(StringComparer.OrdinalIgnoreCase);
+
+    private static string KeyTypeOf(string sha256, byte[] der)
+    {
+        if (string.IsNullOrEmpty(sha256))
+        {
+            return ParseKeyType(der);
+        }
+
+        if (KeyTypes.TryGetValue(sha256, out var known))
+        {
+            return known;
+        }
+
+        if (KeyTypes.Count >= MaxCachedKeyTypes)
+        {
+            KeyTypes.Clear();
+        }
+
+        return KeyTypes[sha256] = ParseKeyType(der);
+    }
+
+    private static string ParseKeyType(byte[] der)
     {
         if (der.Length == 0)
         {

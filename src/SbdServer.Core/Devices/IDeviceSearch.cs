@@ -14,6 +14,9 @@ public interface IDeviceSearch
     /// <summary>Every device's ITL state by name, for the change planner (one row per device, nothing else).</summary>
     Task<IReadOnlyDictionary<string, TrustFileState>> ItlStatesAsync(TftpFileHashes? currentItl, CancellationToken cancellationToken);
 
+    /// <summary>Every device's name, model, CallManager group and ITL state, in one query (the change planner's input).</summary>
+    Task<IReadOnlyList<DevicePlanRow>> PlanRowsAsync(TftpFileHashes? currentItl, CancellationToken cancellationToken);
+
     /// <summary>How many devices are in each ITL state (the dashboard's "devices by ITL status").</summary>
     Task<IReadOnlyDictionary<TrustFileState, int>> CountByItlStateAsync(TftpFileHashes? currentItl, CancellationToken cancellationToken);
 }
@@ -34,6 +37,9 @@ public sealed record DeviceListRow(
     DateTimeOffset? ItlServedAt,
     DateTimeOffset? ReportedAt,
     bool ResetPending);
+
+/// <summary>What the change planner reads of a device.</summary>
+public sealed record DevicePlanRow(string Name, string Model, string CallManagerGroup, TrustFileState ItlState, DeviceSecurityMode SecurityMode);
 
 /// <param name="Total">Devices matching the query, over all pages.</param>
 public sealed record DevicePage(IReadOnlyList<DeviceListRow> Rows, int Total, int Offset, int Limit);

@@ -8,7 +8,7 @@ public sealed class ChangePlanService(ISecurityStore store, IPlanDeviceSource de
     public async Task<ChangePlan> PlanAsync(IReadOnlyList<ProposedChange> changes, CancellationToken cancellationToken)
     {
         var state = await store.LoadAsync(cancellationToken);
-        var planned = await devices.GetDevicesAsync(cancellationToken);
+        var planned = await devices.GetForPlanningAsync(cancellationToken);
         return ChangePlanner.Plan(state, planned, changes);
     }
 }

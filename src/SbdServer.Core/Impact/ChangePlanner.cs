@@ -287,11 +287,33 @@ public static class ChangePlanner
         var securityChanges = input.SecurityMode is { } security && security != cluster.SecurityMode;
 
         var staleCallManagers = StaleCallManagers(state, input);
+
+        // A device's outcome depends only on its group, its model, the ITL it holds and whether its profile is secure
+        // (scenario 20's TLS registration), never on its name, so it is decided once per distinct combination and
+        // shared: a fleet of 10 000 phones has a handful of them, and the impact pages plan over every device on each
+        // request (docs/benchmarks.md, admin pages).
+        var itlChangesByTftp = new Dictionary<Guid, bool>();
         var itlBytes = new Dictionary<Guid, int>();
+        var outcomes = new Dictionary<(string Group, string Model, TrustFileState Itl, bool Secure), Outcome>();
         var result = new List<DevicePlan>(devices.Count);
-        foreach (var planned in devices.OrderBy(d => d.Device.Name, StringComparer.Ordinal))
+        foreach (var planned in devices.OrderBy(d => d.Name, StringComparer.Ordinal))
         {
-            var device = planned.Device;
+            var key = (planned.CallManagerGroup, planned.Model, planned.Itl, planned.SecurityMode != DeviceSecurityMode.NonSecure);
+            if (!outcomes.TryGetValue(key, out var outcome))
+            {
+                outcome = outcomes[key] = OutcomeOf(planned);
+            }
+
+            result.Add(new DevicePlan(planned.Name, outcome.Keeps, outcome.Reason, outcome.Group, outcome.Signer, planned.Itl, outcome.ItlChanges)
+            {
+                Outcome = outcome.Kind,
+            });
+        }
+
+        return result;
+
+        Outcome OutcomeOf(PlannedDevice device)
+        {
             var group = groups.FirstOrDefault(g => string.Equals(g.Name, device.CallManagerGroup, StringComparison.OrdinalIgnoreCase));
             var impact = group is null ? null : report.Groups.FirstOrDefault(g => g.Group == group.Name);
             var tftp = group is null ? null : state.TftpNodeOf(group);
@@ -303,23 +325,26 @@ public static class ChangePlanner
 
             if (size > 0 && PhoneModels.TryGet(device.Model, out var limited) && limited.SupportsItl && size > limited.MaxItlBytes)
             {
-                result.Add(new DevicePlan(device.Name, false,
+                return new Outcome(false,
                     $"its ITL from {tftp!.Name} would be about {size} bytes, over the {limited.MaxItlBytes} bytes model {limited.Name} loads " +
                     "(Security Guide 14: more than 39 certificates): the phone fails to load it",
-                    group!.Name, SignerText(impact?.ItlSigner), planned.Itl, true));
-                continue;
+                    group!.Name, SignerText(impact?.ItlSigner), true, DeviceOutcome.Ordinary);
             }
 
-            var itlChanges = tftp is not null
-                && (targetMode != currentMode
+            var itlChanges = false;
+            if (tftp is not null && !itlChangesByTftp.TryGetValue(tftp.Id, out itlChanges))
+            {
+                itlChanges = itlChangesByTftp[tftp.Id] = targetMode != currentMode
                     || securityChanges
                     || rollbackAfter != rollbackNow
                     || resetAfter != resetNow
                     || !string.Equals(digestAfter, digestNow, StringComparison.Ordinal)
                     || ItlContent.Certificates(state, tftp, currentMode).Concat(ItlContent.Certificates(state, tftp, targetMode))
-                        .Any(c => Touched(state, c, input.Certificates)));
-            var (keeps, reason, outcome) = Decide(planned, impact, itlChanges, rollbackNow, rollbackAfter, digestAfter);
-            if (planned.Itl == TrustFileState.NeverFetched && impact is not null && outcome != DeviceOutcome.ByModel)
+                        .Any(c => Touched(state, c, input.Certificates));
+            }
+
+            var (keeps, reason, kind) = Decide(device, impact, itlChanges, rollbackNow, rollbackAfter, digestAfter);
+            if (device.Itl == TrustFileState.NeverFetched && impact is not null && kind != DeviceOutcome.ByModel)
             {
                 reason += " (no ITL fetch recorded for it: assumed to hold the ITL served now)";
             }
@@ -333,19 +358,13 @@ public static class ChangePlanner
                     "CallManager certificate";
             }
 
-            result.Add(new DevicePlan(device.Name, keeps, reason, group?.Name ?? device.CallManagerGroup, SignerText(impact?.ItlSigner), planned.Itl, itlChanges)
-            {
-                Outcome = outcome,
-            });
+            return new Outcome(keeps, reason, group?.Name ?? device.CallManagerGroup, SignerText(impact?.ItlSigner), itlChanges, kind);
         }
-
-        return result;
     }
 
     private static (bool Keeps, string Reason, DeviceOutcome Outcome) Decide(
-        PlannedDevice planned, GroupImpact? impact, bool itlChanges, bool rollbackNow, bool rollbackAfter, string digestAfter)
+        PlannedDevice device, GroupImpact? impact, bool itlChanges, bool rollbackNow, bool rollbackAfter, string digestAfter)
     {
-        var device = planned.Device;
         var model = PhoneModels.TryGet(device.Model, out var known) ? known : null;
         if (model is { SupportsItl: false })
         {
@@ -365,7 +384,7 @@ public static class ChangePlanner
 
         // Any state but "in sync" or "never fetched" (stale, or a mismatch the phone reported itself) means the phone
         // holds another ITL than the one the group rule assumes.
-        var mismatched = planned.Itl is not (TrustFileState.InSync or TrustFileState.NeverFetched);
+        var mismatched = device.Itl is not (TrustFileState.InSync or TrustFileState.NeverFetched);
         if (mismatched && itlChanges)
         {
             return (false,
@@ -554,6 +573,8 @@ public static class ChangePlanner
             throw new InvalidInputException($"{at}: '{UserText.Echo(fqdn)}' is not a DNS name.");
         }
     }
+
+    private sealed record Outcome(bool Keeps, string Reason, string Group, string? Signer, bool ItlChanges, DeviceOutcome Kind);
 
     /// <summary>Per-device plans and the warnings that do not depend on them (impact rule, ITL size).</summary>
     private sealed record Evaluation(List<DevicePlan> Plans, IReadOnlyList<GroupImpact> Groups, IReadOnlyList<string> Warnings)

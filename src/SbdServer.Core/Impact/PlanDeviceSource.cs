@@ -18,4 +18,7 @@ public sealed class PlanDeviceSource(IDeviceStore devices, DeviceDirectory direc
         // A device created between the two reads has fetched nothing yet.
         return [.. list.Select(d => new PlannedDevice(d, states.GetValueOrDefault(d.Name, TrustFileState.NeverFetched)))];
     }
+
+    public async Task<IReadOnlyList<PlannedDevice>> GetForPlanningAsync(CancellationToken cancellationToken) =>
+        [.. (await directory.PlanRowsAsync(cancellationToken)).Select(r => new PlannedDevice(r.Name, r.Model, r.CallManagerGroup, r.ItlState, r.SecurityMode))];
 }

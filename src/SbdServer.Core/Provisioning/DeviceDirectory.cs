@@ -42,6 +42,9 @@ public sealed class DeviceDirectory(IDeviceSearch search, GeneratedFileCatalogue
     public async Task<IReadOnlyDictionary<string, TrustFileState>> ItlStatesAsync(CancellationToken cancellationToken) =>
         await search.ItlStatesAsync(await CurrentItlAsync(cancellationToken), cancellationToken);
 
+    public async Task<IReadOnlyList<DevicePlanRow>> PlanRowsAsync(CancellationToken cancellationToken) =>
+        await search.PlanRowsAsync(await CurrentItlAsync(cancellationToken), cancellationToken);
+
     public async Task<IReadOnlyDictionary<TrustFileState, int>> CountByItlStateAsync(CancellationToken cancellationToken) =>
         await search.CountByItlStateAsync(await CurrentItlAsync(cancellationToken), cancellationToken);
 

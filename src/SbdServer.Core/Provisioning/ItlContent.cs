@@ -150,11 +150,20 @@ public static class ItlContent
         var now = Fingerprints(after);
         var groups = after.EffectiveGroups();
         var result = new List<Device>();
+
+        // Whether a device's ITL changes follows from its group alone; decided once per group name as written.
+        var changedByGroup = new Dictionary<string, bool>(StringComparer.Ordinal);
         foreach (var device in devices.OrderBy(d => d.Name, StringComparer.Ordinal))
         {
-            var group = groups.FirstOrDefault(g => string.Equals(g.Name, device.CallManagerGroup, StringComparison.OrdinalIgnoreCase));
-            var tftp = group is null ? null : after.TftpNodeOf(group);
-            if (tftp is not null && before.TryGetValue(tftp.Id, out var was) && now.GetValueOrDefault(tftp.Id) != was)
+            if (!changedByGroup.TryGetValue(device.CallManagerGroup, out var changed))
+            {
+                var group = groups.FirstOrDefault(g => string.Equals(g.Name, device.CallManagerGroup, StringComparison.OrdinalIgnoreCase));
+                var tftp = group is null ? null : after.TftpNodeOf(group);
+                changed = changedByGroup[device.CallManagerGroup] =
+                    tftp is not null && before.TryGetValue(tftp.Id, out var was) && now.GetValueOrDefault(tftp.Id) != was;
+            }
+
+            if (changed)
             {
                 result.Add(device);
             }

@@ -26,6 +26,9 @@ public interface ISecurityStore
 
     Task<SecurityArchiveContent> ExportAsync(CancellationToken cancellationToken);
 
-    /// <summary>Replaces the whole state with <paramref name="content"/> in one transaction.</summary>
+    /// <summary>
+    /// Replaces the whole state with <paramref name="content"/> in one transaction, except the audit log: the archive's
+    /// entries are added to it (those it lacks), so what happened since the backup stays on record.
+    /// </summary>
     Task ReplaceAllAsync(SecurityArchiveContent content, SecurityChangeSet extra, CancellationToken cancellationToken);
 }

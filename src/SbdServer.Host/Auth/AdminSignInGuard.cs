@@ -169,7 +169,8 @@ internal sealed class AdminSignInGuard(
         var changes = new SecurityChangeSet();
         changes.Audit.Add(new AuditEntry
         {
-            Id = Guid.NewGuid(),
+            // UUIDv7 like every other audit entry: the Audit Log pages in id order, which is then creation order.
+            Id = Guid.CreateVersion7(),
             At = time.GetUtcNow(),
             Actor = user.Length <= 128 ? user : user[..128],
             Action = action,

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SbdServer.Core.Audit;
 using SbdServer.Core.Backup;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.Cluster;
@@ -77,6 +78,7 @@ internal static class PersistenceRegistration
         services.AddSingleton<CertificateStoreEventHub>();
         services.AddSingleton<ICertificateStoreEvents>(sp => sp.GetRequiredService<CertificateStoreEventHub>());
         services.AddSingleton<ISecurityStore, EfSecurityStore>();
+        services.AddSingleton<IAuditLog, EfAuditLog>();
         services.AddSingleton<PostgresChangeListener>();
         services.AddSbdCertificateManagement();
         services.AddSingleton<BackupService>();

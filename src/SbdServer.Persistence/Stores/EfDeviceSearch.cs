@@ -17,37 +17,66 @@ public sealed class EfDeviceSearch(SbdDbContextFactory contexts) : IDeviceSearch
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var db = contexts.Create();
-        var rows = Rows(db, currentItl);
-        if (query.Text is { } text)
+        if (query.ItlState is not { } state)
         {
-            // Names are stored upper-case; descriptions in any case (lower() on both sides works on either provider).
-            var name = text.ToUpperInvariant();
-            var description = text.ToLowerInvariant();
+            // Without the ITL filter the device table alone decides which devices and how many: count and page it (by
+            // the name index), then join the served-file and report rows for the page's names only, not for every
+            // device before the page.
+            var devices = db.Devices.AsNoTracking();
+            if (query.Text is { } text)
+            {
+                var (name, description) = Needles(text);
 #pragma warning disable CA1862 // EF translates ToLower/Contains to SQL; the StringComparison overloads it cannot
+                devices = devices.Where(d => d.Name.Contains(name) || d.Description.ToLower().Contains(description));
+#pragma warning restore CA1862
+            }
+
+            var count = await devices.CountAsync(cancellationToken);
+            var names = await devices.OrderBy(d => d.Name).Skip(query.Offset).Take(query.Limit).Select(d => d.Name).ToListAsync(cancellationToken);
+            var listed = names.Count == 0
+                ? []
+                : await Rows(db, currentItl).Where(r => names.Contains(r.Name)).OrderBy(r => r.Name).ToListAsync(cancellationToken);
+            return Page(listed, count, query);
+        }
+
+        var rows = Rows(db, currentItl);
+        if (query.Text is { } filter)
+        {
+            var (name, description) = Needles(filter);
+#pragma warning disable CA1862 // as above
             rows = rows.Where(r => r.Name.Contains(name) || r.Description.ToLower().Contains(description));
 #pragma warning restore CA1862
         }
 
-        if (query.ItlState is { } state)
-        {
-            var wanted = (int)state;
-            rows = rows.Where(r => r.ItlState == wanted);
-        }
-
+        var wanted = (int)state;
+        rows = rows.Where(r => r.ItlState == wanted);
         var total = await rows.CountAsync(cancellationToken);
         var page = await rows.OrderBy(r => r.Name).Skip(query.Offset).Take(query.Limit).ToListAsync(cancellationToken);
-        return new DevicePage(
-            [.. page.Select(r => new DeviceListRow(
+        return Page(page, total, query);
+    }
+
+    // Names are stored upper-case; descriptions in any case (lower() on both sides works on either provider).
+    private static (string Name, string Description) Needles(string text) => (text.ToUpperInvariant(), text.ToLowerInvariant());
+
+    private static DevicePage Page(List<Row> rows, int total, DeviceQuery query) =>
+        new(
+            [.. rows.Select(r => new DeviceListRow(
                 r.Name, r.Model, r.Description, r.CallManagerGroup, (TrustFileState)r.ItlState, r.ItlServedAt, r.ReportedAt,
                 r.ResetRequestedAt is not null))],
             total, query.Offset, query.Limit);
-    }
 
     public async Task<IReadOnlyDictionary<string, TrustFileState>> ItlStatesAsync(TftpFileHashes? currentItl, CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();
         var states = await Rows(db, currentItl).Select(r => new { r.Name, r.ItlState }).ToListAsync(cancellationToken);
         return states.ToDictionary(s => s.Name, s => (TrustFileState)s.ItlState, StringComparer.Ordinal);
+    }
+
+    public async Task<IReadOnlyList<DevicePlanRow>> PlanRowsAsync(TftpFileHashes? currentItl, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        var rows = await Rows(db, currentItl).Select(r => new { r.Name, r.Model, r.CallManagerGroup, r.ItlState, r.SecurityMode }).ToListAsync(cancellationToken);
+        return [.. rows.Select(r => new DevicePlanRow(r.Name, r.Model, r.CallManagerGroup, (TrustFileState)r.ItlState, (DeviceSecurityMode)r.SecurityMode))];
     }
 
     public async Task<IReadOnlyDictionary<TrustFileState, int>> CountByItlStateAsync(TftpFileHashes? currentItl, CancellationToken cancellationToken)
@@ -77,7 +106,7 @@ public sealed class EfDeviceSearch(SbdDbContextFactory contexts) : IDeviceSearch
         var servedCurrent = current is null ? "1 = 0" : "s.sha1 = {1}";
         var sql = $"""
             SELECT d.name AS "Name", d.model AS "Model", d.description AS "Description",
-                   d.call_manager_group AS "CallManagerGroup", d.reset_requested_at AS "ResetRequestedAt",
+                   d.call_manager_group AS "CallManagerGroup", d.security_mode AS "SecurityMode", d.reset_requested_at AS "ResetRequestedAt",
                    s.served_at AS "ItlServedAt", r.received_at AS "ReportedAt",
                    CASE
                        WHEN r.id IS NOT NULL AND (s.id IS NULL OR r.received_at >= s.served_at) AND ({reportCounts})
@@ -104,6 +133,8 @@ public sealed class EfDeviceSearch(SbdDbContextFactory contexts) : IDeviceSearch
         public string Description { get; set; } = "";
 
         public string CallManagerGroup { get; set; } = "";
+
+        public int SecurityMode { get; set; }
 
         public DateTimeOffset? ResetRequestedAt { get; set; }
 

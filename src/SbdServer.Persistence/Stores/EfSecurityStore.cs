@@ -109,7 +109,6 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
         await db.TrustCertificates.ExecuteDeleteAsync(cancellationToken);
         await db.CallManagerGroups.ExecuteDeleteAsync(cancellationToken);
         await db.EnterpriseParameters.ExecuteDeleteAsync(cancellationToken);
-        await db.AuditLog.ExecuteDeleteAsync(cancellationToken);
         await db.Nodes.ExecuteDeleteAsync(cancellationToken);
         await db.Clusters.ExecuteDeleteAsync(cancellationToken);
         if (content.Devices is not null)
@@ -130,7 +129,11 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
         db.AddRange(state.PendingItlChanges);
         db.AddRange(state.CtlCertificates);
         db.AddRange(content.History);
-        db.AddRange(content.Audit);
+
+        // The audit log is the one thing a restore adds to instead of replacing: who did what since the backup (the
+        // refused attempts, the restore itself) stays on record, and the archive's entries come back beside it.
+        var audited = (await db.AuditLog.AsNoTracking().Select(a => a.Id).ToListAsync(cancellationToken)).ToHashSet();
+        db.AddRange(content.Audit.Where(a => !audited.Contains(a.Id)));
         db.AddRange(extra.Audit);
         if (content.Devices is not null)
         {

@@ -40,7 +40,7 @@ public class ItlContentTests
             .Device("000000000001")
             .Device("000000000002", group: "Sub1Tftp");
         var state = builder.Snapshot();
-        var devices = builder.Devices.Select(d => d.Device).ToList();
+        var devices = builder.Devices.Select(d => d.Record!).ToList();
         var sub1 = state.Nodes[1];
 
         var before = ItlContent.Fingerprints(state);

@@ -29,7 +29,9 @@ public sealed class CertificatesModel(CertificateQueries queries) : PageModel
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        Nodes = await queries.GetNodesAsync(cancellationToken);
+        // One read of the state for the node choice and the list.
+        var everyNode = await queries.GetAllCertificatesAsync(cancellationToken);
+        Nodes = [.. everyNode.Select(n => n.Node)];
         var node = Nodes.FirstOrDefault(n => n.Name == Node) ?? Nodes.FirstOrDefault(n => n.IsPublisher) ?? (Nodes.Count > 0 ? Nodes[0] : null);
         if (node is null)
         {
@@ -40,7 +42,7 @@ public sealed class CertificatesModel(CertificateQueries queries) : PageModel
         Field = Fields.Contains(Field) ? Field : Fields[0];
         Match = Match == "contains" ? "contains" : "begins";
         Query = Query?.Trim() is { Length: > 0 } q ? (q.Length > 128 ? q[..128] : q) : null;
-        var all = await queries.GetCertificatesAsync(node.Name, cancellationToken);
+        var all = everyNode.First(n => n.Node == node).Certificates;
         Rows = Query is null ? all : [.. all.Where(c => Matches(FieldValue(c, Field), Query, Match))];
         return Page();
     }

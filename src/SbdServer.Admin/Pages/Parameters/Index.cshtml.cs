@@ -136,13 +136,8 @@ public sealed class ParametersModel(CertificateQueries queries, EnterpriseParame
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var current = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var definition in Shown)
-        {
-            current[definition.Name] = await enterpriseParameters.GetParameterAsync(definition.Name, cancellationToken);
-        }
-
-        Current = current;
+        // One read of the state for all values, not one per parameter.
+        Current = await enterpriseParameters.GetParametersAsync(cancellationToken);
         Publisher = (await queries.GetNodesAsync(cancellationToken)).FirstOrDefault(n => n.IsPublisher)?.Name ?? "";
     }
 
