@@ -6,6 +6,7 @@ using SbdServer.Core.CertificateStore;
 using SbdServer.Core.DeviceManagement;
 using SbdServer.Core.Devices;
 using SbdServer.Core.Errors;
+using SbdServer.Core.Storage;
 using SbdServer.Persistence.Stores;
 using Xunit;
 
@@ -28,7 +29,7 @@ public abstract class DeviceBackupTests(DatabaseTarget target)
     {
         using var harness = SecurityHarness.Create(await target.NewClusterAsync());
         var store = new EfDeviceReportStore(harness.Contexts);
-        using var manager = Manager(harness);
+        var manager = Manager(harness);
         await manager.CreateAsync(new DeviceSpec(Phone, "8861", null, null, null, null, null), "t", Ct);
         await manager.CreateAsync(new DeviceSpec(OtherPhone, "7962", null, null, null, null, null), "t", Ct);
         var reports = new DeviceReports(new EfDeviceStore(harness.Contexts), store, TimeProvider.System);
@@ -110,10 +111,7 @@ public abstract class DeviceBackupTests(DatabaseTarget target)
         using var harness = SecurityHarness.Create(await target.NewClusterAsync());
         await SeedDevicesAsync(harness);
         var archive = await harness.Backups.CreateAsync("tester", Ct);
-        using (var manager = Manager(harness))
-        {
-            await manager.CreateAsync(new DeviceSpec("SEP000000000001", "7962", null, "added after the backup", null, null, null), "t", Ct);
-        }
+        await Manager(harness).CreateAsync(new DeviceSpec("SEP000000000001", "7962", null, "added after the backup", null, null, null), "t", Ct);
 
         var before = (await new EfDeviceStore(harness.Contexts).ListAsync(Ct)).Select(Describe).Order().ToList();
         var tampered = (byte[])archive.Clone();
@@ -138,12 +136,12 @@ public abstract class DeviceBackupTests(DatabaseTarget target)
     }
 
     private static DeviceManager Manager(SecurityHarness harness) =>
-        new(harness.Store, new EfDeviceStore(harness.Contexts), harness.Codec, harness.Inspector, harness.Events, TimeProvider.System);
+        new(harness.Get<SecurityUnitOfWork>(), new EfDeviceStore(harness.Contexts), harness.Codec, harness.Inspector, harness.Events, TimeProvider.System);
 
     /// <summary>Two devices (one with its certificate), an ITL and a CTL record, and one report; returns the certificate.</summary>
     private static async Task<byte[]> SeedDevicesAsync(SecurityHarness harness)
     {
-        using var manager = Manager(harness);
+        var manager = Manager(harness);
         await manager.CreateAsync(new DeviceSpec(Phone, "8861", "SIP", "lobby", "Default", "Encrypted", true), "t", Ct);
         await manager.CreateAsync(new DeviceSpec(OtherPhone, "7962", "SCCP", null, null, null, null), "t", Ct);
         using var rsa = RSA.Create(2048);

@@ -5,6 +5,7 @@ using SbdServer.Core.DeviceManagement;
 using SbdServer.Core.Devices;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Events;
+using SbdServer.Core.Storage;
 using SbdServer.Persistence.Stores;
 using Xunit;
 
@@ -20,7 +21,7 @@ public abstract class DeviceStoreTests(DatabaseTarget target)
     {
         using var harness = SecurityHarness.Create(await target.NewClusterAsync());
         var store = new EfDeviceStore(harness.Contexts);
-        using var manager = new DeviceManager(harness.Store, store, harness.Codec, harness.Inspector, harness.Events, TimeProvider.System);
+        var manager = new DeviceManager(harness.Get<SecurityUnitOfWork>(), store, harness.Codec, harness.Inspector, harness.Events, TimeProvider.System);
         var seen = new List<CertificateStoreChange>();
         using var subscription = harness.Events.Subscribe(c => { lock (seen) { seen.Add(c); } });
 
@@ -55,7 +56,7 @@ public abstract class DeviceStoreTests(DatabaseTarget target)
     {
         using var harness = SecurityHarness.Create(await target.NewClusterAsync());
         var store = new EfDeviceStore(harness.Contexts);
-        using var manager = new DeviceManager(harness.Store, store, harness.Codec, harness.Inspector, harness.Events, TimeProvider.System);
+        var manager = new DeviceManager(harness.Get<SecurityUnitOfWork>(), store, harness.Codec, harness.Inspector, harness.Events, TimeProvider.System);
         var auditBefore = (await harness.Store.GetAuditAsync(1000, Ct)).Count;
 
         await Assert.ThrowsAnyAsync<InvalidInputException>(() => manager.CreateAsync(new DeviceSpec("00:11:22:33:44", "8861", null, null, null, null, null), "t", Ct));

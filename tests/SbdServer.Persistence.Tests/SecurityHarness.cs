@@ -6,6 +6,8 @@ using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
+using SbdServer.Core.DeviceManagement;
+using SbdServer.Core.Devices;
 using SbdServer.Core.Events;
 using SbdServer.Core.Storage;
 using SbdServer.Crypto;
@@ -91,11 +93,16 @@ internal sealed class SecurityHarness : IDisposable
         }
 
         services.AddSingleton<BackupService>();
+        services.AddSingleton<IDeviceStore, EfDeviceStore>();
+        services.AddSingleton<DeviceManager>();
         return new SecurityHarness(services.BuildServiceProvider());
     }
 
     public T Get<T>()
         where T : notnull => _services.GetRequiredService<T>();
+
+    /// <summary>A use case of this instance built with some of its ports replaced (race hooks).</summary>
+    public T Create<T>(params object[] replacements) => ActivatorUtilities.CreateInstance<T>(_services, replacements);
 
     public byte[] OpenKey(IdentityCertificate identity) => Keys.Unprotect(identity.ProtectedKey);
 

@@ -19,4 +19,10 @@ public sealed class AdminUser
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>
+    /// Row version: 1 when added, incremented by each committed change; the store refuses a change read at another
+    /// version (docs/adr/0003-cluster-writes.md, "Row versions").
+    /// </summary>
+    public long Version { get; set; } = 1;
 }

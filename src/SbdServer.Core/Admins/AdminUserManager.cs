@@ -16,7 +16,7 @@ public sealed record ConfiguredAdmin(string Name, string Password)
 /// its password follows the configuration, so the API, <c>sbd</c> and compose keep working with it.
 /// </summary>
 public sealed class AdminUserManager(
-    ISecurityStore store, IAdminUserStore users, AdminPasswordHasher hasher, ConfiguredAdmin configured, TimeProvider time) : IDisposable
+    SecurityUnitOfWork unit, IAdminUserStore users, AdminPasswordHasher hasher, ConfiguredAdmin configured, TimeProvider time) : IDisposable
 {
     public const int MinPasswordLength = 12;
     public const int MaxPasswordLength = 256;
@@ -170,18 +170,9 @@ public sealed class AdminUserManager(
         }
     }
 
-    private async Task<AdminUserView> WriteAsync(Func<SecurityChangeSet, Task<AdminUser>> change, CancellationToken cancellationToken)
-    {
-        await using var clusterLock = await store.AcquireWriteLockAsync(cancellationToken);
-        var changes = new SecurityChangeSet();
-        var user = await change(changes);
-        if (!changes.IsEmpty)
-        {
-            await store.CommitAsync(changes, cancellationToken);
-        }
-
-        return AdminUserView.Of(user);
-    }
+    // Alone: "the last enabled admin cannot be disabled" and "the name is free" are decisions over other rows.
+    private async Task<AdminUserView> WriteAsync(Func<SecurityChangeSet, Task<AdminUser>> change, CancellationToken cancellationToken) =>
+        AdminUserView.Of(await unit.WriteAsync(WriteScope.Alone, (changes, _) => change(changes), cancellationToken));
 
     private async Task<AdminUser> RequireAsync(string name, CancellationToken cancellationToken) =>
         (name.Length is > 0 and <= MaxNameLength ? await users.FindAsync(name, cancellationToken) : null)

@@ -38,7 +38,7 @@ public sealed class BackupService(
         var audit = new SecurityChangeSet();
         audit.Audit.Add(unit.Audit(actor, "backup.create", "cluster",
             options.OmitCallManagerKeys ? "without the CallManager private keys (a CSCtn50405 backup)" : ""));
-        await store.CommitAsync(audit, cancellationToken);
+        await unit.RecordAsync(audit, cancellationToken);
 
         var content = await store.ExportAsync(cancellationToken);
         var document = BackupDocument.From(content);
@@ -105,7 +105,15 @@ public sealed class BackupService(
     /// Replaces the state with the archive's; with <see cref="MissingKeyPolicy.KeepCurrent"/> an archive lacking a
     /// node's CallManager key is restored with the key the node holds now (what CUCM does with such a backup).
     /// </summary>
-    public async Task<RestoreOutcome> RestoreAsync(byte[] archive, string actor, RestoreOptions options, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Alone (holding the cluster write lock from the first read to the commit): a regeneration, device edit or
+    /// parameter change on any node commits entirely before the restore or entirely after it, never in between, and a
+    /// change read before the restore is refused after it (row versions move past every earlier one).
+    /// </remarks>
+    public Task<RestoreOutcome> RestoreAsync(byte[] archive, string actor, RestoreOptions options, CancellationToken cancellationToken) =>
+        unit.AloneAsync(ct => RestoreAloneAsync(archive, actor, options, ct), cancellationToken);
+
+    private async Task<RestoreOutcome> RestoreAloneAsync(byte[] archive, string actor, RestoreOptions options, CancellationToken cancellationToken)
     {
         var (content, outcome) = await OpenAsync(archive, options, cancellationToken);
         var extra = new SecurityChangeSet();

@@ -1,3 +1,5 @@
+using SbdServer.Core.Storage;
+
 namespace SbdServer.Core.CertificateManagement;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using SbdServer.Core.Certificates;
 using SbdServer.Core.Impact;
 using SbdServer.Core.Provisioning;
+using SbdServer.Core.Storage;
 
 namespace SbdServer.Core.CertificateManagement;
 

@@ -5,6 +5,7 @@ using SbdServer.Core.Cluster;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Impact;
 using SbdServer.Core.Provisioning;
+using SbdServer.Core.Storage;
 
 namespace SbdServer.Core.CertificateManagement;
 

@@ -10,31 +10,43 @@ namespace SbdServer.Core.CertificateManagement;
 /// <summary>Enterprise parameters; setting one that changes the ITL resets phones by the same rule as a certificate change.</summary>
 public sealed class EnterpriseParameters(SecurityUnitOfWork unit, DeviceImpact impact)
 {
-    public async Task<string> GetParameterAsync(string name, CancellationToken cancellationToken)
+    public async Task<string> GetParameterAsync(string name, CancellationToken cancellationToken) =>
+        (await GetParameterEntryAsync(name, cancellationToken)).Value;
+
+    /// <summary>
+    /// The value and its version (the API's <c>ETag</c>, the parameter form's hidden field), read together. The two
+    /// parameters kept on the cluster row share its version; a parameter left at its default is version 0.
+    /// </summary>
+    public async Task<(string Value, string Version)> GetParameterEntryAsync(string name, CancellationToken cancellationToken)
     {
         var definition = Lookups.RequireParameter(name);
-        return ValueOf(await unit.LoadAsync(cancellationToken), definition.Name);
+        return EntryOf(await unit.LoadAsync(cancellationToken), definition.Name);
     }
 
-    /// <summary>Every enterprise parameter by name, from one read of the state (the Parameters page shows them all).</summary>
-    public async Task<IReadOnlyDictionary<string, string>> GetParametersAsync(CancellationToken cancellationToken)
+    /// <summary>Every enterprise parameter by name with its version, from one read of the state (the Parameters page shows them all).</summary>
+    public async Task<IReadOnlyDictionary<string, (string Value, string Version)>> GetParameterEntriesAsync(CancellationToken cancellationToken)
     {
         var state = await unit.LoadAsync(cancellationToken);
-        return EnterpriseParameterCatalog.All.ToDictionary(p => p.Name, p => ValueOf(state, p.Name), StringComparer.Ordinal);
+        return EnterpriseParameterCatalog.All.ToDictionary(p => p.Name, p => EntryOf(state, p.Name), StringComparer.Ordinal);
     }
 
-    private static string ValueOf(SecuritySnapshot state, string name)
+    private static (string Value, string Version) EntryOf(SecuritySnapshot state, string name)
     {
         var cluster = Lookups.RequireCluster(state);
-        return name switch
+        var value = name switch
         {
             EnterpriseParameterCatalog.ClusterSecurityMode => cluster.SecurityMode.ToString(),
             EnterpriseParameterCatalog.ItlSignerMode => cluster.ItlSignerMode == ItlSignerMode.ItlRecovery ? "ITLRecovery" : "CallManager",
             _ => state.ParameterValue(name),
         };
+        return (value, ParameterVersion(state, name));
     }
 
-    public Task<string> SetParameterAsync(string name, string? value, string actor, CancellationToken cancellationToken)
+    public Task<string> SetParameterAsync(string name, string? value, string actor, CancellationToken cancellationToken) =>
+        SetParameterAsync(name, value, actor, null, cancellationToken);
+
+    /// <param name="version">The version (<see cref="GetParameterEntryAsync"/>) the change was made on, or null.</param>
+    public Task<string> SetParameterAsync(string name, string? value, string actor, string? version, CancellationToken cancellationToken)
     {
         var definition = Lookups.RequireParameter(name);
         if (value is null)
@@ -48,6 +60,7 @@ public sealed class EnterpriseParameters(SecurityUnitOfWork unit, DeviceImpact i
         return unit.RunAsync(async (state, changes, ct) =>
         {
             var cluster = Lookups.RequireCluster(state);
+            VersionToken.Require(version, ParameterVersion(state, definition.Name), $"Enterprise parameter {definition.Name}");
             var before = ItlContent.Fingerprints(state);
             var now = unit.Time.GetUtcNow();
             switch (definition.Name)
@@ -86,4 +99,11 @@ public sealed class EnterpriseParameters(SecurityUnitOfWork unit, DeviceImpact i
             return normalized;
         }, cancellationToken);
     }
+
+    private static string ParameterVersion(SecuritySnapshot state, string name) => name switch
+    {
+        EnterpriseParameterCatalog.ClusterSecurityMode or EnterpriseParameterCatalog.ItlSignerMode =>
+            VersionToken.Of(state.Cluster?.Version ?? 0),
+        _ => VersionToken.Of(state.Parameters.FirstOrDefault(p => p.Name == name)?.Version ?? 0),
+    };
 }

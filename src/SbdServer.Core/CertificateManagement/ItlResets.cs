@@ -3,6 +3,7 @@ using SbdServer.Core.Cluster;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Events;
 using SbdServer.Core.Provisioning;
+using SbdServer.Core.Storage;
 
 namespace SbdServer.Core.CertificateManagement;
 

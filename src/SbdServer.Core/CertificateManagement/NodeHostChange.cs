@@ -6,6 +6,7 @@ using SbdServer.Core.Events;
 using SbdServer.Core.Impact;
 using SbdServer.Core.Nodes;
 using SbdServer.Core.Provisioning;
+using SbdServer.Core.Storage;
 
 namespace SbdServer.Core.CertificateManagement;
 

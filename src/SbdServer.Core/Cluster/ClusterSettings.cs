@@ -21,4 +21,10 @@ public sealed class ClusterSettings
     public required byte[] PasswordVerifier { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// Row version: 1 when added, incremented by each committed change; the store refuses a change read at another
+    /// version (docs/adr/0003-cluster-writes.md, "Row versions").
+    /// </summary>
+    public long Version { get; set; } = 1;
 }

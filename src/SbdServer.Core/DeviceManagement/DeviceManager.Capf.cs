@@ -41,8 +41,9 @@ public sealed partial class DeviceManager
         }
 
         var result = new List<DeviceView>(targets.Count);
-        await WriteAllAsync(async changes =>
+        await unit.WriteAsync(WriteScope.Rows, async (changes, _) =>
         {
+            result.Clear();
             foreach (var target in targets)
             {
                 var device = await RequireAsync(target, cancellationToken);
@@ -59,6 +60,8 @@ public sealed partial class DeviceManager
 
                 result.Add(DeviceView.Of(device));
             }
+
+            return result;
         }, cancellationToken);
         return result;
     }
@@ -71,28 +74,28 @@ public sealed partial class DeviceManager
         string name, string actor, string action, Func<Device, string?> change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
-        Device? changed = null;
-        await WriteAllAsync(async changes =>
+        // A CAPF session's outcome is the phone's, not an administrator's reading: on a conflict it is applied again
+        // to a fresh read.
+        return await unit.WriteAsync(WriteScope.Rows, PhoneWriteAttempts, async (changes, _) =>
         {
             var device = await devices.FindAsync(name, cancellationToken);
             if (device is null)
             {
-                return;
+                return null;
             }
 
             var details = change(device);
             if (details is null)
             {
-                return;
+                return null;
             }
 
             device.UpdatedAt = time.GetUtcNow();
             changes.Updated.Add(device);
             changes.Audit.Add(Audit(actor, action, device.Name, details));
             changes.Changes.Add(Change(device.Name, device.CertificateSha256));
-            changed = device;
+            return (Device?)device;
         }, cancellationToken);
-        return changed;
     }
 
     private static void Apply(
@@ -153,22 +156,4 @@ public sealed partial class DeviceManager
     private static string DescribeCapf(Device d) =>
         $"capf operation={d.CapfOperation} authMode={d.CapfAuthMode} authString={(string.IsNullOrEmpty(d.CapfAuthString) ? "unset" : "set")} " +
         $"key={CapfFields.KeyTypeText(d.CapfKeyType)}-{d.CapfKeySize} completesBy={d.CapfCompletesBy?.ToString("O") ?? "-"} status={d.CapfStatus}";
-
-    private async Task WriteAllAsync(Func<SecurityChangeSet, Task> change, CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            var changes = new SecurityChangeSet();
-            await change(changes);
-            if (!changes.IsEmpty)
-            {
-                await store.CommitAsync(changes, cancellationToken);
-            }
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
 }

@@ -1,4 +1,5 @@
 using SbdServer.Core.Errors;
+using SbdServer.Core.Storage;
 
 namespace SbdServer.Core.DeviceManagement;
 
@@ -12,7 +13,8 @@ public sealed partial class DeviceManager
     public async Task<int> RequestResetAllAsync(string actor, CancellationToken cancellationToken)
     {
         var count = 0;
-        await WriteAllAsync(async changes =>
+        // Alone: a device edit committing in the middle would be overwritten, or would fail the whole reset.
+        await unit.WriteAsync(WriteScope.Alone, async (changes, _) =>
         {
             var all = await devices.ListAsync(cancellationToken);
             if (all.Count > MaxBulkDevices)
@@ -35,6 +37,7 @@ public sealed partial class DeviceManager
             }
 
             count = all.Count;
+            return count;
         }, cancellationToken);
         return count;
     }

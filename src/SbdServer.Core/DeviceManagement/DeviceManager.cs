@@ -9,24 +9,27 @@ using SbdServer.Core.Storage;
 namespace SbdServer.Core.DeviceManagement;
 
 /// <summary>
-/// Device use cases: create, change, delete, upload the phone certificate, ask for a reset. Every change is one
-/// transaction with its audit entry and a <see cref="CertificateStoreChangeKind.DeviceChanged"/> event.
+/// Device use cases: create, change, delete, upload the phone certificate, ask for a reset. Every change is one unit of
+/// work (<see cref="SecurityUnitOfWork"/>) with its audit entry and a <see cref="CertificateStoreChangeKind.DeviceChanged"/>
+/// event, committed under the device's row version: an edit read before another administrator's or node's change is
+/// refused with <see cref="WriteConflictException"/>, never written over it. A caller that says which version it
+/// showed (<c>version</c>: the API's <c>If-Match</c>, the edit form's hidden field) is refused with
+/// <see cref="VersionMismatchException"/> when the device has moved on since.
 /// </summary>
 public sealed partial class DeviceManager(
-    ISecurityStore store,
+    SecurityUnitOfWork unit,
     IDeviceStore devices,
     ICertificateCodec codec,
     ICertificateInspector inspector,
     CertificateStoreEventHub events,
-    TimeProvider time) : IDisposable
+    TimeProvider time)
 {
     /// <summary>Largest certificate upload; a phone LSC or MIC is 1-2 KB, a PEM with its chain a few KB.</summary>
     public const int MaxCertificateBytes = 64 * 1024;
 
 
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-
-    public void Dispose() => _writeLock.Dispose();
+    /// <summary>Writes a phone makes about itself are retried on a fresh read rather than refused.</summary>
+    private const int PhoneWriteAttempts = 3;
 
     public async Task<IReadOnlyList<DeviceView>> ListAsync(CancellationToken cancellationToken) =>
         [.. (await devices.ListAsync(cancellationToken)).OrderBy(d => d.Name, StringComparer.Ordinal).Select(DeviceView.Of)];
@@ -58,9 +61,9 @@ public sealed partial class DeviceManager(
             UpdatedAt = time.GetUtcNow(),
         };
 
-        return DeviceView.Of(await WriteAsync(async changes =>
+        return DeviceView.Of(await unit.WriteAsync(WriteScope.Rows, async (changes, _) =>
         {
-            var state = await store.LoadAsync(cancellationToken);
+            var state = await unit.LoadAsync(cancellationToken);
             device.CallManagerGroup = RequireGroup(state, device.CallManagerGroup);
             if (await devices.FindAsync(device.Name, cancellationToken) is not null)
             {
@@ -74,7 +77,12 @@ public sealed partial class DeviceManager(
         }, cancellationToken));
     }
 
-    public async Task<DeviceView> UpdateAsync(string name, DeviceSpec spec, string actor, CancellationToken cancellationToken)
+    public Task<DeviceView> UpdateAsync(string name, DeviceSpec spec, string actor, CancellationToken cancellationToken) =>
+        UpdateAsync(name, spec, actor, null, cancellationToken);
+
+    /// <param name="version">The <see cref="DeviceView.Version"/> the change was made on, or null.</param>
+    public async Task<DeviceView> UpdateAsync(
+        string name, DeviceSpec spec, string actor, string? version, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var target = DeviceFields.ParseName(name);
@@ -88,13 +96,13 @@ public sealed partial class DeviceManager(
         var description = spec.Description is null ? null : DeviceFields.CheckDescription(spec.Description);
         var security = spec.SecurityProfile is null ? (DeviceSecurityMode?)null : DeviceFields.ParseSecurityProfile(spec.SecurityProfile);
 
-        return DeviceView.Of(await WriteAsync(async changes =>
+        return DeviceView.Of(await unit.WriteAsync(WriteScope.Rows, async (changes, _) =>
         {
-            var device = await RequireAsync(target.Value, cancellationToken);
+            var device = await RequireAsync(target.Value, version, cancellationToken);
             var before = Describe(device);
             if (spec.CallManagerGroup is not null)
             {
-                device.CallManagerGroup = RequireGroup(await store.LoadAsync(cancellationToken), spec.CallManagerGroup);
+                device.CallManagerGroup = RequireGroup(await unit.LoadAsync(cancellationToken), spec.CallManagerGroup);
             }
 
             device.Model = model?.Name ?? device.Model;
@@ -116,12 +124,16 @@ public sealed partial class DeviceManager(
         }, cancellationToken));
     }
 
-    public async Task DeleteAsync(string name, string actor, CancellationToken cancellationToken)
+    public Task DeleteAsync(string name, string actor, CancellationToken cancellationToken) =>
+        DeleteAsync(name, actor, null, cancellationToken);
+
+    /// <param name="version">The <see cref="DeviceView.Version"/> the deletion was asked on, or null.</param>
+    public async Task DeleteAsync(string name, string actor, string? version, CancellationToken cancellationToken)
     {
         var target = DeviceFields.ParseName(name);
-        await WriteAsync(async changes =>
+        await unit.WriteAsync(WriteScope.Rows, async (changes, _) =>
         {
-            var device = await RequireAsync(target.Value, cancellationToken);
+            var device = await RequireAsync(target.Value, version, cancellationToken);
             changes.Removed.Add(device);
             changes.Audit.Add(Audit(actor, "device.delete", device.Name, Describe(device)));
             changes.Changes.Add(Change(device.Name));
@@ -130,7 +142,12 @@ public sealed partial class DeviceManager(
     }
 
     /// <summary>Stores the phone's LSC or MIC (one PEM or DER certificate) used to wrap its encrypted config.</summary>
-    public async Task<DeviceView> SetCertificateAsync(string name, byte[] body, string actor, CancellationToken cancellationToken)
+    public Task<DeviceView> SetCertificateAsync(string name, byte[] body, string actor, CancellationToken cancellationToken) =>
+        SetCertificateAsync(name, body, actor, null, cancellationToken);
+
+    /// <param name="version">The <see cref="DeviceView.Version"/> the upload was made on, or null.</param>
+    public async Task<DeviceView> SetCertificateAsync(
+        string name, byte[] body, string actor, string? version, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         var target = DeviceFields.ParseName(name);
@@ -158,9 +175,9 @@ public sealed partial class DeviceManager(
             throw new InvalidInputException($"The phone certificate has a {facts.PublicKeyAlgorithm} key; encrypted configs need an RSA key.");
         }
 
-        return DeviceView.Of(await WriteAsync(async changes =>
+        return DeviceView.Of(await unit.WriteAsync(WriteScope.Rows, async (changes, _) =>
         {
-            var device = await RequireAsync(target.Value, cancellationToken);
+            var device = await RequireAsync(target.Value, version, cancellationToken);
             if (device.CertificateSha256 == facts.Sha256)
             {
                 return device;
@@ -182,7 +199,7 @@ public sealed partial class DeviceManager(
     public async Task<DeviceResetView> RequestResetAsync(string name, string actor, CancellationToken cancellationToken)
     {
         var target = DeviceFields.ParseName(name);
-        var device = await WriteAsync(async changes =>
+        var device = await unit.WriteAsync(WriteScope.Rows, PhoneWriteAttempts, async (changes, _) =>
         {
             var device = await RequireAsync(target.Value, cancellationToken);
             device.ResetRequestedAt = time.GetUtcNow();
@@ -199,7 +216,7 @@ public sealed partial class DeviceManager(
     public async Task<DeviceResetView> AcknowledgeResetAsync(string name, string actor, CancellationToken cancellationToken)
     {
         var target = DeviceFields.ParseName(name);
-        var device = await WriteAsync(async changes =>
+        var device = await unit.WriteAsync(WriteScope.Rows, PhoneWriteAttempts, async (changes, _) =>
         {
             var device = await RequireAsync(target.Value, cancellationToken);
             if (device.ResetRequestedAt is null)
@@ -229,31 +246,18 @@ public sealed partial class DeviceManager(
         $"model={d.Model} protocol={DeviceFields.ProtocolText(d.Protocol)} group={d.CallManagerGroup} " +
         $"profile={d.SecurityMode} encryptedConfig={d.EncryptedConfig} description=\"{d.Description}\"";
 
+    private async Task<Device> RequireAsync(string name, string? version, CancellationToken cancellationToken)
+    {
+        var device = await RequireAsync(name, cancellationToken);
+        VersionToken.Require(version, DeviceView.VersionOf(device), $"Device {device.Name}");
+        return device;
+    }
+
     private async Task<Device> RequireAsync(string name, CancellationToken cancellationToken)
     {
         var canonical = DeviceName.TryParse(name, out var parsed) ? parsed.Value : null;
         return (canonical is null ? null : await devices.FindAsync(canonical, cancellationToken))
             ?? throw new NotFoundException($"No device '{(name.Length <= 40 ? name : name[..40] + "...")}'.");
-    }
-
-    private async Task<Device> WriteAsync(Func<SecurityChangeSet, Task<Device>> change, CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            var changes = new SecurityChangeSet();
-            var device = await change(changes);
-            if (!changes.IsEmpty)
-            {
-                await store.CommitAsync(changes, cancellationToken);
-            }
-
-            return device;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
     }
 
     private AuditEntry Audit(string actor, string action, string target, string details) =>

@@ -73,4 +73,10 @@ public sealed class Device
 
     /// <summary>The manufacturing certificate the phone last showed CAPF (authentication or fetch); the fallback after delete.</summary>
     public byte[]? MicDer { get; set; }
+
+    /// <summary>
+    /// Row version: 1 when added, incremented by each committed change; the store refuses a change read at another
+    /// version (docs/adr/0003-cluster-writes.md, "Row versions").
+    /// </summary>
+    public long Version { get; set; } = 1;
 }

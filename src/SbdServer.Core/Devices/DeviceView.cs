@@ -1,10 +1,12 @@
 using SbdServer.Core.Capf;
+using SbdServer.Core.Errors;
 
 namespace SbdServer.Core.Devices;
 
 /// <summary>
 /// A device as the API shows it; <see cref="Trust"/> (the trust inventory) and <see cref="Reported"/> (its latest
-/// self-report) only on single-device reads.
+/// self-report) only on single-device reads. <see cref="Version"/> names the version shown: the API's <c>ETag</c>, sent
+/// back as <c>If-Match</c> (or in the edit form) so that a change made on it is refused once the device has moved on.
 /// </summary>
 public sealed record DeviceView(
     string Name,
@@ -21,8 +23,16 @@ public sealed record DeviceView(
     IReadOnlyList<DeviceTrustFileView>? Trust = null,
     DeviceReportView? Reported = null,
     CapfView? Capf = null,
-    LscView? Lsc = null)
+    LscView? Lsc = null,
+    string? Version = null)
 {
+    /// <summary>The <see cref="Version"/> of <paramref name="device"/> as stored now.</summary>
+    public static string VersionOf(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return VersionToken.Of(device.Id, device.Version);
+    }
+
     public static DeviceView Of(Device device)
     {
         ArgumentNullException.ThrowIfNull(device);
@@ -41,6 +51,7 @@ public sealed record DeviceView(
             device.ResetRequestedAt,
             device.UpdatedAt,
             Capf: CapfView.Of(device),
-            Lsc: LscView.Of(device.LscDer));
+            Lsc: LscView.Of(device.LscDer),
+            Version: VersionOf(device));
     }
 }

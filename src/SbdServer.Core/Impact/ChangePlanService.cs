@@ -11,4 +11,11 @@ public sealed class ChangePlanService(ISecurityStore store, IPlanDeviceSource de
         var planned = await devices.GetForPlanningAsync(cancellationToken);
         return ChangePlanner.Plan(state, planned, changes);
     }
+
+    /// <summary>
+    /// The impact of changes none of which alters any ITL (URL parameters, auto-registration): every phone keeps
+    /// trust. A separate call because the planner refuses an empty change list.
+    /// </summary>
+    public async Task<ChangePlan> UnchangedAsync(CancellationToken cancellationToken) =>
+        new([], (await devices.GetDevicesAsync(cancellationToken)).Count, 0, [], []);
 }

@@ -20,4 +20,10 @@ public sealed class CallManagerGroup
 
     /// <summary>TFTP node the group's phones load their ITL from; null means the cluster's first TFTP node.</summary>
     public string? TftpNodeName { get; set; }
+
+    /// <summary>
+    /// Row version: 1 when added, incremented by each committed change; the store refuses a change read at another
+    /// version (docs/adr/0003-cluster-writes.md, "Row versions").
+    /// </summary>
+    public long Version { get; set; } = 1;
 }

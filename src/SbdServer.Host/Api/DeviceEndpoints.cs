@@ -8,7 +8,9 @@ namespace SbdServer.Host.Api;
 
 /// <summary>
 /// <c>/api/devices</c>: phones, their certificate (for encrypted configs), pending resets and self-reports; and
-/// <c>/api/inventory</c>, every device's trust state.
+/// <c>/api/inventory</c>, every device's trust state. A device's <c>ETag</c> is its version: <c>If-Match</c> with it on
+/// PUT, DELETE and the certificate upload refuses (412) a change made on a version another administrator or node has
+/// changed since.
 /// </summary>
 internal static class DeviceEndpoints
 {
@@ -24,16 +26,22 @@ internal static class DeviceEndpoints
         {
             var body = await RequestBody.ReadJsonAsync<DeviceBody>(request, MaxJsonBytes, "device", ct);
             var created = await manager.CreateAsync(body.ToSpec(), Actor.Of(user), ct);
+            EntityTags.Set(request.HttpContext.Response, created.Version);
             return Results.Created($"/api/devices/{created.Name}", created);
         });
 
         devices.MapGet("/{name}", async (
-            string name, DeviceManager manager, DeviceTrustInventory inventory, DeviceReports reports, CancellationToken ct) =>
-            Results.Ok(await manager.GetAsync(name, ct) with
+            string name, HttpResponse response, DeviceManager manager, DeviceTrustInventory inventory, DeviceReports reports,
+            CancellationToken ct) =>
+        {
+            var device = await manager.GetAsync(name, ct);
+            EntityTags.Set(response, device.Version);
+            return Results.Ok(device with
             {
                 Trust = await inventory.GetAsync(name, ct),
                 Reported = await reports.GetAsync(name, ct),
-            }));
+            });
+        });
 
         // What the phone says about itself (emulated phone, or a QA script reading a real phone's Trust List menu).
         devices.MapPost("/{name}/report", async (string name, HttpRequest request, DeviceReports reports, CancellationToken ct) =>
@@ -56,21 +64,28 @@ internal static class DeviceEndpoints
         devices.MapPut("/{name}", async (
             string name, HttpRequest request, ClaimsPrincipal user, DeviceManager manager, CancellationToken ct) =>
         {
+            var version = EntityTags.IfMatch(request);
             var body = await RequestBody.ReadJsonAsync<DeviceBody>(request, MaxJsonBytes, "device", ct);
-            return Results.Ok(await manager.UpdateAsync(name, body.ToSpec(), Actor.Of(user), ct));
+            var updated = await manager.UpdateAsync(name, body.ToSpec(), Actor.Of(user), version, ct);
+            EntityTags.Set(request.HttpContext.Response, updated.Version);
+            return Results.Ok(updated);
         });
 
-        devices.MapDelete("/{name}", async (string name, ClaimsPrincipal user, DeviceManager manager, CancellationToken ct) =>
+        devices.MapDelete("/{name}", async (
+            string name, HttpRequest request, ClaimsPrincipal user, DeviceManager manager, CancellationToken ct) =>
         {
-            await manager.DeleteAsync(name, Actor.Of(user), ct);
+            await manager.DeleteAsync(name, Actor.Of(user), EntityTags.IfMatch(request), ct);
             return Results.NoContent();
         });
 
         devices.MapPut("/{name}/certificate", async (
             string name, HttpRequest request, ClaimsPrincipal user, DeviceManager manager, CancellationToken ct) =>
         {
+            var version = EntityTags.IfMatch(request);
             var body = await RequestBody.ReadAsync(request, DeviceManager.MaxCertificateBytes, ct);
-            return Results.Ok(await manager.SetCertificateAsync(name, body, Actor.Of(user), ct));
+            var updated = await manager.SetCertificateAsync(name, body, Actor.Of(user), version, ct);
+            EntityTags.Set(request.HttpContext.Response, updated.Version);
+            return Results.Ok(updated);
         });
 
         devices.MapPost("/{name}/reset", async (string name, ClaimsPrincipal user, DeviceManager manager, CancellationToken ct) =>

@@ -5,7 +5,10 @@ using SbdServer.Core.Parameters;
 
 namespace SbdServer.Host.Api;
 
-/// <summary><c>/api/parameters</c>: enterprise parameters.</summary>
+/// <summary>
+/// <c>/api/parameters</c>: enterprise parameters. A parameter's <c>ETag</c> is its version; <c>If-Match</c> with it on
+/// PUT refuses (412) a change made on a value another administrator or node has changed since.
+/// </summary>
 internal static class ParameterEndpoints
 {
     public static RouteGroupBuilder MapParameterEndpoints(this RouteGroupBuilder api)
@@ -23,12 +26,17 @@ internal static class ParameterEndpoints
             return Results.Ok(result);
         });
 
-        parameters.MapGet("/{name}", async (string name, EnterpriseParameters manager, CancellationToken ct) =>
-            Results.Ok(new ParameterValue(await manager.GetParameterAsync(name, ct))));
+        parameters.MapGet("/{name}", async (string name, HttpResponse response, EnterpriseParameters manager, CancellationToken ct) =>
+        {
+            var (value, version) = await manager.GetParameterEntryAsync(name, ct);
+            EntityTags.Set(response, version);
+            return Results.Ok(new ParameterValue(value));
+        });
 
         parameters.MapPut("/{name}", async (
             string name, HttpRequest request, ClaimsPrincipal user, EnterpriseParameters manager, CancellationToken ct) =>
         {
+            var version = EntityTags.IfMatch(request);
             ParameterValue? body;
             try
             {
@@ -39,7 +47,7 @@ internal static class ParameterEndpoints
                 throw new InvalidInputException("The body must be JSON {\"value\": \"...\"} (Content-Type application/json).");
             }
 
-            return Results.Ok(new ParameterValue(await manager.SetParameterAsync(name, body?.Value, Actor.Of(user), ct)));
+            return Results.Ok(new ParameterValue(await manager.SetParameterAsync(name, body?.Value, Actor.Of(user), version, ct)));
         });
 
         return api;

@@ -22,6 +22,8 @@ internal static class ProblemMapping
             NotFoundException => (StatusCodes.Status404NotFound, "not-found", "Not found"),
             ConfirmationRequiredException => (StatusCodes.Status409Conflict, "confirmation-required", "Confirmation required"),
             ClusterBusyException => (StatusCodes.Status409Conflict, "cluster-busy", "Cluster busy"),
+            VersionMismatchException => (StatusCodes.Status412PreconditionFailed, "changed-since-loaded", "Changed since loaded"),
+            WriteConflictException => (StatusCodes.Status409Conflict, "changed-meanwhile", "Changed meanwhile"),
             ConflictException => (StatusCodes.Status409Conflict, "conflict", "Conflict"),
             WrongPasswordException => (StatusCodes.Status400BadRequest, "wrong-password", "Wrong password"),
             RequestTooLargeException => (StatusCodes.Status413PayloadTooLarge, "too-large", "Request too large"),

@@ -57,8 +57,17 @@ public abstract class SbdDbContext(DbContextOptions options) : DbContext(options
             {
                 property.SetColumnName(SnakeCase(property.Name));
             }
+
+            // Rows changed in place carry a version; every UPDATE and DELETE of them checks it (ADR 0003, "Row versions").
+            if (entity.FindProperty(VersionProperty) is { } version && version.ClrType == typeof(long))
+            {
+                version.IsConcurrencyToken = true;
+            }
         }
     }
+
+    /// <summary>The row-version property of the entities that are changed in place.</summary>
+    internal const string VersionProperty = "Version";
 
     internal static string SnakeCase(string name)
     {

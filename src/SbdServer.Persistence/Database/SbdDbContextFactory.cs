@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace SbdServer.Persistence.Database;
@@ -31,6 +32,11 @@ public sealed class SbdDbContextFactory
     public SbdDbContext Create() => Options.Provider == DatabaseProvider.Sqlite
         ? new SqliteSbdDbContext(_sqlite!)
         : new PostgresSbdDbContext(_postgres!);
+
+    /// <summary>A context on a connection the caller owns and keeps open (a write unit's).</summary>
+    public SbdDbContext Create(DbConnection connection) => Options.Provider == DatabaseProvider.Sqlite
+        ? new SqliteSbdDbContext(new DbContextOptionsBuilder<SqliteSbdDbContext>().UseSqlite(connection).Options)
+        : new PostgresSbdDbContext(new DbContextOptionsBuilder<PostgresSbdDbContext>().UseNpgsql(connection).Options);
 
     /// <summary>Names of migrations the database has not had yet.</summary>
     public async Task<IReadOnlyList<string>> GetPendingMigrationsAsync(CancellationToken cancellationToken)

@@ -1,4 +1,6 @@
 using System.Data;
+using System.Data.Common;
+using System.Globalization;
 using Npgsql;
 using SbdServer.Core.Errors;
 
@@ -7,87 +9,54 @@ namespace SbdServer.Persistence.Stores;
 /// <summary>
 /// The cluster-wide write lock on PostgreSQL: a session-level advisory lock on a connection of its own, held for
 /// one load-decide-commit unit. PostgreSQL drops it with the connection, so a node killed mid-unit never leaves
-/// the cluster locked. Commits outside a unit take the same key transaction-scoped instead
-/// (<see cref="EfSecurityStore"/>), so every write in the database is serialised on one key.
+/// the cluster locked. The unit's commit runs on the same connection: if the session died (and another node may have
+/// taken the lock and written since), the commit fails instead of writing. Commits outside a unit take the same key
+/// transaction-scoped instead (<see cref="EfSecurityStore"/>), so every write in the database is serialised on one key.
 /// </summary>
-internal sealed class ClusterWriteLock : IAsyncDisposable
+internal sealed class ClusterWriteLock : WriteUnit
 {
     /// <summary>Advisory lock key ("SBDWRITE" in ASCII); advisory keys are per database, so clusters do not collide.</summary>
     public const long Key = 0x5342_4457_5249_5445;
 
-    // The unit's async flow sees its own holder, so its commit does not wait for the lock it already holds.
-    private static readonly AsyncLocal<ClusterWriteLock?> Current = new();
+    private ClusterWriteLock(object owner)
+        : base(owner)
+    {
+    }
 
-    private readonly object _owner;
-    private NpgsqlConnection? _connection;
-
-    private ClusterWriteLock(object owner) => _owner = owner;
-
-    /// <summary>
-    /// Starts acquiring the lock. Not async on purpose: the holder is registered in the caller's execution context
-    /// before the first await, which an async method could not do (its AsyncLocal writes do not flow back).
-    /// </summary>
+    /// <summary>Not async on purpose: the unit is registered in the caller's execution context before the first await.</summary>
     public static Task<IAsyncDisposable> AcquireAsync(
-        object owner, string connectionString, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var holder = new ClusterWriteLock(owner);
-        Current.Value = holder;
-        return holder.LockAsync(connectionString, timeout, cancellationToken);
-    }
+        object owner, string connectionString, TimeSpan timeout, CancellationToken cancellationToken) =>
+        new ClusterWriteLock(owner).LockAsync(connectionString, timeout, cancellationToken);
 
-    /// <summary>
-    /// True when this async flow holds the lock for <paramref name="owner"/>. The server is asked, since a client
-    /// learns of a dropped session only on its next command: when the lock is gone another node may already have
-    /// written, so the unit must not commit (<see cref="ClusterBusyException"/>).
-    /// </summary>
-    public static async Task<bool> HeldByAsync(object owner, CancellationToken cancellationToken)
+    public override async Task<T> CommitAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
     {
-        var holder = Current.Value;
-        if (holder is null || !ReferenceEquals(holder._owner, owner) || holder._connection is not { } connection)
-        {
-            return false;
-        }
-
+        var connection = (NpgsqlConnection)(Connection ?? throw Lost(null));
         try
         {
-            await using var check = new NpgsqlCommand(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid() " +
-                "AND ((classid::bigint << 32) | objid::bigint) = @key",
-                connection);
-            check.Parameters.AddWithValue("key", Key);
-            if (await check.ExecuteScalarAsync(cancellationToken) is long and > 0)
-            {
-                return true;
-            }
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var result = await write(connection, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
         }
-        catch (Exception ex) when (ex is NpgsqlException or IOException or InvalidOperationException)
+        catch (Exception ex) when (connection.FullState != ConnectionState.Open && ex is not OperationCanceledException)
         {
-            throw new ClusterBusyException(
-                "The connection holding the cluster write lock was lost before the commit; nothing was changed, retry.", ex);
+            // A client learns of a dropped session only on its next command: that command was this commit.
+            throw Lost(ex);
         }
-
-        throw new ClusterBusyException("The cluster write lock was lost before the commit; nothing was changed, retry.");
     }
 
-    public async ValueTask DisposeAsync()
+    protected override async ValueTask ReleaseAsync(DbConnection connection)
     {
-        var connection = _connection;
-        _connection = null;
-        if (connection is null)
-        {
-            return;
-        }
-
         try
         {
-            if (connection.FullState == ConnectionState.Open)
+            if (connection.State == ConnectionState.Open)
             {
-                await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
+                await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", (NpgsqlConnection)connection);
                 unlock.Parameters.AddWithValue("key", Key);
                 await unlock.ExecuteScalarAsync(CancellationToken.None);
             }
         }
-        catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException)
+        catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
         {
             // Closing the connection below releases a session lock as well.
         }
@@ -96,6 +65,11 @@ internal sealed class ClusterWriteLock : IAsyncDisposable
             await connection.DisposeAsync();
         }
     }
+
+    private static ClusterBusyException Lost(Exception? cause) =>
+        cause is null
+            ? new("The connection holding the cluster write lock was lost before the commit; nothing was changed, retry.")
+            : new("The connection holding the cluster write lock was lost before the commit; nothing was changed, retry.", cause);
 
     private async Task<IAsyncDisposable> LockAsync(string connectionString, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -107,7 +81,7 @@ internal sealed class ClusterWriteLock : IAsyncDisposable
             await connection.OpenAsync(cancellationToken);
             await using (var limit = new NpgsqlCommand("SELECT set_config('lock_timeout', @ms, false)", connection))
             {
-                limit.Parameters.AddWithValue("ms", ((long)timeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                limit.Parameters.AddWithValue("ms", ((long)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
                 await limit.ExecuteScalarAsync(cancellationToken);
             }
 
@@ -117,14 +91,20 @@ internal sealed class ClusterWriteLock : IAsyncDisposable
                 await command.ExecuteScalarAsync(cancellationToken);
             }
 
-            _connection = connection;
+            // The unit's own commits must not give up after the lock wait's limit.
+            await using (var reset = new NpgsqlCommand("SELECT set_config('lock_timeout', '0', false)", connection))
+            {
+                await reset.ExecuteScalarAsync(cancellationToken);
+            }
+
+            Connection = connection;
             return this;
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
         {
             await connection.DisposeAsync();
             throw new ClusterBusyException(
-                $"Another node has held the cluster write lock for more than {timeout.TotalSeconds:0} s; nothing was changed, retry.", ex);
+                $"Another node has held the cluster write lock for more than {timeout.TotalSeconds:0.#} s; nothing was changed, retry.", ex);
         }
         catch
         {

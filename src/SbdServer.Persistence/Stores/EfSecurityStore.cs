@@ -23,13 +23,14 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
     internal TimeSpan WriteLockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// PostgreSQL: the cluster-wide advisory lock (<see cref="ClusterWriteLock"/>). SQLite: nothing to add to the
-    /// caller's in-process lock, since one SQLite file serves one node.
+    /// The database's single writer for one unit: the cluster-wide advisory lock on PostgreSQL
+    /// (<see cref="ClusterWriteLock"/>), <c>BEGIN IMMEDIATE</c> on SQLite (<see cref="SqliteWriteUnit"/>). Either
+    /// way the unit's commits run on the unit's own connection.
     /// </summary>
     public Task<IAsyncDisposable> AcquireWriteLockAsync(CancellationToken cancellationToken) =>
         contexts.Options.Provider == DatabaseProvider.Postgres
             ? ClusterWriteLock.AcquireAsync(this, contexts.Options.EffectiveConnectionString, WriteLockTimeout, cancellationToken)
-            : Task.FromResult<IAsyncDisposable>(NoLock.Instance);
+            : SqliteWriteUnit.AcquireAsync(this, contexts.Options.EffectiveConnectionString, WriteLockTimeout, cancellationToken);
 
     public async Task<SecuritySnapshot> LoadAsync(CancellationToken cancellationToken)
     {
@@ -55,29 +56,30 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
 
     public async Task CommitAsync(SecurityChangeSet changes, CancellationToken cancellationToken)
     {
-        await using var db = contexts.Create();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await SerialiseAsync(db, cancellationToken);
-        foreach (var entity in changes.Removed)
+        ArgumentNullException.ThrowIfNull(changes);
+        await InTransactionAsync(async db =>
         {
-            db.Remove(entity);
-        }
+            foreach (var entity in changes.Removed)
+            {
+                db.Remove(entity);
+            }
 
-        foreach (var entity in changes.Updated)
-        {
-            db.Update(entity);
-        }
+            foreach (var entity in changes.Updated.Distinct(ReferenceEqualityComparer.Instance))
+            {
+                RowVersions.Update(db, entity!);
+            }
 
-        foreach (var entity in changes.Added)
-        {
-            db.Add(entity);
-        }
+            foreach (var entity in changes.Added)
+            {
+                db.Add(entity);
+            }
 
-        db.AddRange(changes.Audit);
-        await db.SaveChangesAsync(cancellationToken);
-        await NotifyAsync(db, changes.Changes, cancellationToken);
-        CrashPointBeforeCommit();
-        await transaction.CommitAsync(cancellationToken);
+            db.AddRange(changes.Audit);
+            await RowVersions.SaveAsync(db, cancellationToken);
+            await NotifyAsync(db, changes.Changes, cancellationToken);
+            CrashPointBeforeCommit();
+            return true;
+        }, cancellationToken);
         Publish(changes.Changes);
     }
 
@@ -97,61 +99,66 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
 
     public async Task ReplaceAllAsync(SecurityArchiveContent content, SecurityChangeSet extra, CancellationToken cancellationToken)
     {
-        await using var db = contexts.Create();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await SerialiseAsync(db, cancellationToken);
-
-        // Children before parents (foreign keys to nodes).
-        await db.PendingItlChanges.ExecuteDeleteAsync(cancellationToken);
-        await db.CtlCertificates.ExecuteDeleteAsync(cancellationToken);
-        await db.CertificateHistory.ExecuteDeleteAsync(cancellationToken);
-        await db.IdentityCertificates.ExecuteDeleteAsync(cancellationToken);
-        await db.TrustCertificates.ExecuteDeleteAsync(cancellationToken);
-        await db.CallManagerGroups.ExecuteDeleteAsync(cancellationToken);
-        await db.EnterpriseParameters.ExecuteDeleteAsync(cancellationToken);
-        await db.Nodes.ExecuteDeleteAsync(cancellationToken);
-        await db.Clusters.ExecuteDeleteAsync(cancellationToken);
-        if (content.Devices is not null)
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(extra);
+        await InTransactionAsync(async db =>
         {
-            await db.DeviceReports.ExecuteDeleteAsync(cancellationToken);
-            await db.DeviceServedFiles.ExecuteDeleteAsync(cancellationToken);
-            await db.Devices.ExecuteDeleteAsync(cancellationToken);
-        }
+            // Restored rows get versions past every version read before, so no change based on such a read applies to
+            // them (an archive's row can have the very version the current row has, with other content).
+            var offset = await RowVersions.HighestAsync(db, cancellationToken);
 
-        var state = content.State;
-        db.Add(state.Cluster!);
-        db.AddRange(state.Nodes);
-        await db.SaveChangesAsync(cancellationToken);
-        db.AddRange(state.Groups);
-        db.AddRange(state.Identities);
-        db.AddRange(state.TrustCertificates);
-        db.AddRange(state.Parameters);
-        db.AddRange(state.PendingItlChanges);
-        db.AddRange(state.CtlCertificates);
-        db.AddRange(content.History);
+            // Children before parents (foreign keys to nodes).
+            await db.PendingItlChanges.ExecuteDeleteAsync(cancellationToken);
+            await db.CtlCertificates.ExecuteDeleteAsync(cancellationToken);
+            await db.CertificateHistory.ExecuteDeleteAsync(cancellationToken);
+            await db.IdentityCertificates.ExecuteDeleteAsync(cancellationToken);
+            await db.TrustCertificates.ExecuteDeleteAsync(cancellationToken);
+            await db.CallManagerGroups.ExecuteDeleteAsync(cancellationToken);
+            await db.EnterpriseParameters.ExecuteDeleteAsync(cancellationToken);
+            await db.Nodes.ExecuteDeleteAsync(cancellationToken);
+            await db.Clusters.ExecuteDeleteAsync(cancellationToken);
+            if (content.Devices is not null)
+            {
+                await db.DeviceReports.ExecuteDeleteAsync(cancellationToken);
+                await db.DeviceServedFiles.ExecuteDeleteAsync(cancellationToken);
+                await db.Devices.ExecuteDeleteAsync(cancellationToken);
+            }
 
-        // The audit log is the one thing a restore adds to instead of replacing: who did what since the backup (the
-        // refused attempts, the restore itself) stays on record, and the archive's entries come back beside it.
-        var audited = (await db.AuditLog.AsNoTracking().Select(a => a.Id).ToListAsync(cancellationToken)).ToHashSet();
-        db.AddRange(content.Audit.Where(a => !audited.Contains(a.Id)));
-        db.AddRange(extra.Audit);
-        if (content.Devices is not null)
-        {
-            db.AddRange(content.Devices.Devices);
-            db.AddRange(content.Devices.ServedFiles);
-            db.AddRange(content.Devices.Reports);
-        }
+            var state = content.State;
+            RowVersions.Restore(db.Add(state.Cluster!), offset);
+            foreach (var node in state.Nodes)
+            {
+                RowVersions.Restore(db.Add(node), offset);
+            }
 
-        // Rows the restore leaves in place but changes (devices marked for reset by an archive without devices); the
-        // archive's own rows are already added above.
-        foreach (var entity in extra.Updated.Where(e => db.Entry(e).State == EntityState.Detached))
-        {
-            db.Update(entity);
-        }
+            await db.SaveChangesAsync(cancellationToken);
 
-        await db.SaveChangesAsync(cancellationToken);
-        await NotifyAsync(db, extra.Changes, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            // The audit log is the one thing a restore adds to instead of replacing: who did what since the backup (the
+            // refused attempts, the restore itself) stays on record, and the archive's entries come back beside it.
+            var audited = (await db.AuditLog.AsNoTracking().Select(a => a.Id).ToListAsync(cancellationToken)).ToHashSet();
+            IEnumerable<object> restored =
+            [
+                .. state.Groups, .. state.Identities, .. state.TrustCertificates, .. state.Parameters,
+                .. state.PendingItlChanges, .. state.CtlCertificates, .. content.History, .. content.Audit.Where(a => !audited.Contains(a.Id)),
+                .. extra.Audit,
+                .. content.Devices?.Devices ?? [], .. content.Devices?.ServedFiles ?? [], .. content.Devices?.Reports ?? [],
+            ];
+            foreach (var entity in restored)
+            {
+                RowVersions.Restore(db.Add(entity), offset);
+            }
+
+            // Rows the restore leaves in place but changes (devices marked for reset by an archive without devices); the
+            // archive's own rows are already added above.
+            foreach (var entity in extra.Updated.Where(e => db.Entry(e).State == EntityState.Detached))
+            {
+                RowVersions.Update(db, entity);
+            }
+
+            await RowVersions.SaveAsync(db, cancellationToken);
+            await NotifyAsync(db, extra.Changes, cancellationToken);
+            return true;
+        }, cancellationToken);
         Publish(extra.Changes);
     }
 
@@ -179,18 +186,47 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
     }
 
     /// <summary>
-    /// A commit outside a unit (devices, backups, first start) queues behind the units of every node for the rest of
-    /// its transaction; inside a unit the flow already holds the session lock, and taking it again on this second
-    /// connection would wait for itself.
+    /// Runs <paramref name="write"/> in one transaction and commits it. Inside a unit of this store (this async flow
+    /// holds <see cref="AcquireWriteLockAsync"/>) it runs on the unit's connection, which holds the lock already.
+    /// Outside a unit it queues behind the units of every node: on PostgreSQL with the same advisory key,
+    /// transaction-scoped; on SQLite the transaction is <c>BEGIN IMMEDIATE</c>, which waits for the unit's.
     /// </summary>
-    private async Task SerialiseAsync(SbdDbContext db, CancellationToken cancellationToken)
+    private async Task<T> InTransactionAsync<T>(Func<SbdDbContext, Task<T>> write, CancellationToken cancellationToken)
     {
-        if (contexts.Options.Provider != DatabaseProvider.Postgres || await ClusterWriteLock.HeldByAsync(this, cancellationToken))
+        if (WriteUnit.Of(this) is { } unit)
         {
-            return;
+            return await unit.CommitAsync(async (connection, transaction) =>
+            {
+                await using var db = contexts.Create(connection);
+                await db.Database.UseTransactionAsync(transaction, cancellationToken);
+                return await write(db);
+            }, cancellationToken);
         }
 
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ClusterWriteLock.Key})", cancellationToken);
+        await using var db = contexts.Create();
+        await using var transaction = await BeginAsync(db, cancellationToken);
+        if (contexts.Options.Provider == DatabaseProvider.Postgres)
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ClusterWriteLock.Key})", cancellationToken);
+        }
+
+        var result = await write(db);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    private static async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginAsync(
+        SbdDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await db.Database.BeginTransactionAsync(cancellationToken);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
+        {
+            // SQLITE_BUSY / SQLITE_LOCKED after the busy timeout: a unit held the file all that time.
+            throw new ClusterBusyException("Another writer has held the database too long; nothing was changed, retry.", ex);
+        }
     }
 
     // NOTIFY inside the transaction is delivered by PostgreSQL only if, and when, it commits.

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using SbdServer.Core.Devices;
+using SbdServer.Core.Errors;
 using SbdServer.Persistence.Database;
 
 namespace SbdServer.Persistence.Stores;
@@ -19,6 +20,23 @@ public sealed class EfServedFileStore(SbdDbContextFactory contexts) : IServedFil
             return;
         }
 
+        // Two nodes recording the same phone at once: the loser's update finds another version (or its insert a row
+        // that was not there when it read) and simply goes again on a fresh read; the newest record still wins.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RecordNewestAsync(newest, cancellationToken);
+                return;
+            }
+            catch (WriteConflictException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private async Task RecordNewestAsync(List<DeviceServedFile> newest, CancellationToken cancellationToken)
+    {
         await using var db = contexts.Create();
         var names = newest.Select(s => s.DeviceName).Distinct().ToList();
         var existing = await db.DeviceServedFiles.Where(f => names.Contains(f.DeviceName)).ToListAsync(cancellationToken);
@@ -27,17 +45,26 @@ public sealed class EfServedFileStore(SbdDbContextFactory contexts) : IServedFil
             var row = existing.FirstOrDefault(f => f.DeviceName == item.DeviceName && f.Kind == item.Kind);
             if (row is null)
             {
-                db.DeviceServedFiles.Add(item);
+                db.DeviceServedFiles.Add(new DeviceServedFile
+                {
+                    Id = item.Id,
+                    DeviceName = item.DeviceName,
+                    Kind = item.Kind,
+                    Md5 = item.Md5,
+                    Sha1 = item.Sha1,
+                    ServedAt = item.ServedAt,
+                });
             }
             else if (row.ServedAt <= item.ServedAt)
             {
                 row.Md5 = item.Md5;
                 row.Sha1 = item.Sha1;
                 row.ServedAt = item.ServedAt;
+                row.Version++;
             }
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await RowVersions.SaveAsync(db, cancellationToken);
     }
 
     public async Task<IReadOnlyList<DeviceServedFile>> ForDeviceAsync(string deviceName, CancellationToken cancellationToken)

@@ -11,7 +11,9 @@ namespace SbdServer.Admin.Pages.Devices;
 
 /// <summary>
 /// One phone: profile and group, the trust lists it was served (hashes) against the current ones, its last report,
-/// the TVS queries this node answered for it; upload its certificate; Reset goes through a confirmation page.
+/// the TVS queries this node answered for it; edit it; upload its certificate; Reset goes through a confirmation page.
+/// The edit and upload forms carry the version they were loaded at: a change another administrator or node made in
+/// between is shown, not overwritten.
 /// </summary>
 public sealed class DeviceDetailsModel(
     DeviceManager devices, DeviceTrustInventory inventory, DeviceReports reports, TvsQueryLog tvsQueries) : PageModel
@@ -42,7 +44,7 @@ public sealed class DeviceDetailsModel(
     }
 
     /// <summary>The phone's LSC or MIC (PEM or DER), as <c>PUT /api/devices/{name}/certificate</c>.</summary>
-    public async Task<IActionResult> OnPostCertificateAsync(IFormFile? file, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostCertificateAsync(IFormFile? file, string? version, CancellationToken cancellationToken)
     {
         string? error = null;
         if (file is null || file.Length == 0)
@@ -59,12 +61,16 @@ public sealed class DeviceDetailsModel(
             await file.CopyToAsync(copy, cancellationToken);
             try
             {
-                var view = await devices.SetCertificateAsync(Name, copy.ToArray(), User.Identity?.Name ?? "unknown", cancellationToken);
+                var view = await devices.SetCertificateAsync(Name, copy.ToArray(), User.Identity?.Name ?? "unknown", version, cancellationToken);
                 return LocalRedirect(DevicesModel.DetailsUrl(view.Name) + "&msg=" + Uri.EscapeDataString("Phone certificate stored: " + view.Certificate?.Subject));
             }
             catch (NotFoundException)
             {
                 return NotFound();
+            }
+            catch (WriteConflictException ex)
+            {
+                return await ConflictAsync(ex, cancellationToken);
             }
             catch (DomainException ex)
             {
@@ -79,6 +85,54 @@ public sealed class DeviceDetailsModel(
 
         Error = error;
         Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    /// <summary>The edit form, as <c>PUT /api/devices/{name}</c> with <c>If-Match</c>.</summary>
+    public async Task<IActionResult> OnPostEditAsync(
+        string? version, string? model, string? protocol, string? description, string? callManagerGroup,
+        string? securityProfile, bool encryptedConfig, CancellationToken cancellationToken)
+    {
+        var spec = new DeviceSpec(null, model, protocol, description ?? "", callManagerGroup, securityProfile, encryptedConfig);
+        string error;
+        try
+        {
+            var view = await devices.UpdateAsync(Name, spec, User.Identity?.Name ?? "unknown", version, cancellationToken);
+            return LocalRedirect(DevicesModel.DetailsUrl(view.Name) + "&msg=" + Uri.EscapeDataString("Device saved."));
+        }
+        catch (NotFoundException)
+        {
+            return NotFound();
+        }
+        catch (WriteConflictException ex)
+        {
+            return await ConflictAsync(ex, cancellationToken);
+        }
+        catch (DomainException ex)
+        {
+            error = ex.Message;
+        }
+
+        if (!await LoadAsync(cancellationToken))
+        {
+            return NotFound();
+        }
+
+        Error = error;
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    // The page shows the device as it is now (and its new version), so saving again is a decision on what is stored.
+    private async Task<IActionResult> ConflictAsync(WriteConflictException conflict, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(cancellationToken))
+        {
+            return NotFound();
+        }
+
+        Error = conflict.Message;
+        Response.StatusCode = StatusCodes.Status409Conflict;
         return Page();
     }
 

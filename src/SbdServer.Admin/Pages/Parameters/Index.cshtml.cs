@@ -11,7 +11,8 @@ namespace SbdServer.Admin.Pages.Parameters;
 /// <summary>
 /// CUCM's Enterprise Parameters Configuration: the security parameters with their values; Save shows the change
 /// planner's impact first (as Regenerate does) and applies only from that page, with the publisher's name typed when
-/// phones would be locked out.
+/// phones would be locked out. The forms carry the version of each value they show: a value another administrator or
+/// node changed meanwhile is reported, never set back to what this form showed.
 /// </summary>
 public sealed class ParametersModel(CertificateQueries queries, EnterpriseParameters enterpriseParameters, ChangePlanService planner) : PageModel
 {
@@ -35,6 +36,10 @@ public sealed class ParametersModel(CertificateQueries queries, EnterpriseParame
     [BindProperty]
     public Dictionary<string, string> Values { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The version of each value the form showed (hidden fields).</summary>
+    [BindProperty]
+    public Dictionary<string, string> Versions { get; set; } = new(StringComparer.Ordinal);
+
     [BindProperty]
     public string? ConfirmNode { get; set; }
 
@@ -42,6 +47,11 @@ public sealed class ParametersModel(CertificateQueries queries, EnterpriseParame
     public string? Message { get; set; }
 
     public IReadOnlyDictionary<string, string> Current { get; private set; } = new Dictionary<string, string>();
+
+    public IReadOnlyDictionary<string, string> CurrentVersions { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>True when the form was loaded before another change to a value it would set.</summary>
+    public bool Stale { get; private set; }
 
     /// <summary>The parameters the admin changed, canonical values; set once Save was pressed.</summary>
     public IReadOnlyList<(ParameterDefinition Definition, string Value)> Changes { get; private set; } = [];
@@ -73,7 +83,7 @@ public sealed class ParametersModel(CertificateQueries queries, EnterpriseParame
         await LoadAsync(cancellationToken);
         if (!ReadChanges())
         {
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            Response.StatusCode = Stale ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
             return Page();
         }
 
@@ -93,7 +103,7 @@ public sealed class ParametersModel(CertificateQueries queries, EnterpriseParame
         await LoadAsync(cancellationToken);
         if (!ReadChanges())
         {
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            Response.StatusCode = Stale ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
             return Page();
         }
 
@@ -118,7 +128,7 @@ public sealed class ParametersModel(CertificateQueries queries, EnterpriseParame
         {
             foreach (var (definition, value) in Changes)
             {
-                await enterpriseParameters.SetParameterAsync(definition.Name, value, actor, cancellationToken);
+                await enterpriseParameters.SetParameterAsync(definition.Name, value, actor, Versions.GetValueOrDefault(definition.Name), cancellationToken);
                 applied.Add($"{LabelOf(definition.Name)} = {value}");
             }
         }
@@ -127,7 +137,13 @@ public sealed class ParametersModel(CertificateQueries queries, EnterpriseParame
             await LoadAsync(cancellationToken);
             Errors = [applied.Count == 0 ? ex.Message : $"Applied {string.Join("; ", applied)}; then: {ex.Message}"];
             Plan = null;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            if (ex is WriteConflictException)
+            {
+                Stale = true;
+                Values.Clear();
+            }
+
+            Response.StatusCode = Stale ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
             return Page();
         }
 
@@ -136,8 +152,10 @@ public sealed class ParametersModel(CertificateQueries queries, EnterpriseParame
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        // One read of the state for all values, not one per parameter.
-        Current = await enterpriseParameters.GetParametersAsync(cancellationToken);
+        // One read of the state for all values and their versions, not one per parameter.
+        var entries = await enterpriseParameters.GetParameterEntriesAsync(cancellationToken);
+        Current = entries.ToDictionary(e => e.Key, e => e.Value.Value, StringComparer.Ordinal);
+        CurrentVersions = entries.ToDictionary(e => e.Key, e => e.Value.Version, StringComparer.Ordinal);
         Publisher = (await queries.GetNodesAsync(cancellationToken)).FirstOrDefault(n => n.IsPublisher)?.Name ?? "";
     }
 
@@ -149,10 +167,13 @@ public sealed class ParametersModel(CertificateQueries queries, EnterpriseParame
         var errors = new List<string>();
         foreach (var definition in Shown)
         {
-            if (!Values.TryGetValue(definition.Name, out var raw) || raw is null)
+            if (!Values.TryGetValue(definition.Name, out var raw))
             {
                 continue;
             }
+
+            // A field posted empty binds as null: it asks for the empty value (a URL cleared), not for no change.
+            raw ??= "";
 
             var value = definition.Normalize(raw);
             if (value is null)
@@ -162,21 +183,42 @@ public sealed class ParametersModel(CertificateQueries queries, EnterpriseParame
             }
             else if (!string.Equals(value, Current[definition.Name], StringComparison.Ordinal))
             {
-                changes.Add((definition, value));
+                // A value that moved on since the form was loaded: what the form shows is not what is stored, so
+                // "different from stored" is not a change the administrator asked for.
+                if (Versions.TryGetValue(definition.Name, out var shownVersion)
+                    && !string.Equals(shownVersion, CurrentVersions[definition.Name], StringComparison.Ordinal))
+                {
+                    Stale = true;
+                    errors.Add(WriteConflictException.ChangedSinceLoaded(LabelOf(definition.Name)) + $" It is now '{Current[definition.Name]}'.");
+                }
+                else
+                {
+                    changes.Add((definition, value));
+                }
             }
         }
 
         Errors = errors;
         Changes = errors.Count == 0 ? changes : [];
+        if (Stale)
+        {
+            // The form is shown again with the stored values and their versions.
+            Values.Clear();
+        }
+
         return errors.Count == 0;
     }
 
     // The planner evaluates the parameters that change what phones trust; the others (URLs, auto-registration) leave
     // every ITL as it is, so an empty plan is their true impact.
-    private Task<ChangePlan> PlanAsync(CancellationToken cancellationToken) =>
-        planner.PlanAsync(
-            [.. Changes.Where(c => IsPlanned(c.Definition.Name)).Select(c => ProposedChange.SetParameter(c.Definition.Name, c.Value))],
-            cancellationToken);
+    private async Task<ChangePlan> PlanAsync(CancellationToken cancellationToken)
+    {
+        ProposedChange[] planned =
+            [.. Changes.Where(c => IsPlanned(c.Definition.Name)).Select(c => ProposedChange.SetParameter(c.Definition.Name, c.Value))];
+        return planned.Length == 0
+            ? await planner.UnchangedAsync(cancellationToken)
+            : await planner.PlanAsync(planned, cancellationToken);
+    }
 
     public static bool IsPlanned(string name) => ChangePlanner.Parameters.Contains(name, StringComparer.Ordinal);
 }

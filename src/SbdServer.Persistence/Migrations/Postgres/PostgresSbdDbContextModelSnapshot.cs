@@ -58,6 +58,11 @@ namespace SbdServer.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
@@ -408,6 +413,11 @@ namespace SbdServer.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Issuer");
@@ -580,6 +590,11 @@ namespace SbdServer.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(16)")
                         .HasColumnName("security_mode");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
@@ -707,6 +722,11 @@ namespace SbdServer.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
@@ -813,6 +833,11 @@ namespace SbdServer.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(40)")
                         .HasColumnName("sha1");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DeviceName", "Kind")
@@ -842,6 +867,11 @@ namespace SbdServer.Persistence.Migrations.Postgres
                         .HasMaxLength(63)
                         .HasColumnType("character varying(63)")
                         .HasColumnName("tftp_node_name");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
 
                     b.HasKey("Id");
 
@@ -888,6 +918,11 @@ namespace SbdServer.Persistence.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("services");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
@@ -912,6 +947,11 @@ namespace SbdServer.Persistence.Migrations.Postgres
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)")
                         .HasColumnName("value");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
 
                     b.HasKey("Name");
 

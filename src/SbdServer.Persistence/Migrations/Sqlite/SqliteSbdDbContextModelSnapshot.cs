@@ -52,6 +52,11 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
@@ -402,6 +407,11 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Issuer");
@@ -574,6 +584,11 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("security_mode");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
@@ -701,6 +716,11 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
@@ -807,6 +827,11 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("sha1");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DeviceName", "Kind")
@@ -836,6 +861,11 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                         .HasMaxLength(63)
                         .HasColumnType("TEXT")
                         .HasColumnName("tftp_node_name");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
 
                     b.HasKey("Id");
 
@@ -882,6 +912,11 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("services");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
@@ -906,6 +941,11 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                         .HasMaxLength(1024)
                         .HasColumnType("TEXT")
                         .HasColumnName("value");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
 
                     b.HasKey("Name");
 
