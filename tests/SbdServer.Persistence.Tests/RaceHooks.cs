@@ -68,7 +68,7 @@ internal sealed class StorePlanDevices(IDeviceStore devices) : IPlanDeviceSource
         [.. (await devices.ListAsync(cancellationToken)).Select(d => new PlannedDevice(d, TrustFileState.NeverFetched))];
 
     public async Task<IReadOnlyList<PlannedDevice>> GetForPlanningAsync(CancellationToken cancellationToken) =>
-        [.. (await devices.ListAsync(cancellationToken)).Select(d => new PlannedDevice(d.Name, d.Model, d.CallManagerGroup, TrustFileState.NeverFetched))];
+        [.. (await devices.ListAsync(cancellationToken)).Select(d => new PlannedDevice(d.Name, d.Model, d.CallManagerGroup, TrustFileState.NeverFetched, d.SecurityMode))];
 }
 
 /// <summary>Two parties each wait here until both have arrived (async; Barrier would block a thread).</summary>
