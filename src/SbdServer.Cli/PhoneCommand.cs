@@ -12,8 +12,8 @@ using SbdServer.Phone.Reporting;
 namespace SbdServer.Cli;
 
 /// <summary>
-/// <c>sbd phone boot|https|trustlist|erase|farm|capf</c>: an emulated Cisco phone over a state directory. Exit codes:
-/// 0 the configuration was accepted (boot) / the server is trusted (https) / all phones ok (farm) / the CAPF session
+/// <c>sbd phone boot|https|register|trustlist|erase|farm|capf</c>: an emulated Cisco phone over a state directory. Exit
+/// codes: 0 the configuration was accepted (boot) / the server is trusted (https) / registered (register) / all phones ok (farm) / the CAPF session
 /// ended as scheduled (capf); 1 a trust failure or a CAPF refusal (END_SESSION 7 or 9); 2 any other error (network,
 /// usage, state directory).
 /// </summary>
@@ -33,6 +33,7 @@ internal static class PhoneCommand
             + "Exit 0 accepted/trusted, 1 trust failure, 2 other error.");
         command.Subcommands.Add(Boot());
         command.Subcommands.Add(Https());
+        command.Subcommands.Add(Register());
         command.Subcommands.Add(TrustList());
         command.Subcommands.Add(Erase());
         command.Subcommands.Add(FarmCommand());
@@ -206,6 +207,53 @@ internal static class PhoneCommand
             return result.Trusted ? Ok : TrustFailure;
         }));
         return command;
+    }
+
+    private static Command Register()
+    {
+        var state = State();
+        var resolve = Resolve();
+        var command = new Command("register",
+            "Register over SIP/TLS as a phone with an authenticated or encrypted profile: CallManager's certificate must be in "
+            + "the installed CTL (as CCM or CCM+TFTP). Members of the config's CallManager group are tried in order. "
+            + "Exit 0 when registered, 1 when no CallManager is trusted (or no CTL), 2 on other errors.")
+        {
+            state, resolve,
+        };
+        command.SetAction(async (parse, ct) => await RunAsync(async () =>
+        {
+            var phone = Stored(parse.GetValue(state)!, parse.GetValue(resolve));
+            var result = await phone.RegisterAsync(ct);
+            foreach (var line in result.Log)
+            {
+                Console.Out.WriteLine(line);
+            }
+
+            Console.Out.WriteLine("STATUS: " + result.Status);
+            return (int)result.Outcome;
+        }));
+        return command;
+    }
+
+    /// <summary>The phone of a state directory that booted before, with its stored model, TFTP server and names.</summary>
+    private static EmulatedPhone Stored(string directory, string[]? resolve)
+    {
+        var phoneState = PhoneState.OpenExisting(directory);
+        var data = phoneState.Data;
+        if (data.Mac is null)
+        {
+            throw new PhoneStateException($"{directory}: the phone never booted (no MAC in its state).");
+        }
+
+        var (host, port) = data.TftpServer is { } tftp ? PhoneResolver.SplitHostPort(tftp, 69, "stored TFTP server") : (null, 69);
+        return new EmulatedPhone(phoneState.Directory, new PhoneOptions
+        {
+            Mac = data.Mac,
+            Model = data.Model is { } m && PhoneModel.TryGet(m, out var model) ? model : PhoneModel.Default,
+            TftpHost = host,
+            TftpPort = port ?? 69,
+            Resolver = PhoneResolver.Parse((data.Resolve ?? []).Concat(resolve ?? [])),
+        });
     }
 
     private static Command TrustList()

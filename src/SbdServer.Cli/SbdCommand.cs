@@ -14,6 +14,7 @@ internal static class SbdCommand
         root.Subcommands.Add(EncCommand.Create());
         root.Subcommands.Add(TvsCommand.Create());
         root.Subcommands.Add(ItlCommand.Create());
+        root.Subcommands.Add(CtlCommand.Create());
         foreach (var command in BackupCommand.Create())
         {
             root.Subcommands.Add(command);

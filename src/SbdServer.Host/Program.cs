@@ -17,6 +17,7 @@ return await StartGuard.RunAsync(args, static args =>
     builder.AddSbdTvs();
     builder.AddSbdPhoneServices();
     builder.AddSbdCapf();
+    builder.AddSbdSip();
     builder.AddSbdWebListeners();
     builder.AddSbdAdminPages();
     builder.AddSbdAdminSecurity();

@@ -134,6 +134,14 @@ public sealed class EmulatedPhone
         return new PhoneHttpsResult(true, source, tvsServer, status, sha1, log);
     }
 
+    /// <summary>
+    /// Registers over SIP/TLS as a phone with an authenticated or encrypted profile does after its boot: CallManager's
+    /// certificate must be in the installed CTL (<see cref="Registration.SecureRegistration"/>). Uses the current
+    /// configuration's CallManager group.
+    /// </summary>
+    public Task<Registration.PhoneRegisterResult> RegisterAsync(CancellationToken cancellationToken = default) =>
+        new Registration.SecureRegistration(this, PhoneState.Open(_stateDirectory)).RunAsync(cancellationToken);
+
     internal PhoneOptions Options => _options;
 
     internal static TrustListFile? TryParse(byte[]? bytes)

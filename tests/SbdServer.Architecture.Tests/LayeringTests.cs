@@ -21,6 +21,8 @@ public sealed class LayeringTests
         { "SbdServer.Tftp", ["SbdServer.Core", "SbdServer.Wire"] },
         { "SbdServer.Tvs", ["SbdServer.Core", "SbdServer.Wire", "SbdServer.Listeners"] },
         { "SbdServer.Capf", ["SbdServer.Core", "SbdServer.Wire", "SbdServer.Listeners"] },
+        // The CallManager's secure SIP port (scenario 20) is one more TLS protocol on the listener kit, like TVS and CAPF.
+        { "SbdServer.Sip", ["SbdServer.Core", "SbdServer.Wire", "SbdServer.Listeners"] },
         { "SbdServer.PhoneServices", ["SbdServer.Core", "SbdServer.Wire", "SbdServer.Listeners"] },
         { "SbdServer.Phone", ["SbdServer.Wire"] },
         { "SbdServer.Admin", ["SbdServer.Core", "SbdServer.Wire"] },
@@ -67,7 +69,7 @@ public sealed class LayeringTests
     [InlineData("BouncyCastle.Cryptography", new[] { "SbdServer.Crypto" })]
     [InlineData("Microsoft.EntityFrameworkCore", new[] { "SbdServer.Persistence", "SbdServer.Host" })]
     [InlineData("Npgsql", new[] { "SbdServer.Persistence", "SbdServer.Host" })]
-    [InlineData("Microsoft.AspNetCore", new[] { "SbdServer.Listeners", "SbdServer.Tftp", "SbdServer.Tvs", "SbdServer.Capf", "SbdServer.PhoneServices", "SbdServer.Admin", "SbdServer.Host" })]
+    [InlineData("Microsoft.AspNetCore", new[] { "SbdServer.Listeners", "SbdServer.Tftp", "SbdServer.Tvs", "SbdServer.Capf", "SbdServer.Sip", "SbdServer.PhoneServices", "SbdServer.Admin", "SbdServer.Host" })]
     public void AnOutsideWorld_IsTouchedOnlyByItsProjects(string library, string[] owners)
     {
         var users = AllProjects
@@ -119,7 +121,7 @@ public sealed class LayeringTests
     private static readonly string[] AllProjects =
     [
         "SbdServer.Wire", "SbdServer.Core", "SbdServer.Crypto", "SbdServer.Persistence", "SbdServer.Listeners", "SbdServer.Tftp",
-        "SbdServer.Tvs", "SbdServer.Capf", "SbdServer.PhoneServices", "SbdServer.Phone", "SbdServer.Admin", "SbdServer.Cli",
+        "SbdServer.Tvs", "SbdServer.Capf", "SbdServer.Sip", "SbdServer.PhoneServices", "SbdServer.Phone", "SbdServer.Admin", "SbdServer.Cli",
         "SbdServer.Host",
     ];
 

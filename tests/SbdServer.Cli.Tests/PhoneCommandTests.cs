@@ -20,6 +20,8 @@ public sealed class PhoneCommandTests
         { ["phone", "boot", "--tftp", "127.0.0.1", "--mac", "0011215A1AE3", "--state", "s", "--api", "http://x/"], "--api-password" },
         { ["phone", "https", "http://example/", "--state", "."], "not an https URL" },
         { ["phone", "trustlist", "--state", "/nonexistent/sbd-phone"], "no such state directory" },
+        { ["phone", "register", "--state", "/nonexistent/sbd-phone"], "no such state directory" },
+        { ["phone", "register", "--state", "."], "never booted" },
         { ["phone", "farm", "--tftp", "127.0.0.1", "--mac-start", "0011215A1AE3", "--count", "0", "--state", "f"], "at least 1" },
         { ["phone", "capf", "--state", "s"], "--host" },
         { ["phone", "capf", "--host", "127.0.0.1", "--state", "s", "--auth-string", "12ab"], "4-10 digits" },
@@ -66,6 +68,26 @@ public sealed class PhoneCommandTests
         Assert.Equal("No Trust List installed\n", list.Stdout);
         Assert.Equal(0, erase.ExitCode);
         Assert.Contains("Erasing CTL and ITL files", erase.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Register_WithoutAConfig_OrWithANonSecureProfile_IsNoTrustDecision_Exit2()
+    {
+        using var temp = new TempFolder();
+        File.WriteAllText(temp.File("phone.json"), """{ "mac": "0011215A1AE3", "model": "8861" }""");
+
+        var noConfig = Sbd.Run(temp.Path, "phone", "register", "--state", temp.Path);
+        File.WriteAllText(temp.File("config.xml"), "<device><deviceSecurityMode>1</deviceSecurityMode></device>");
+        var nonSecure = Sbd.Run(temp.Path, "phone", "register", "--state", temp.Path);
+        File.WriteAllText(temp.File("config.xml"), "<device><deviceSecurityMode>2</deviceSecurityMode></device>");
+        var noCtl = Sbd.Run(temp.Path, "phone", "register", "--state", temp.Path);
+
+        Assert.Equal(2, noConfig.ExitCode);
+        Assert.Contains("STATUS: Registration failed: no configuration (boot the phone first)", noConfig.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, nonSecure.ExitCode);
+        Assert.Contains("STATUS: Registration not attempted: non-secure profile", nonSecure.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1, noCtl.ExitCode);
+        Assert.Contains("STATUS: Registration failed: no CTL", noCtl.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

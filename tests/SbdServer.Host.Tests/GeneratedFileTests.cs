@@ -189,6 +189,64 @@ public sealed class GeneratedFileTests(ClusterFactory factory) : IClassFixture<C
         }
     }
 
+    /// <summary>
+    /// Scenario 20: the CTL is written at mixed-mode enable and by the CTL update only, so a CallManager regenerated in
+    /// between stays listed with its old certificate (the served file does not change at all) until the update.
+    /// </summary>
+    [Fact]
+    public async Task Ctl_KeepsTheSetWrittenAtMixedMode_AfterARegeneration_UntilTheCtlUpdate()
+    {
+        using var admin = factory.Admin();
+        await SetAsync(admin, "ItlSignerMode", "ITLRecovery");
+        await SetAsync(admin, "ClusterSecurityMode", "NonSecure");
+        var none = await admin.GetFromJsonAsync<JsonElement>("/api/ctl", Ct);
+        Assert.False(none.GetProperty("mixedMode").GetBoolean());
+        Assert.Equal(0, none.GetProperty("records").GetArrayLength());
+        var refused = await admin.PostAsync("/api/ctl/update", null, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("not in mixed mode", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        await SetAsync(admin, "ClusterSecurityMode", "Mixed");
+        try
+        {
+            var written = await GetFileAsync(admin, "CTLFile.tlv");
+            var current = await admin.GetFromJsonAsync<JsonElement>("/api/ctl", Ct);
+            Assert.False(current.GetProperty("stale").GetBoolean());
+            Assert.Equal(
+                ["SAST", "CCM+TFTP", "CCM+TFTP", "CCM+TFTP", "CAPF"],
+                current.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("role").GetString()));
+            using var old = await CertificateAsync(admin, "cucm-sub1", "CallManager");
+
+            Assert.Equal(HttpStatusCode.OK,
+                (await admin.PostAsync("/api/nodes/cucm-sub1/certificates/CallManager/regenerate?confirm=true", null, Ct)).StatusCode);
+            using var fresh = await CertificateAsync(admin, "cucm-sub1", "CallManager");
+            Assert.Equal(written, await GetFileAsync(admin, "CTLFile.tlv"));
+            Assert.Equal(written, await GetFileAsync(admin, "CTLFile.tlv?node=cucm-sub1"));
+            var stale = await admin.GetFromJsonAsync<JsonElement>("/api/ctl", Ct);
+            Assert.True(stale.GetProperty("stale").GetBoolean());
+            Assert.StartsWith("CallManager of cucm-sub1 (CCM+TFTP) was regenerated after the CTL was written",
+                Assert.Single(stale.GetProperty("differences").EnumerateArray()).GetString(), StringComparison.Ordinal);
+            Assert.Contains(stale.GetProperty("records").EnumerateArray(),
+                r => r.GetProperty("node").GetString() == "cucm-sub1" && !r.GetProperty("current").GetBoolean());
+            Assert.Contains("utils ctl update", stale.GetProperty("advice").GetString(), StringComparison.Ordinal);
+
+            var update = await admin.PostAsync("/api/ctl/update", null, Ct);
+            Assert.Equal(HttpStatusCode.OK, update.StatusCode);
+            Assert.False((await update.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("stale").GetBoolean());
+            var ctl = TrustListCodec.Parse(await GetFileAsync(admin, "CTLFile.tlv"));
+            AssertSignedBy(ctl.Signed, await CertificateAsync(admin, Pub, "ITLRecovery"));
+            Assert.Contains(ctl.Records, r => r.Role == TrustRole.CcmTftp && r.Certificate!.AsSpan().SequenceEqual(fresh.RawData));
+            Assert.DoesNotContain(ctl.Records, r => r.Certificate!.AsSpan().SequenceEqual(old.RawData));
+            var audit = await admin.GetFromJsonAsync<JsonElement>("/api/audit", Ct);
+            Assert.Contains(audit.EnumerateArray(), a => a.GetProperty("action").GetString() == "ctl.update"
+                && a.GetProperty("details").GetString()!.Contains("CallManager of cucm-sub1 (CCM+TFTP) was regenerated", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await SetAsync(admin, "ClusterSecurityMode", "NonSecure");
+        }
+    }
+
     [Fact]
     public async Task PerDeviceItl_CarriesTheClusterName_AndUnknownDevicesFallBack()
     {

@@ -45,6 +45,7 @@ public abstract class DeviceSearchTests(DatabaseTarget target)
                 Model = "8861",
                 CallManagerGroup = "Default",
                 Description = name.EndsWith('5') ? "Lobby phone" : "",
+                SecurityMode = name.EndsWith('3') ? DeviceSecurityMode.Encrypted : DeviceSecurityMode.NonSecure,
                 UpdatedAt = t0,
             });
         }
@@ -82,6 +83,7 @@ public abstract class DeviceSearchTests(DatabaseTarget target)
         var planRows = await search.PlanRowsAsync(Current, Ct);
         Assert.Equal(expected.OrderBy(e => e.Key), planRows.Select(r => KeyValuePair.Create(r.Name, r.ItlState)).OrderBy(e => e.Key));
         Assert.All(planRows, r => Assert.Equal(("8861", "Default"), (r.Model, r.CallManagerGroup)));
+        Assert.Equal("SEP000000000003", Assert.Single(planRows, r => r.SecurityMode != DeviceSecurityMode.NonSecure).Name); // scenario 20's TLS registration
 
         var mismatched = await search.SearchAsync(new DeviceQuery(null, TrustFileState.ReportedMismatch, 0, 100), Current, Ct);
         Assert.Equal(["SEP000000000005", "SEP000000000008", "SEP000000000009"], mismatched.Rows.Select(r => r.Name));

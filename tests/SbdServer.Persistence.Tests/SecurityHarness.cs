@@ -48,6 +48,8 @@ internal sealed class SecurityHarness : IDisposable
 
     public EnterpriseParameters Parameters => Get<EnterpriseParameters>();
 
+    public CtlUpdates Ctl => Get<CtlUpdates>();
+
     public ClusterBootstrapper Bootstrapper => Get<ClusterBootstrapper>();
 
     public BackupService Backups => Get<BackupService>();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using SbdServer.Core.Backup;
 using SbdServer.Core.CertificateManagement;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
@@ -315,6 +316,48 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
         Assert.Equal(ClusterBootstrapper.Outcome.Existing, await restored.Bootstrapper.EnsureAsync(Ct));
     }
 
+    /// <summary>Scenario 20: the CTL's set is written at mixed mode and by the CTL update only, and survives a backup.</summary>
+    [Fact]
+    public async Task CtlSet_IsWrittenAtMixedMode_KeptThroughARegenerationAndABackup_RewrittenByTheCtlUpdate()
+    {
+        using var source = SecurityHarness.Create(await target.NewClusterAsync());
+        await source.Parameters.SetParameterAsync(EnterpriseParameterCatalog.ItlSignerMode, "CallManager", "tester", Ct);
+        await source.Parameters.SetParameterAsync(EnterpriseParameterCatalog.ClusterSecurityMode, "Mixed", "tester", Ct);
+        var written = (await source.Store.LoadAsync(Ct)).CtlCertificates;
+        var callManager = (await source.Store.LoadAsync(Ct)).Identities.Single(i => i.Name == CertificateStores.CallManager);
+        Assert.Equal(["CallManager", "CallManager", "CAPF"], written.Select(c => c.Name));
+        Assert.Equal(callManager.ProtectedKey, written[0].ProtectedKey);
+
+        await source.Regeneration.RegenerateAsync("pub", CertificateStores.CallManager, null, confirm: true, "tester", Ct);
+        var kept = (await source.Store.LoadAsync(Ct)).CtlCertificates;
+        Assert.Equal(written.Select(c => (c.Id, c.Sha256)), kept.Select(c => (c.Id, c.Sha256)));
+        Assert.True((await source.Ctl.GetCtlAsync(Ct)).Stale);
+
+        var archive = await source.Backups.CreateAsync("tester", Ct);
+        using var restored = SecurityHarness.Create(await target.NewDatabaseAsync());
+        await restored.Backups.RestoreAsync(archive, "tester", Ct);
+        var restoredSet = (await restored.Store.LoadAsync(Ct)).CtlCertificates;
+        Assert.Equal(kept.Select(c => (c.Id, c.Position, c.Role, c.Sha256, Convert.ToHexString(c.ProtectedKey), c.CapturedAt.ToUnixTimeSeconds())),
+            restoredSet.Select(c => (c.Id, c.Position, c.Role, c.Sha256, Convert.ToHexString(c.ProtectedKey), c.CapturedAt.ToUnixTimeSeconds())));
+
+        // A CSCtn50405 backup lacks the CallManager keys, the CTL signer's copy included.
+        var keyless = await source.Backups.CreateAsync("tester", new BackupOptions(OmitCallManagerKeys: true), Ct);
+        await source.Backups.RestoreAsync(keyless, "tester", new RestoreOptions(MissingKeyPolicy.KeepCurrent), Ct);
+        Assert.All((await source.Store.LoadAsync(Ct)).CtlCertificates, c => Assert.Empty(c.ProtectedKey));
+
+        var updated = await source.Ctl.UpdateCtlAsync("tester", Ct);
+        Assert.False(updated.Stale);
+        Assert.NotEmpty((await source.Store.LoadAsync(Ct)).CtlCertificates[0].ProtectedKey);
+        var now = (await source.Store.LoadAsync(Ct)).Identities.Single(i => i.Name == CertificateStores.CallManager);
+        Assert.All((await source.Store.LoadAsync(Ct)).CtlCertificates.Where(c => c.Name == CertificateStores.CallManager),
+            c => Assert.Equal(now.Sha256, c.Sha256));
+        Assert.Contains(await source.Store.GetAuditAsync(10, Ct), a => a.Action == "ctl.update" && a.Details.Contains("was regenerated", StringComparison.Ordinal));
+
+        await source.Parameters.SetParameterAsync(EnterpriseParameterCatalog.ClusterSecurityMode, "NonSecure", "tester", Ct);
+        Assert.Empty((await source.Store.LoadAsync(Ct)).CtlCertificates);
+        await Assert.ThrowsAsync<InvalidInputException>(() => source.Ctl.UpdateCtlAsync("tester", Ct));
+    }
+
     [Fact]
     public async Task Restore_WithWrongPasswordOrTruncatedArchive_IsRefused_AndNothingChanges()
     {
@@ -476,8 +519,8 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
         var tables = db.Model.GetEntityTypes().Select(e => e.GetTableName()).Order().ToList();
 
         Assert.Equal(
-            ["admin_users", "audit_log", "callmanager_groups", "certificate_history", "clusters", "data_protection_keys", "device_reports", "device_served_files", "devices", "enterprise_parameters",
-                "identity_certificates", "nodes", "pending_itl_changes", "trust_certificates"],
+            ["admin_users", "audit_log", "callmanager_groups", "certificate_history", "clusters", "ctl_certificates", "data_protection_keys", "device_reports", "device_served_files", "devices",
+                "enterprise_parameters", "identity_certificates", "nodes", "pending_itl_changes", "trust_certificates"],
             tables);
         Assert.Empty(await db.Database.GetPendingMigrationsAsync(Ct));
         Assert.False(db.Database.HasPendingModelChanges(), "the model changed without a migration for this provider");

@@ -77,4 +77,60 @@ public sealed class RestoreScenarios : ScenarioTestBase
         Assert.Equal(await phone.ServedItlMd5Async(cluster.Publisher), phone.InstalledItlMd5);
         Assert.NotEqual(Convert.ToHexStringLower(MD5.HashData(await File.ReadAllBytesAsync(served, Ct))), phone.InstalledItlMd5);
     }
+
+    /// <summary>
+    /// Scenario 25 in ITLRecovery signer mode (the default of a new cluster): the backup lacks CallManager's key but
+    /// holds ITLRecovery's, so the restored ITL still verifies; what the node can no longer sign is the configs, whose
+    /// signature the ITL's TFTP record (the backup's CallManager certificate) must verify.
+    /// </summary>
+    [Fact]
+    public async Task BackupWithoutCallManagerKey_InItlRecoveryMode_TheItlStillVerifies_TheConfigsFail_RestoreWithTheKeyRecovers()
+    {
+        var cluster = await ClusterAsync(1, "ITLRecovery");
+        var phone = await PhoneAsync(cluster, "0A0B0C0D0251");
+        Expect.Accepted(await phone.BootAsync(), "ITL installed", "first boot");
+        await cluster.MarkPropagatedAsync();
+
+        var dir = cluster.Publisher.DataDir;
+        var keyless = Path.Combine(dir, "keyless.sbdbak");
+        var (code, output) = await SbdCli.AdminAsync(cluster.Publisher, "backup", "--out", keyless, "--omit-keys", "CallManager");
+        Assert.True(code == 0, output);
+        var full = await (await cluster.Admin.PostAsync("/api/backup", null, Ct)).Content.ReadAsByteArrayAsync(Ct);
+
+        // The node is rebuilt; the ITLRecovery signer did not change, so the phone follows from its own ITL.
+        var plan = await cluster.PlanAsync(Regenerate(Pub, "CallManager"));
+        await cluster.RegenerateAsync(Pub, "CallManager");
+        var rebuilt = await phone.BootAsync();
+        Expect.Accepted(rebuilt, "Trust List updated", "node rebuilt");
+        Expect.NoTvs(rebuilt, "node rebuilt, ITLRecovery unchanged");
+        Expect.PlannerAgrees(plan, phone, rebuilt);
+        await cluster.MarkPropagatedAsync();
+
+        var (preview, warnings) = await cluster.RestorePreviewAsync(await File.ReadAllBytesAsync(keyless, Ct), "keep-current");
+        Assert.Contains(warnings, w => w.Contains("cucm-pub/CallManager", StringComparison.Ordinal) && w.Contains("CSCtn50405", StringComparison.Ordinal));
+        (code, output) = await SbdCli.AdminAsync(cluster.Publisher, "restore", keyless, "--missing-keys", "keep-current");
+        Assert.True(code == 0, output);
+        await cluster.WaitConvergedAsync();
+
+        var locked = await phone.BootAsync();
+        Expect.TrustFailed(locked, $"File Auth Error SEP{phone.Mac}.cnf.xml.sgn", "scenario 25 (ITLRecovery), restored without the key");
+        Expect.PlannerAgrees(preview, phone, locked);
+
+        // "show itl" on the restored TFTP: ITLRecovery signed it and it verifies; the configs are what broke.
+        var served = Path.Combine(dir, "restored-ITLFile.tlv");
+        await File.WriteAllBytesAsync(served, await cluster.Admin.GetByteArrayAsync("/api/files/ITLFile.tlv", Ct), Ct);
+        var (showCode, show) = await SbdCli.RunAsync("tlv", "show", served);
+        Assert.True(showCode == 0, show);
+        Assert.Contains("This etoken was used to sign the ITL file.", show, StringComparison.Ordinal);
+        Assert.DoesNotContain("Verification of the ITL file failed.", show, StringComparison.Ordinal);
+
+        (preview, _) = await cluster.RestorePreviewAsync(full);
+        var restored = await cluster.Admin.PostAsync("/api/restore", new ByteArrayContent(full), Ct);
+        Assert.Equal(HttpStatusCode.NoContent, restored.StatusCode);
+        await cluster.WaitConvergedAsync();
+        var recovered = await phone.BootAsync();
+        Expect.Accepted(recovered, "scenario 25 (ITLRecovery), restored with the key");
+        Expect.PlannerAgrees(preview, phone, recovered);
+        Assert.Equal(await phone.ServedItlMd5Async(cluster.Publisher), phone.InstalledItlMd5);
+    }
 }

@@ -82,6 +82,12 @@ public sealed partial class ScenarioNode : IAsyncDisposable
             ["PhoneServices__Port"] = "8443",
             ["Capf__Address"] = address,
             ["Capf__Port"] = "3804",
+
+            // Secure SIP (scenario 20): phones with an authenticated profile check CallManager's certificate against the CTL.
+            ["Sip__Enabled"] = "true",
+            ["Sip__Address"] = address,
+            ["Sip__Port"] = "5061",
+            ["Sip__AllowTls10"] = "true",
             ["Serilog__MinimumLevel__Default"] = "Warning",
             ["Serilog__MinimumLevel__Override__Microsoft.Hosting.Lifetime"] = "Information",
         };

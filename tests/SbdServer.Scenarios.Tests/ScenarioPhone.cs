@@ -32,6 +32,9 @@ public sealed class ScenarioPhone(ScenarioCluster cluster, string stateRoot, str
     /// <summary>A secure phone-service request with the phone's current trust state.</summary>
     public Task<PhoneHttpsResult> HttpsAsync(string url) => Phone(Cluster.Publisher).HttpsAsync(new Uri(url), Ct);
 
+    /// <summary>The SIP/TLS registration of a phone with a secure profile, with its current CTL and config.</summary>
+    public Task<SbdServer.Phone.Registration.PhoneRegisterResult> RegisterAsync() => Phone(Cluster.Publisher).RegisterAsync(Ct);
+
     /// <summary>Settings > Security > Trust List > erase (or a factory reset of the security settings).</summary>
     public void Erase() => EmulatedPhone.Erase(StateDirectory);
 

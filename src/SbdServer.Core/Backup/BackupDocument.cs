@@ -41,6 +41,9 @@ internal sealed class BackupDocument
 
     public List<PendingItlChange> PendingItlChanges { get; set; } = [];
 
+    /// <summary>The CTL's captured records; absent in archives made before the CTL was stored (the CTL then follows the current certificates).</summary>
+    public List<CtlCertificate>? Ctl { get; set; }
+
     public List<CertificateHistoryEntry> History { get; set; } = [];
 
     public List<AuditEntry> Audit { get; set; } = [];
@@ -61,6 +64,7 @@ internal sealed class BackupDocument
         TrustCertificates = [.. content.State.TrustCertificates],
         Parameters = [.. content.State.Parameters],
         PendingItlChanges = [.. content.State.PendingItlChanges],
+        Ctl = [.. content.State.CtlCertificates],
         History = [.. content.History],
         Audit = [.. content.Audit],
         Devices = content.Devices is null ? null : [.. content.Devices.Devices],
@@ -81,7 +85,10 @@ internal sealed class BackupDocument
         }
 
         return new SecurityArchiveContent(
-            new SecuritySnapshot(Cluster, Nodes, Groups, Identities, TrustCertificates, Parameters, PendingItlChanges),
+            new SecuritySnapshot(Cluster, Nodes, Groups, Identities, TrustCertificates, Parameters, PendingItlChanges)
+            {
+                CtlCertificates = [.. (Ctl ?? []).OrderBy(c => c.Position)],
+            },
             History,
             Audit,
             Devices is null ? null : new DeviceArchiveSection(Devices, ServedFiles ?? [], DeviceReports ?? []));

@@ -49,6 +49,12 @@ public sealed class BackupService(
             {
                 identity.ProtectedKey = [];
             }
+
+            // The CTL's signer key is a copy of a CallManager key in CallManager signer mode: it goes too.
+            foreach (var record in (document.Ctl ?? []).Where(c => c.Name == CertificateStores.CallManager))
+            {
+                record.ProtectedKey = [];
+            }
         }
 
         var json = JsonSerializer.SerializeToUtf8Bytes(document, BackupDocument.JsonOptions);

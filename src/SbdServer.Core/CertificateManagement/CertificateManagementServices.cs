@@ -23,6 +23,7 @@ public static class CertificateManagementServices
         typeof(NodeHostChange),
         typeof(ItlResets),
         typeof(EnterpriseParameters),
+        typeof(CtlUpdates),
         typeof(ClusterBootstrapper),
     ];
 }

@@ -74,8 +74,10 @@ public sealed class EnterpriseParameters(SecurityUnitOfWork unit, DeviceImpact i
             switch (definition.Name)
             {
                 case EnterpriseParameterCatalog.ClusterSecurityMode:
+                    var previousMode = cluster.SecurityMode;
                     cluster.SecurityMode = Enum.Parse<SecurityMode>(normalized);
                     changes.Updated.Add(cluster);
+                    CtlUpdates.OnSecurityModeChanged(changes, state, previousMode, cluster.SecurityMode, now);
                     break;
                 case EnterpriseParameterCatalog.ItlSignerMode:
                     cluster.ItlSignerMode = normalized == "ITLRecovery" ? ItlSignerMode.ItlRecovery : ItlSignerMode.CallManager;

@@ -39,7 +39,7 @@ public sealed record DeviceListRow(
     bool ResetPending);
 
 /// <summary>What the change planner reads of a device.</summary>
-public sealed record DevicePlanRow(string Name, string Model, string CallManagerGroup, TrustFileState ItlState);
+public sealed record DevicePlanRow(string Name, string Model, string CallManagerGroup, TrustFileState ItlState, DeviceSecurityMode SecurityMode);
 
 /// <param name="Total">Devices matching the query, over all pages.</param>
 public sealed record DevicePage(IReadOnlyList<DeviceListRow> Rows, int Total, int Offset, int Limit);

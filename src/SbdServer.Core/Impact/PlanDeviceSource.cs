@@ -20,5 +20,5 @@ public sealed class PlanDeviceSource(IDeviceStore devices, DeviceDirectory direc
     }
 
     public async Task<IReadOnlyList<PlannedDevice>> GetForPlanningAsync(CancellationToken cancellationToken) =>
-        [.. (await directory.PlanRowsAsync(cancellationToken)).Select(r => new PlannedDevice(r.Name, r.Model, r.CallManagerGroup, r.ItlState))];
+        [.. (await directory.PlanRowsAsync(cancellationToken)).Select(r => new PlannedDevice(r.Name, r.Model, r.CallManagerGroup, r.ItlState, r.SecurityMode))];
 }

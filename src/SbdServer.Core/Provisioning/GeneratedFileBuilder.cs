@@ -1,5 +1,7 @@
 using System.Net;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
@@ -156,6 +158,13 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
             return null; // CUCM answers "file not found" for CTL names in a non-secure cluster
         }
 
+        if (state.CtlCertificates.Count > 0)
+        {
+            return BuildCapturedCtl(inputs, node);
+        }
+
+        // No captured set: a cluster put in mixed mode before the CTL was stored. Its CTL follows the current
+        // certificates until the first CTL update captures them.
         var signer = Signer(inputs, node);
         if (signer is null)
         {
@@ -182,15 +191,48 @@ public sealed class GeneratedFileBuilder(IKeyProtector keys, IPhoneFileCrypto cr
             }
         }
 
-        var options = new TrustListBuildOptions
-        {
-            FileName = PhoneFileName.ClusterCtlName,
-            HashAlgorithm = Digest(inputs),
-            Timestamp = timestamp,
-            IsCtl = true,
-        };
-        return Sign(signer, s => TrustListCodec.Build(options, records, s));
+        return Sign(signer, s => TrustListCodec.Build(CtlOptions(inputs, timestamp), records, s));
     }
+
+    /// <summary>
+    /// The CTL as captured at mixed-mode enable or the last CTL update (<see cref="CtlContent"/>): its records, signed
+    /// by the captured signer's key, stamped with the capture time, so the file is the same until the next update
+    /// whatever was regenerated since.
+    /// </summary>
+    private byte[]? BuildCapturedCtl(ProvisioningInputs inputs, ClusterNode node)
+    {
+        var state = inputs.State;
+        var captured = CtlContent.RecordsFor(state, node);
+        if (captured.Count == 0)
+        {
+            log.BuildFailed(PhoneFileName.ClusterCtlName, $"the CTL has no signer for node {node.Name} (it joined after the CTL was written): run the CTL update");
+            return null;
+        }
+
+        var signer = captured[0];
+        if (signer.ProtectedKey.Length == 0)
+        {
+            log.BuildFailed(PhoneFileName.ClusterCtlName, $"the key of the CTL's signer {signer.Name} is not in the store (restored without it): run the CTL update");
+            return null;
+        }
+
+        var records = captured.Select(c => Record(c.Der, c.Role, full: true,
+            ip: c.Role == TrustRole.Sast || state.Nodes.FirstOrDefault(n => n.Id == c.NodeId) is not { } owner ? null : Address(owner))).ToList();
+        // One pool entry per CTL signer, whatever the row: an update writes new rows, and a new id each time would
+        // leave the old key's signers behind in the pool.
+        var poolId = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes("ctl-signer:" + (signer.NodeId ?? Guid.Empty)))[..16]);
+        var identity = new IdentityCertificate { Id = poolId, Name = signer.Name, Der = signer.Der, ProtectedKey = signer.ProtectedKey };
+        var timestamp = (uint)Math.Clamp(signer.CapturedAt.ToUnixTimeSeconds(), 0, uint.MaxValue);
+        return Sign(identity, s => TrustListCodec.Build(CtlOptions(inputs, timestamp), records, s));
+    }
+
+    private static TrustListBuildOptions CtlOptions(ProvisioningInputs inputs, uint timestamp) => new()
+    {
+        FileName = PhoneFileName.ClusterCtlName,
+        HashAlgorithm = Digest(inputs),
+        Timestamp = timestamp,
+        IsCtl = true,
+    };
 
     private byte[]? BuildConfig(ProvisioningInputs inputs, Device device, ClusterNode node, uint timestamp, PhoneFileKind kind)
     {

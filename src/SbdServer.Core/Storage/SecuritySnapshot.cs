@@ -16,6 +16,9 @@ public sealed record SecuritySnapshot(
     IReadOnlyList<EnterpriseParameter> Parameters,
     IReadOnlyList<PendingItlChange> PendingItlChanges)
 {
+    /// <summary>The CTL's captured records (mixed mode), in order; empty in a non-secure cluster.</summary>
+    public IReadOnlyList<CtlCertificate> CtlCertificates { get; init; } = [];
+
     public ClusterNode? FindNode(string name) =>
         Nodes.FirstOrDefault(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase));
 

@@ -82,6 +82,7 @@ internal static class ApiRegistration
         api.MapBulkEndpoints();
         api.MapPlanEndpoints();
         api.MapItlResetEndpoints();
+        api.MapCtlEndpoints();
         return app;
     }
 }

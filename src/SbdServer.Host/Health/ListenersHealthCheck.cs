@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using SbdServer.Capf;
 using SbdServer.Host.Startup;
 using SbdServer.PhoneServices;
+using SbdServer.Sip;
 using SbdServer.Tftp;
 using SbdServer.Tftp.Http;
 using SbdServer.Tvs;
@@ -10,8 +11,8 @@ using SbdServer.Tvs;
 namespace SbdServer.Host.Health;
 
 /// <summary>
-/// Every enabled listener is bound and running (TFTP, HTTP 6970, TVS, CAPF, phone services; the admin port answers
-/// this request), and the certificates they present are loaded: the security state is ready and TVS, CAPF and phone
+/// Every enabled listener is bound and running (TFTP, HTTP 6970, TVS, CAPF, secure SIP, phone services; the admin port answers
+/// this request), and the certificates they present are loaded: the security state is ready and TVS, CAPF, SIP and phone
 /// services hold a certificate. Services that configuration turned off are not required.
 /// </summary>
 internal sealed class ListenersHealthCheck(IServiceProvider services, StartupState state) : IHealthCheck
@@ -58,6 +59,19 @@ internal sealed class ListenersHealthCheck(IServiceProvider services, StartupSta
             else if (capf.Server.CurrentCertificateSha256 is null)
             {
                 problems.Add("CAPF certificate not loaded");
+            }
+        }
+
+        if (services.GetService<IOptions<SipOptions>>()?.Value.Enabled == true
+            && services.GetService<SipHostedService>() is { } sip)
+        {
+            if (sip.Server is null)
+            {
+                problems.Add("secure SIP not listening");
+            }
+            else if (sip.Server.CurrentCertificateSha256 is null)
+            {
+                problems.Add("CallManager certificate (SIP) not loaded");
             }
         }
 

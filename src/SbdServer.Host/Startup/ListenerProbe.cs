@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using SbdServer.Capf;
 using SbdServer.Core.Hosting;
 using SbdServer.PhoneServices;
+using SbdServer.Sip;
 using SbdServer.Tftp;
 using SbdServer.Tvs;
 
@@ -61,6 +62,13 @@ internal static class ListenerProbe
         {
             var endPoint = EndPoint(Address(capf.Address, "Capf:Address"), capf.Port, "Capf:Port");
             yield return new("Capf:Port", ProtocolType.Tcp, endPoint, e => CapfServer.BindFailureMessage(endPoint, e));
+        }
+
+        var sip = services.GetRequiredService<IOptions<SipOptions>>().Value;
+        if (sip.Enabled)
+        {
+            var endPoint = EndPoint(Address(sip.Address, "Sip:Address"), sip.Port, "Sip:Port");
+            yield return new("Sip:Port", ProtocolType.Tcp, endPoint, e => SipServer.BindFailureMessage(endPoint, e));
         }
 
         var phone = services.GetRequiredService<IOptions<PhoneServicesOptions>>().Value;

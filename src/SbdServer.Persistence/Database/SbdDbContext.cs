@@ -30,6 +30,8 @@ public abstract class SbdDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<PendingItlChange> PendingItlChanges => Set<PendingItlChange>();
 
+    public DbSet<CtlCertificate> CtlCertificates => Set<CtlCertificate>();
+
     public DbSet<EnterpriseParameter> EnterpriseParameters => Set<EnterpriseParameter>();
 
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();

@@ -75,8 +75,8 @@ public sealed class EfDeviceSearch(SbdDbContextFactory contexts) : IDeviceSearch
     public async Task<IReadOnlyList<DevicePlanRow>> PlanRowsAsync(TftpFileHashes? currentItl, CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();
-        var rows = await Rows(db, currentItl).Select(r => new { r.Name, r.Model, r.CallManagerGroup, r.ItlState }).ToListAsync(cancellationToken);
-        return [.. rows.Select(r => new DevicePlanRow(r.Name, r.Model, r.CallManagerGroup, (TrustFileState)r.ItlState))];
+        var rows = await Rows(db, currentItl).Select(r => new { r.Name, r.Model, r.CallManagerGroup, r.ItlState, r.SecurityMode }).ToListAsync(cancellationToken);
+        return [.. rows.Select(r => new DevicePlanRow(r.Name, r.Model, r.CallManagerGroup, (TrustFileState)r.ItlState, (DeviceSecurityMode)r.SecurityMode))];
     }
 
     public async Task<IReadOnlyDictionary<TrustFileState, int>> CountByItlStateAsync(TftpFileHashes? currentItl, CancellationToken cancellationToken)
@@ -106,7 +106,7 @@ public sealed class EfDeviceSearch(SbdDbContextFactory contexts) : IDeviceSearch
         var servedCurrent = current is null ? "1 = 0" : "s.sha1 = {1}";
         var sql = $"""
             SELECT d.name AS "Name", d.model AS "Model", d.description AS "Description",
-                   d.call_manager_group AS "CallManagerGroup", d.reset_requested_at AS "ResetRequestedAt",
+                   d.call_manager_group AS "CallManagerGroup", d.security_mode AS "SecurityMode", d.reset_requested_at AS "ResetRequestedAt",
                    s.served_at AS "ItlServedAt", r.received_at AS "ReportedAt",
                    CASE
                        WHEN r.id IS NOT NULL AND (s.id IS NULL OR r.received_at >= s.served_at) AND ({reportCounts})
@@ -133,6 +133,8 @@ public sealed class EfDeviceSearch(SbdDbContextFactory contexts) : IDeviceSearch
         public string Description { get; set; } = "";
 
         public string CallManagerGroup { get; set; } = "";
+
+        public int SecurityMode { get; set; }
 
         public DateTimeOffset? ResetRequestedAt { get; set; }
 

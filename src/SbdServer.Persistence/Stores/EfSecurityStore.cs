@@ -109,6 +109,7 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
 
             // Children before parents (foreign keys to nodes).
             await db.PendingItlChanges.ExecuteDeleteAsync(cancellationToken);
+            await db.CtlCertificates.ExecuteDeleteAsync(cancellationToken);
             await db.CertificateHistory.ExecuteDeleteAsync(cancellationToken);
             await db.IdentityCertificates.ExecuteDeleteAsync(cancellationToken);
             await db.TrustCertificates.ExecuteDeleteAsync(cancellationToken);
@@ -138,7 +139,8 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
             IEnumerable<object> restored =
             [
                 .. state.Groups, .. state.Identities, .. state.TrustCertificates, .. state.Parameters,
-                .. state.PendingItlChanges, .. content.History, .. content.Audit.Where(a => !audited.Contains(a.Id)), .. extra.Audit,
+                .. state.PendingItlChanges, .. state.CtlCertificates, .. content.History, .. content.Audit.Where(a => !audited.Contains(a.Id)),
+                .. extra.Audit,
                 .. content.Devices?.Devices ?? [], .. content.Devices?.ServedFiles ?? [], .. content.Devices?.Reports ?? [],
             ];
             foreach (var entity in restored)
@@ -169,6 +171,7 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
         var trust = await db.TrustCertificates.AsNoTracking().ToListAsync(cancellationToken);
         var parameters = await db.EnterpriseParameters.AsNoTracking().ToListAsync(cancellationToken);
         var pending = await db.PendingItlChanges.AsNoTracking().ToListAsync(cancellationToken);
+        var ctl = await db.CtlCertificates.AsNoTracking().ToListAsync(cancellationToken);
         return new SecuritySnapshot(
             cluster,
             [.. nodes.OrderByDescending(n => n.IsPublisher).ThenBy(n => n.Name, StringComparer.Ordinal)],
@@ -176,7 +179,10 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
             identities,
             trust,
             parameters,
-            pending);
+            pending)
+        {
+            CtlCertificates = [.. ctl.OrderBy(c => c.Position)],
+        };
     }
 
     /// <summary>

@@ -10,6 +10,12 @@ public sealed record TvsServer(string Address, int Port)
     public override string ToString() => $"{Address}:{Port}";
 }
 
+/// <summary>A member of the configuration's CallManager group, in priority order: where the phone registers.</summary>
+/// <param name="Name">The CallManager's name (<c>callManager/name</c>).</param>
+/// <param name="Host">Its <c>processNodeName</c>: the address the phone connects to.</param>
+/// <param name="SecuredSipPort">Its <c>securedSipPort</c>: SIP over TLS, for authenticated and encrypted profiles.</param>
+public sealed record CallManagerMember(string Name, string Host, int SecuredSipPort);
+
 /// <summary>
 /// The parts of <c>SEP&lt;MAC&gt;.cnf.xml</c> (or <c>XMLDefault.cnf.xml</c>) a phone acts on for security: its TVS
 /// list, whether the real configuration is encrypted and for which certificate, and the service URLs.
@@ -25,6 +31,12 @@ public sealed record PhoneConfigFile(
     string? DirectoryUrl,
     string? LoadInformation)
 {
+    /// <summary>The CallManager group's members in priority order (empty in a config without a group).</summary>
+    public IReadOnlyList<CallManagerMember> Members { get; init; } = [];
+
+    /// <summary><c>deviceSecurityMode</c>: 1 non-secure, 2 authenticated, 3 encrypted (1 when absent).</summary>
+    public int DeviceSecurityMode { get; init; } = 1;
+
     /// <summary>The size limit phones log for a configuration file ("size limit 550001").</summary>
     public const int MaxBytes = 550_001;
 
@@ -81,6 +93,21 @@ public sealed record PhoneConfigFile(
             .Select(n => n!)
             .ToList();
 
+        var members = root.Descendants("member")
+            .Select((member, index) => (Member: member, Priority: int.TryParse((string?)member.Attribute("priority"), NumberStyles.Integer,
+                CultureInfo.InvariantCulture, out var p) ? p : index))
+            .Where(m => m.Member.Element("callManager") is not null)
+            .OrderBy(m => m.Priority)
+            .Select(m => m.Member.Element("callManager")!)
+            .Select(cm => new CallManagerMember(
+                ((string?)cm.Element("name"))?.Trim() ?? "",
+                ((string?)cm.Element("processNodeName"))?.Trim() ?? "",
+                int.TryParse((string?)cm.Element("ports")?.Element("securedSipPort"), NumberStyles.None, CultureInfo.InvariantCulture, out var tls)
+                    && tls is > 0 and <= 65535 ? tls : 5061))
+            .Where(m => m.Host.Length > 0)
+            .Take(MaxTvsServers)
+            .ToList();
+
         return new PhoneConfigFile(
             isDefault,
             FullConfig: !string.Equals(Text(root, "fullConfig"), "false", StringComparison.OrdinalIgnoreCase),
@@ -90,7 +117,12 @@ public sealed record PhoneConfigFile(
             managers,
             Text(root, "authenticationURL"),
             Text(root, "directoryURL"),
-            Text(root, "loadInformation"));
+            Text(root, "loadInformation"))
+        {
+            Members = members,
+            DeviceSecurityMode = int.TryParse(Text(root, "deviceSecurityMode"), NumberStyles.None, CultureInfo.InvariantCulture, out var mode)
+                && mode is >= 1 and <= 3 ? mode : 1,
+        };
     }
 
     private static string? Text(XElement root, string name) => ((string?)root.Element(name))?.Trim();

@@ -22,6 +22,7 @@ internal sealed class PlannerState
     private readonly List<EnterpriseParameter> _parameters = [];
     private readonly List<PlannedDevice> _devices = [];
     private readonly ClusterSettings _cluster;
+    private List<CtlCertificate> _ctl = [];
 
     public PlannerState(ItlSignerMode mode, params string[] nodeNames)
     {
@@ -78,16 +79,35 @@ internal sealed class PlannerState
         return this;
     }
 
-    public PlannerState Device(string mac, string group = "Default", string model = "8861", TrustFileState itl = TrustFileState.InSync)
+    public PlannerState Device(
+        string mac, string group = "Default", string model = "8861", TrustFileState itl = TrustFileState.InSync,
+        DeviceSecurityMode security = DeviceSecurityMode.NonSecure)
     {
         _devices.Add(new PlannedDevice(
-            new Device { Id = Guid.NewGuid(), Name = "SEP" + mac, Model = model, CallManagerGroup = group }, itl));
+            new Device { Id = Guid.NewGuid(), Name = "SEP" + mac, Model = model, CallManagerGroup = group, SecurityMode = security }, itl));
+        return this;
+    }
+
+    /// <summary>Mixed mode, with the CTL written from the certificates as they are now (set-cluster mixed-mode).</summary>
+    public PlannerState Mixed()
+    {
+        _cluster.SecurityMode = SecurityMode.Mixed;
+        _ctl = SbdServer.Core.Provisioning.CtlContent.Capture(Snapshot(), DateTimeOffset.UnixEpoch);
+        return this;
+    }
+
+    /// <summary>Replaces <paramref name="node"/>'s <paramref name="name"/> certificate, as a committed regeneration does.</summary>
+    public PlannerState Regenerated(string node, string name)
+    {
+        var owner = _nodes.Single(n => n.Name == node);
+        var old = _identities.Single(i => i.Name == name && (name == CertificateStores.ItlRecovery || i.NodeId == owner.Id));
+        _identities[_identities.IndexOf(old)] = Identity(_nodes.Single(n => n.Id == old.NodeId), name);
         return this;
     }
 
     public IReadOnlyList<PlannedDevice> Devices => _devices;
 
-    public SecuritySnapshot Snapshot() => new(_cluster, _nodes, _groups, _identities, [], _parameters, _pending);
+    public SecuritySnapshot Snapshot() => new(_cluster, _nodes, _groups, _identities, [], _parameters, _pending) { CtlCertificates = _ctl };
 
     public ChangePlan Plan(params ProposedChange[] changes) => ChangePlanner.Plan(Snapshot(), _devices, changes);
 
@@ -97,6 +117,7 @@ internal sealed class PlannerState
         NodeId = node.Id,
         Name = name,
         Der = RandomNumberGenerator.GetBytes(16),
+        ProtectedKey = RandomNumberGenerator.GetBytes(16),
         Sha256 = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
     };
 }

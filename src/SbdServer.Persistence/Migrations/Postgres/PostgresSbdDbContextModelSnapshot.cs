@@ -220,6 +220,109 @@ namespace SbdServer.Persistence.Migrations.Postgres
                     b.ToTable("certificate_history", (string)null);
                 });
 
+            modelBuilder.Entity("SbdServer.Core.CertificateStore.CtlCertificate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CapturedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("captured_at");
+
+                    b.Property<byte[]>("Der")
+                        .IsRequired()
+                        .HasMaxLength(65536)
+                        .HasColumnType("bytea")
+                        .HasColumnName("der");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("issuer");
+
+                    b.Property<string>("Md5")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character(32)")
+                        .HasColumnName("md5")
+                        .IsFixedLength();
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid?>("NodeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("node_id");
+
+                    b.Property<DateTimeOffset>("NotAfter")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("not_after");
+
+                    b.Property<DateTimeOffset>("NotBefore")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("not_before");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<byte[]>("ProtectedKey")
+                        .IsRequired()
+                        .HasMaxLength(16384)
+                        .HasColumnType("bytea")
+                        .HasColumnName("protected_key");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("integer")
+                        .HasColumnName("role");
+
+                    b.Property<string>("SerialNumber")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("serial_number");
+
+                    b.Property<string>("Sha1")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character(40)")
+                        .HasColumnName("sha1")
+                        .IsFixedLength();
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("sha256")
+                        .IsFixedLength();
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("subject");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Issuer");
+
+                    b.HasIndex("Md5");
+
+                    b.HasIndex("Position")
+                        .IsUnique();
+
+                    b.HasIndex("Sha1");
+
+                    b.HasIndex("SerialNumber", "Issuer");
+
+                    b.ToTable("ctl_certificates", (string)null);
+                });
+
             modelBuilder.Entity("SbdServer.Core.CertificateStore.IdentityCertificate", b =>
                 {
                     b.Property<Guid>("Id")

@@ -214,6 +214,109 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                     b.ToTable("certificate_history", (string)null);
                 });
 
+            modelBuilder.Entity("SbdServer.Core.CertificateStore.CtlCertificate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CapturedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("captured_at");
+
+                    b.Property<byte[]>("Der")
+                        .IsRequired()
+                        .HasMaxLength(65536)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("der");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("issuer");
+
+                    b.Property<string>("Md5")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("md5")
+                        .IsFixedLength();
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<Guid?>("NodeId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node_id");
+
+                    b.Property<DateTimeOffset>("NotAfter")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("not_after");
+
+                    b.Property<DateTimeOffset>("NotBefore")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("not_before");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<byte[]>("ProtectedKey")
+                        .IsRequired()
+                        .HasMaxLength(16384)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("protected_key");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("role");
+
+                    b.Property<string>("SerialNumber")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("serial_number");
+
+                    b.Property<string>("Sha1")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sha1")
+                        .IsFixedLength();
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sha256")
+                        .IsFixedLength();
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Issuer");
+
+                    b.HasIndex("Md5");
+
+                    b.HasIndex("Position")
+                        .IsUnique();
+
+                    b.HasIndex("Sha1");
+
+                    b.HasIndex("SerialNumber", "Issuer");
+
+                    b.ToTable("ctl_certificates", (string)null);
+                });
+
             modelBuilder.Entity("SbdServer.Core.CertificateStore.IdentityCertificate", b =>
                 {
                     b.Property<Guid>("Id")
