@@ -1,6 +1,6 @@
 using SbdServer.Core.CertificateStore;
+using SbdServer.Listeners;
 using SbdServer.Sip;
-using SbdServer.Tvs;
 
 namespace SbdServer.Host.Composition;
 
@@ -15,7 +15,7 @@ internal static class SipRegistration
         // Same mechanism as Tvs:AllowTls10 (docs/adr/0001-tvs-tls.md): before anything initialises OpenSSL.
         if (builder.Configuration.GetValue<bool>($"{SipOptions.Section}:{nameof(SipOptions.AllowTls10)}"))
         {
-            TvsLegacyTls.EnableForProcess();
+            LegacyTls.EnableForProcess();
         }
 
         builder.Services.AddSbdSipServer();
