@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Security;
-using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
 using SbdServer.Core.Capf;
 using SbdServer.Core.DeviceManagement;
@@ -98,34 +97,28 @@ internal sealed class CapfConnection(
 
     private async Task<bool> HandshakeAsync(SslStream tls, CancellationToken stopping)
     {
-        using var timeout = new CancellationTokenSource(options.HandshakeTimeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stopping);
-        try
+        var result = await certificate.AuthenticateAsync(tls, options.HandshakeTimeout, time, stopping);
+        switch (result.Outcome)
         {
-            var serverOptions = await certificate.GetAsync(linked.Token);
-            await tls.AuthenticateAsServerAsync(serverOptions, linked.Token);
-            return true;
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
-        {
-            counters.HandshakeFailed();
-            if (warnings.ShouldLog("handshake_timeout", _remoteAddress))
-            {
-                CapfLog.TimedOut(logger, _remote, options.HandshakeTimeout.TotalMilliseconds, "TLS handshake");
-            }
+            case TlsHandshakeOutcome.TimedOut:
+                counters.HandshakeFailed();
+                if (warnings.ShouldLog("handshake_timeout", _remoteAddress))
+                {
+                    CapfLog.TimedOut(logger, _remote, options.HandshakeTimeout.TotalMilliseconds, "TLS handshake");
+                }
 
-            return false;
-        }
-        catch (Exception ex) when (ex is AuthenticationException or IOException)
-        {
-            counters.HandshakeFailed();
-            if (warnings.ShouldLog("handshake_failed", _remoteAddress))
-            {
-                CapfLog.HandshakeFailed(logger, _remote, LogText.Escape(ex.InnerException?.Message ?? ex.Message));
-            }
+                break;
+            case TlsHandshakeOutcome.Failed:
+                counters.HandshakeFailed();
+                if (warnings.ShouldLog("handshake_failed", _remoteAddress))
+                {
+                    CapfLog.HandshakeFailed(logger, _remote, LogText.Escape(result.FailureReason));
+                }
 
-            return false;
+                break;
         }
+
+        return result.Completed;
     }
 
     private async Task SessionAsync(SslStream tls, CancellationToken stopping)

@@ -1,4 +1,5 @@
 using System.Net.Security;
+using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SbdServer.Core.Certificates;
@@ -48,6 +49,33 @@ public sealed class ServerCertificateReloader : IDisposable
         return loaded is not null && loaded.Version == Volatile.Read(ref _version)
             ? ValueTask.FromResult(loaded.Options)
             : ReloadAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The server side of the TLS handshake on <paramref name="tls"/> with the current certificate, bounded by
+    /// <paramref name="timeout"/>: one rule for every TLS listener's phones, each listener counting and logging the
+    /// outcome in its own words. A stop of the listener (<paramref name="stopping"/>) still throws.
+    /// </summary>
+    public async Task<TlsHandshakeResult> AuthenticateAsync(SslStream tls, TimeSpan timeout, TimeProvider time, CancellationToken stopping)
+    {
+        ArgumentNullException.ThrowIfNull(tls);
+        using var timer = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, stopping);
+        try
+        {
+            var serverOptions = await GetAsync(linked.Token);
+            await tls.AuthenticateAsServerAsync(serverOptions, linked.Token);
+            return new TlsHandshakeResult(TlsHandshakeOutcome.Completed, null);
+        }
+        catch (OperationCanceledException) when (timer.IsCancellationRequested && !stopping.IsCancellationRequested)
+        {
+            return new TlsHandshakeResult(TlsHandshakeOutcome.TimedOut, null);
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException)
+        {
+            // Also what a phone that does not trust the certificate causes: it aborts the handshake.
+            return new TlsHandshakeResult(TlsHandshakeOutcome.Failed, ex);
+        }
     }
 
     public void Dispose()

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Security;
-using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -132,28 +131,13 @@ internal sealed class SipConnection(
 
     private async Task<bool> HandshakeAsync(SslStream tls, CancellationToken stopping)
     {
-        using var timeout = new CancellationTokenSource(options.HandshakeTimeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stopping);
-        try
+        var result = await certificate.AuthenticateAsync(tls, options.HandshakeTimeout, time, stopping);
+        if (result.Outcome == TlsHandshakeOutcome.Failed && warnings.ShouldLog("handshake_failed", _remoteAddress))
         {
-            var serverOptions = await certificate.GetAsync(linked.Token);
-            await tls.AuthenticateAsServerAsync(serverOptions, linked.Token);
-            return true;
+            SipLog.HandshakeFailed(logger, _remote, LogText.Escape(result.FailureReason));
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
-        {
-            return false;
-        }
-        catch (Exception ex) when (ex is AuthenticationException or IOException)
-        {
-            // Also what a phone that does not trust the certificate causes: it aborts the handshake.
-            if (warnings.ShouldLog("handshake_failed", _remoteAddress))
-            {
-                SipLog.HandshakeFailed(logger, _remote, LogText.Escape(ex.InnerException?.Message ?? ex.Message));
-            }
 
-            return false;
-        }
+        return result.Completed;
     }
 
     /// <summary>The header block up to the blank line, or null when the peer closed before sending anything.</summary>

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
 using SbdServer.Core.Diagnostics;
 using SbdServer.Core.Tvs;
@@ -126,35 +125,29 @@ internal sealed class TvsConnection(
 
     private async Task<bool> HandshakeAsync(SslStream tls, CancellationToken stopping)
     {
-        using var timeout = new CancellationTokenSource(options.HandshakeTimeout, timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stopping);
-        try
+        var result = await certificate.AuthenticateAsync(tls, options.HandshakeTimeout, timeProvider, stopping);
+        switch (result.Outcome)
         {
-            var serverOptions = await certificate.GetAsync(linked.Token);
-            await tls.AuthenticateAsServerAsync(serverOptions, linked.Token);
-            return true;
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
-        {
-            counters.HandshakeTimedOut();
-            if (warnings.ShouldLog(TvsWarningKinds.HandshakeTimeout, _remote))
-            {
-                TvsLog.HandshakeTimeout(logger, _id, _remoteAddress, options.HandshakeTimeout.TotalMilliseconds);
-            }
+            case TlsHandshakeOutcome.TimedOut:
+                counters.HandshakeTimedOut();
+                if (warnings.ShouldLog(TvsWarningKinds.HandshakeTimeout, _remote))
+                {
+                    TvsLog.HandshakeTimeout(logger, _id, _remoteAddress, options.HandshakeTimeout.TotalMilliseconds);
+                }
 
-            return false;
-        }
-        catch (Exception ex) when (ex is AuthenticationException or IOException)
-        {
-            counters.HandshakeFailed();
-            if (warnings.ShouldLog(TvsWarningKinds.HandshakeFailed, _remote))
-            {
-                var reason = LogText.Escape(Describe(ex));
-                TvsLog.HandshakeFailed(logger, _id, _remoteAddress, reason);
-            }
+                break;
+            case TlsHandshakeOutcome.Failed:
+                counters.HandshakeFailed();
+                if (warnings.ShouldLog(TvsWarningKinds.HandshakeFailed, _remote))
+                {
+                    var reason = LogText.Escape(Describe(result.Failure!));
+                    TvsLog.HandshakeFailed(logger, _id, _remoteAddress, reason);
+                }
 
-            return false;
+                break;
         }
+
+        return result.Completed;
     }
 
     /// <summary>Answers requests; true when it stopped at the request cap (the server ends the connection).</summary>
