@@ -67,9 +67,7 @@ internal sealed class ClusterWriteLock : WriteUnit
     }
 
     private static ClusterBusyException Lost(Exception? cause) =>
-        cause is null
-            ? new("The connection holding the cluster write lock was lost before the commit; nothing was changed, retry.")
-            : new("The connection holding the cluster write lock was lost before the commit; nothing was changed, retry.", cause);
+        new("The connection holding the cluster write lock was lost before the commit; nothing was changed, retry.", cause);
 
     private async Task<IAsyncDisposable> LockAsync(string connectionString, TimeSpan timeout, CancellationToken cancellationToken)
     {
