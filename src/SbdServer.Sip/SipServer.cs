@@ -55,6 +55,9 @@ public sealed class SipServer : IListenerServer, ITcpListenerEvents
     /// <summary>The bound address and port (the real port when configured with 0).</summary>
     public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
 
+    /// <summary>Connections currently open (admitted and not yet ended).</summary>
+    public int OpenConnections => _listener.OpenConnections;
+
     /// <summary>SHA-256 of the certificate new connections are given.</summary>
     public string? CurrentCertificateSha256 => _certificate.CurrentSha256;
 
