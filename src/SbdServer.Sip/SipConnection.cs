@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using SbdServer.Core.DeviceManagement;
 using SbdServer.Core.Devices;
 using SbdServer.Core.Diagnostics;
 using SbdServer.Listeners;
@@ -12,8 +13,9 @@ namespace SbdServer.Sip;
 
 /// <summary>
 /// One TLS connection to the secure SIP port: the handshake presents the node's CallManager certificate (what a
-/// phone with an authenticated or encrypted profile checks against its CTL), then REGISTER requests are answered
-/// until the phone closes or goes idle. A request that breaks SIP's framing closes the connection, logged once per
+/// phone with an authenticated or encrypted profile checks against its CTL) and asks for the phone's (its LSC or
+/// MIC, which a secure device's REGISTER must present), then REGISTER requests are answered until the phone closes
+/// or goes idle. A request that breaks SIP's framing closes the connection, logged once per
 /// peer and window.
 /// </summary>
 internal sealed class SipConnection(
@@ -21,6 +23,7 @@ internal sealed class SipConnection(
     SipOptions options,
     ServerCertificateReloader certificate,
     IDeviceStore devices,
+    PhoneCertificateTrust phoneCertificates,
     PeerWarningLimiter warnings,
     TimeProvider time,
     ILogger logger)
@@ -40,6 +43,9 @@ internal sealed class SipConnection(
     private readonly IPAddress _remoteAddress = connection.Remote;
     private readonly string _remote = connection.Remote.ToString();
 
+    // The certificate the phone presented in the handshake (its LSC or MIC), null when it presented none.
+    private byte[]? _clientCertificate;
+
     /// <summary>Answers requests until the phone closes or goes quiet; the kit's token ends it on shutdown.</summary>
     public async Task RunAsync()
     {
@@ -52,6 +58,8 @@ internal sealed class SipConnection(
             {
                 return;
             }
+
+            _clientCertificate = tls.RemoteCertificate?.GetRawCertData();
 
             for (var i = 0; i < MaxRequestsPerConnection; i++)
             {
@@ -128,6 +136,7 @@ internal sealed class SipConnection(
         }
 
         var contact = request.ContactWithoutExpires();
+        PhoneCertificateVerdict? verdict = null;
         if (request.Method != "REGISTER")
         {
             answer = (405, "Method Not Allowed", [("Allow", "REGISTER")]);
@@ -149,6 +158,11 @@ internal sealed class SipConnection(
             // CUCM takes TLS registrations from authenticated and encrypted profiles only; a non-secure one uses 5060.
             answer = (403, "Forbidden (the device's security profile is non-secure)", null);
         }
+        else if (options.RequireClientCertificate
+            && (verdict = await phoneCertificates.CheckAsync(known, _clientCertificate, stopping)) is { Trusted: false })
+        {
+            answer = (403, "Forbidden (" + verdict.Refusal + ")", null);
+        }
         else if (expiresError is not null)
         {
             answer = (400, "Bad Request (" + expiresError + ")", null);
@@ -168,6 +182,12 @@ internal sealed class SipConnection(
         }
 
         var deviceText = LogText.Escape(device ?? "-");
+        if (answer.Code == 200 && verdict is { Kind: { } kind })
+        {
+            var subject = LogText.Escape(verdict.Subject ?? "");
+            SipLog.Authenticated(logger, deviceText, _remote, kind == PhoneCertificateKind.Lsc ? "LSC" : "MIC", subject);
+        }
+
         SipLog.Answered(logger, request.Method, _remote, deviceText, answer.Code, answer.Reason);
         return request.Response(answer.Code, answer.Reason, tag, answer.Extra);
     }

@@ -32,7 +32,7 @@ public sealed class SipListenerTests(SipListenerTests.Factory factory) : IClassF
         using var admin = factory.Admin();
         using var callManager = X509Certificate2.CreateFromPem(
             await admin.GetStringAsync("/api/nodes/cucm-pub/certificates/CallManager/pem", Ct));
-        await using var phone = await SipClient.OpenAsync(Port);
+        await using var phone = await OpenAsync();
         Assert.Equal(callManager.RawData, phone.ServerCertificate);
 
         await phone.SendAsync(SipText.Register(Secure, expires: "3600"));
@@ -95,7 +95,7 @@ public sealed class SipListenerTests(SipListenerTests.Factory factory) : IClassF
     public async Task Refusal_IsAnsweredWithItsStatus_AndTheConnectionServesTheNextRegister(string why, string request, int code, string reason)
     {
         await DevicesAsync();
-        await using var phone = await SipClient.OpenAsync(Port);
+        await using var phone = await OpenAsync();
 
         await phone.SendAsync(request);
         var refused = await phone.ReadResponseAsync();
@@ -118,7 +118,7 @@ public sealed class SipListenerTests(SipListenerTests.Factory factory) : IClassF
     public async Task ContentLengthThatCannotBeRead_IsAnswered_ThenTheConnectionCloses(string contentLength, int code, string reason)
     {
         await DevicesAsync();
-        await using var phone = await SipClient.OpenAsync(Port);
+        await using var phone = await OpenAsync();
 
         await phone.SendAsync(SipText.Register(Secure, contentLength: contentLength));
         var answer = await phone.ReadResponseAsync();
@@ -143,7 +143,7 @@ public sealed class SipListenerTests(SipListenerTests.Factory factory) : IClassF
     public async Task Malformed_ClosesWithoutAnAnswer_AndTheNextPhoneIsServed(string why, string request)
     {
         await DevicesAsync();
-        await using var phone = await SipClient.OpenAsync(Port);
+        await using var phone = await OpenAsync();
 
         await phone.SendAsync(request);
 
@@ -157,7 +157,7 @@ public sealed class SipListenerTests(SipListenerTests.Factory factory) : IClassF
         await DevicesAsync();
 
         // Longer than the body: the registrar waits for the rest, and Sip:ReadTimeout (3 s) ends the wait.
-        await using (var longer = await SipClient.OpenAsync(Port))
+        await using (var longer = await OpenAsync())
         {
             await longer.SendAsync(SipText.Register(Secure, contentLength: "100") + "only ten b");
             var started = TimeProvider.System.GetTimestamp();
@@ -166,7 +166,7 @@ public sealed class SipListenerTests(SipListenerTests.Factory factory) : IClassF
         }
 
         // Shorter: the declared bytes are the body, the rest is read as the next request, which is not SIP.
-        await using (var shorter = await SipClient.OpenAsync(Port))
+        await using (var shorter = await OpenAsync())
         {
             await shorter.SendAsync(SipText.Register(Secure, contentLength: "4") + "v=0\nthe rest of an SDP body\r\n\r\n");
             Assert.Equal(200, (await shorter.ReadResponseAsync()).Code);
@@ -202,7 +202,7 @@ public sealed class SipListenerTests(SipListenerTests.Factory factory) : IClassF
         }
 
         // TLS up, then nothing: Sip:ReadTimeout (3 s).
-        await using (var silent = await SipClient.OpenAsync(Port))
+        await using (var silent = await OpenAsync())
         {
             var started = TimeProvider.System.GetTimestamp();
             Assert.True(await silent.ClosedWithoutAnswerAsync(TimeSpan.FromSeconds(15)));
@@ -210,7 +210,7 @@ public sealed class SipListenerTests(SipListenerTests.Factory factory) : IClassF
         }
 
         // A byte every 200 ms: the deadline is for the whole request, so dribbling does not keep it open.
-        await using (var slow = await SipClient.OpenAsync(Port))
+        await using (var slow = await OpenAsync())
         {
             var started = TimeProvider.System.GetTimestamp();
             var closed = false;
@@ -251,10 +251,10 @@ public sealed class SipListenerTests(SipListenerTests.Factory factory) : IClassF
             // Sip:MaxConnectionsPerIp is 4 here.
             for (var i = 0; i < 4; i++)
             {
-                open.Add(await SipClient.OpenAsync(Port));
+                open.Add(await OpenAsync());
             }
 
-            await Assert.ThrowsAnyAsync<Exception>(async () => await (await SipClient.OpenAsync(Port)).DisposeAsync());
+            await Assert.ThrowsAnyAsync<Exception>(async () => await (await OpenAsync()).DisposeAsync());
 
             await open[0].DisposeAsync();
             open.RemoveAt(0);
@@ -274,7 +274,7 @@ public sealed class SipListenerTests(SipListenerTests.Factory factory) : IClassF
     public async Task OneConnection_IsAnswered100Times_ThenClosed()
     {
         await DevicesAsync();
-        await using var phone = await SipClient.OpenAsync(Port);
+        await using var phone = await OpenAsync();
 
         for (var i = 0; i < 100; i++)
         {
@@ -285,9 +285,12 @@ public sealed class SipListenerTests(SipListenerTests.Factory factory) : IClassF
         Assert.True(await phone.ClosedAsync(TimeSpan.FromSeconds(5)));
     }
 
+    /// <summary>A TLS connection presenting the secure device's MIC (its manufacturing CA is in CAPF-trust).</summary>
+    private Task<SipClient> OpenAsync() => SipClient.OpenAsync(Port, factory.Mic);
+
     private async Task NextPhoneIsServedAsync()
     {
-        await using var phone = await SipClient.OpenAsync(Port);
+        await using var phone = await OpenAsync();
         await phone.SendAsync(SipText.Register(Secure));
         Assert.Equal(200, (await phone.ReadResponseAsync()).Code);
     }
@@ -307,6 +310,7 @@ public sealed class SipListenerTests(SipListenerTests.Factory factory) : IClassF
     private async Task DevicesAsync()
     {
         using var admin = factory.Admin();
+        await factory.TrustManufacturingCaAsync(admin);
         foreach (var (mac, profile) in new[] { (Secure, "Authenticated"), (NonSecure, "NonSecure") })
         {
             if ((await admin.GetAsync($"/api/devices/SEP{mac}", Ct)).StatusCode == HttpStatusCode.NotFound)
@@ -317,9 +321,44 @@ public sealed class SipListenerTests(SipListenerTests.Factory factory) : IClassF
         }
     }
 
-    /// <summary>A host with the SIP port on, short deadlines and a small per-address limit.</summary>
+    /// <summary>
+    /// A host with the SIP port on, short deadlines and a small per-address limit, and a MIC for the secure device
+    /// (the client-certificate rules themselves: <see cref="SipClientCertificateTests"/>).
+    /// </summary>
     public sealed class Factory : ApiFactory
     {
+        private readonly Lazy<X509Certificate2> _manufacturing = new(() => Testing.TestPki.CertificateAuthority("CN=Stand-in Manufacturing CA SIP"));
+        private readonly Lazy<X509Certificate2> _mic;
+        private bool _trusted;
+
+        public Factory() => _mic = new(() => Testing.TestPki.IssuedBy(_manufacturing.Value, $"CN=CP-8861-SEP{Secure}"));
+
+        public X509Certificate2 Mic => _mic.Value;
+
+        /// <summary>Puts the MIC's CA in CAPF-trust once (the tests of a class run one at a time).</summary>
+        public async Task TrustManufacturingCaAsync(HttpClient admin)
+        {
+            if (!_trusted)
+            {
+                await SipClientCertificateTests.UploadAsync(admin, "CAPF-trust", _manufacturing.Value);
+                _trusted = true;
+            }
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await base.DisposeAsync();
+            if (_mic.IsValueCreated)
+            {
+                _mic.Value.Dispose();
+            }
+
+            if (_manufacturing.IsValueCreated)
+            {
+                _manufacturing.Value.Dispose();
+            }
+        }
+
         protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
         {
             ["Sip:Enabled"] = "true",
@@ -394,6 +433,9 @@ internal sealed class SipClient : IAsyncDisposable
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public byte[] ServerCertificate { get; }
+
+    /// <summary>True when the server asked for the client certificate and this client sent one.</summary>
+    public bool MutuallyAuthenticated => _tls.IsMutuallyAuthenticated;
 
     public static async Task<SipClient> OpenAsync(int port, X509Certificate2? certificate = null)
     {
