@@ -73,8 +73,7 @@ internal sealed class SipConnection(
                 if (Unframed(request) is { } refusal)
                 {
                     // The body's end, and with it the next request's start, is unknown: answer, then close.
-                    var deviceText = LogText.Escape(request.DeviceName() ?? "-");
-                    SipLog.Answered(logger, request.Method, _remote, deviceText, refusal.Code, refusal.Reason);
+                    LogAnswer(request, request.DeviceName(), refusal.Code, refusal.Reason);
                     await tls.WriteAsync(request.Response(refusal.Code, refusal.Reason, NewTag()), stopping);
                     return;
                 }
@@ -181,15 +180,30 @@ internal sealed class SipConnection(
             answer = (200, "OK", Registered(contact, requested));
         }
 
-        var deviceText = LogText.Escape(device ?? "-");
         if (answer.Code == 200 && verdict is { Kind: { } kind })
         {
+            var deviceText = LogText.Escape(device ?? "-");
             var subject = LogText.Escape(verdict.Subject ?? "");
             SipLog.Authenticated(logger, deviceText, _remote, kind == PhoneCertificateKind.Lsc ? "LSC" : "MIC", subject);
         }
 
-        SipLog.Answered(logger, request.Method, _remote, deviceText, answer.Code, answer.Reason);
+        LogAnswer(request, device, answer.Code, answer.Reason);
         return request.Response(answer.Code, answer.Reason, tag, answer.Extra);
+    }
+
+    /// <summary>
+    /// A registration is always logged; a refusal per peer and window only (ADR 0005), since a peer can send 100 on
+    /// one connection and open connection after connection.
+    /// </summary>
+    private void LogAnswer(SipRequest request, string? device, int code, string reason)
+    {
+        if (code == 200 || warnings.ShouldLog("refused", _remoteAddress))
+        {
+            var deviceText = LogText.Escape(device ?? "-");
+            var method = LogText.Escape(request.Method);
+            var reasonText = LogText.Escape(reason);
+            SipLog.Answered(logger, method, _remote, deviceText, code, reasonText);
+        }
     }
 
     /// <summary>

@@ -40,6 +40,9 @@ internal sealed partial class HostProcess : IAsyncDisposable
     /// <summary>The phone services (HTTPS) port the host reported.</summary>
     public int PhoneServicesPort => ListeningPort(PhoneServicesListening(), "phone services");
 
+    /// <summary>The secure SIP (TLS) port the host reported, when started with <c>Sip__Enabled=true</c>.</summary>
+    public int SipPort => ListeningPort(SipListening(), "SIP TLS");
+
     private Uri? _baseAddress;
 
     public string Output
@@ -269,4 +272,7 @@ internal sealed partial class HostProcess : IAsyncDisposable
 
     [GeneratedRegex(@"Phone services \(HTTPS\) listening on \S+:(?<port>\d+)/?,")]
     private static partial Regex PhoneServicesListening();
+
+    [GeneratedRegex(@"SIP TLS listening on \S+:(?<port>\d+) \(")]
+    private static partial Regex SipListening();
 }

@@ -98,6 +98,41 @@ public sealed partial class HostileFuzzTests(HostileHostFixture fixture) : IClas
             async () => Assert.Contains("sbd-pub", await admin.GetStringAsync("/api/nodes", Ct), StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task SecureSip_FiveHundredHostileConnections()
+    {
+        var random = new Random(17_006);
+        await RunAsync(500, parallel: 4, linesPerGood: 1, _ =>
+        {
+            var (bytes, tls) = SipHostile(random);
+            return RawExchangeAsync(Host.SipPort, bytes, tls);
+        }, async () =>
+        {
+            // A phone the cluster does not know: answered 404 (a secure device would also need its LSC or MIC).
+            using var tcp = new TcpClient { NoDelay = true };
+            await tcp.ConnectAsync("127.0.0.1", Host.SipPort, Ct);
+            await using var tls = new SslStream(tcp.GetStream());
+#pragma warning disable CA5359 // Which certificate answers is the CTL tests' business, not the fuzz suite's.
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = "cucm",
+                RemoteCertificateValidationCallback = (_, _, _, _) => true,
+            }, Ct);
+#pragma warning restore CA5359
+            await tls.WriteAsync(Encoding.ASCII.GetBytes(SipRegister("SEP0A0B0C0DF00D")), Ct);
+            var answer = new StringBuilder();
+            var buffer = new byte[4096];
+            while (!answer.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+            {
+                var read = await tls.ReadAsync(buffer, Ct);
+                Assert.True(read > 0, "the SIP port closed without answering: " + answer);
+                answer.Append(Encoding.UTF8.GetString(buffer, 0, read));
+            }
+
+            Assert.StartsWith("SIP/2.0 404 Not Found\r\n", answer.ToString(), StringComparison.Ordinal);
+        });
+    }
+
     /// <summary>
     /// Sends <paramref name="count"/> hostile inputs (<paramref name="parallel"/> at a time) while a phone repeats its
     /// good request every 200 ms, each within <see cref="GoodBound"/>; then checks the process, the line count
@@ -232,6 +267,30 @@ public sealed partial class HostileFuzzTests(HostileHostFixture fixture) : IClas
                 + "&Password=x&devicename=" + Uri.EscapeDataString("SEP" + Forged) + " HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"), true),
             _ => ([.. noise, .. "\r\n\r\n"u8], true),
         };
+    }
+
+    private static string SipRegister(string device, string extra = "") =>
+        $"REGISTER sip:cucm SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:5061;branch=z9hG4bK1\r\nFrom: <sip:{device}@cucm>;tag=1\r\n"
+        + $"To: <sip:{device}@cucm>\r\nCall-ID: 1@fuzz\r\nCSeq: 1 REGISTER\r\nContact: <sip:{device}@127.0.0.1:5061;transport=tls>\r\n"
+        + extra + "Content-Length: 0\r\n\r\n";
+
+    /// <summary>Hostile SIP: each ends in a close by the server (a refusal that keeps the connection is followed by garbage).</summary>
+    private static (byte[] Bytes, bool Tls) SipHostile(Random random)
+    {
+        var noise = new byte[random.Next(8, 200)];
+        random.NextBytes(noise);
+        var device = "SEP" + Convert.ToHexString(BitConverter.GetBytes(random.NextInt64())[..6]);
+        var text = random.Next(7) switch
+        {
+            0 => null, // noise without TLS: a failed handshake
+            1 => SipRegister(device, "X-Evil: a" + Forged + "\r\n"),
+            2 => SipRegister(device).Replace("REGISTER sip:", "REGISTER" + Forged + " sip:", StringComparison.Ordinal),
+            3 => SipRegister(device).Replace("Content-Length: 0", "Content-Length: 99999999999", StringComparison.Ordinal),
+            4 => SipRegister(device, "X-Big: " + new string('B', 9000) + "\r\n"),
+            5 => string.Concat(Enumerable.Range(0, 20).Select(i => SipRegister(device, $"X-N: {i}\u0085\r\n"))),
+            _ => string.Concat(Enumerable.Range(0, 20).Select(_ => SipRegister(device))) + "garbage" + Forged + "\r\n\r\n",
+        };
+        return text is null ? ([.. noise, .. "\r\n\r\n"u8], false) : (Encoding.UTF8.GetBytes(text), true);
     }
 
     private static byte[] AdminHostile(Random random)

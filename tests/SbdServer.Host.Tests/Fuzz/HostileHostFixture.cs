@@ -25,6 +25,10 @@ public sealed class HostileHostFixture : IAsyncLifetime
             ["Tftp__Address"] = "::", // the TFTP attacker sends from 127.0.0.2, the phone from 127.0.0.1
             // The admin API attacker shares 127.0.0.1 with the good client; the per-address limit has its own test.
             ["Sbd__Admin__AddressFailureLimit"] = "1000000",
+            ["Sip__Enabled"] = "true",
+            ["Sip__Address"] = "127.0.0.1",
+            ["Sip__Port"] = "0",
+            ["Sip__ReadTimeout"] = "00:00:02", // hostile clients that stop mid-request are waited out for this long
         });
         Assert.True(await Host.WaitHealthyAsync(TestContext.Current.CancellationToken), Host.Output);
         using var client = Host.Client();
