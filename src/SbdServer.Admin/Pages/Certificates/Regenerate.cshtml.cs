@@ -46,7 +46,7 @@ public sealed class RegenerateModel(CertificateQueries queries, CertificateRegen
     {
         try
         {
-            Report = await regeneration.PreviewAsync(Node, Name, cancellationToken);
+            Report = await regeneration.PreviewAsync(Node, Name, null, cancellationToken);
         }
         catch (NotFoundException)
         {
@@ -83,7 +83,7 @@ public sealed class RegenerateModel(CertificateQueries queries, CertificateRegen
         }
         catch (DomainException ex)
         {
-            Report = await regeneration.PreviewAsync(Node, Name, cancellationToken);
+            Report = await regeneration.PreviewAsync(Node, Name, key, cancellationToken);
             Error = ex.Message;
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
