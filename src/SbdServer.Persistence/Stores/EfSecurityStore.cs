@@ -107,6 +107,15 @@ public sealed class EfSecurityStore(SbdDbContextFactory contexts, CertificateSto
             // them (an archive's row can have the very version the current row has, with other content).
             var offset = await RowVersions.HighestAsync(db, cancellationToken);
 
+            if (content.Devices is not null && contexts.Options.Provider == DatabaseProvider.Postgres)
+            {
+                // Phones write these outside the cluster write lock (what they fetched, what they report). A phone's row
+                // committed between the deletes below and the archive's inserts would collide with the archive's row
+                // for the same phone (and fail the restore) or outlive it; so phones wait for the restore here, and
+                // readers do not (EXCLUSIVE still lets them read).
+                await db.Database.ExecuteSqlRawAsync("LOCK TABLE device_served_files, device_reports IN EXCLUSIVE MODE", cancellationToken);
+            }
+
             // Children before parents (foreign keys to nodes).
             await db.PendingItlChanges.ExecuteDeleteAsync(cancellationToken);
             await db.CtlCertificates.ExecuteDeleteAsync(cancellationToken);
