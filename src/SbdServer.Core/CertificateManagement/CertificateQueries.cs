@@ -1,7 +1,9 @@
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Devices;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Nodes;
+using SbdServer.Core.Provisioning;
 using SbdServer.Core.Storage;
 
 namespace SbdServer.Core.CertificateManagement;
@@ -26,6 +28,20 @@ public sealed class CertificateQueries(SecurityUnitOfWork unit, IKeyProtector ke
     {
         var state = await unit.LoadAsync(cancellationToken);
         return [.. state.Nodes.Select(n => new NodeCertificates(n, CertificatesOf(state, n)) { PendingCsrs = csrs.Of(state, n) })];
+    }
+
+    /// <summary>Each TFTP node's ITL size now and whether phones can load it (scenario 27), from one read of the state.</summary>
+    public async Task<IReadOnlyList<ItlSizeView>> GetItlSizesAsync(CancellationToken cancellationToken)
+    {
+        var state = await unit.LoadAsync(cancellationToken);
+        if (state.Cluster is null)
+        {
+            return [];
+        }
+
+        var over = ItlContent.Oversized(state).ToDictionary(o => o.Node.Id, o => o.Warning);
+        return [.. ItlContent.TftpNodeSizes(state, state.Cluster.ItlSignerMode)
+            .Select(s => new ItlSizeView(s.Node.Name, s.Bytes, PhoneModel.ItlLimitBytes, over.GetValueOrDefault(s.Node.Id)))];
     }
 
     private static List<CertificateView> CertificatesOf(SecuritySnapshot state, ClusterNode node)

@@ -150,7 +150,8 @@ public sealed class CertificateSigningRequests(
             }
 
             var devices = await impact.DevicesAsync(ct);
-            var report = DeviceImpact.Check(state, [new(node.Name, identity.Name)], devices, confirm);
+            var report = DeviceImpact.Check(
+                state, [new(node.Name, identity.Name)], devices, confirm, new Dictionary<Guid, CertificateReplacement> { [identity.Id] = new(uploaded[0]) });
             var before = ItlContent.Fingerprints(state);
             var owner = state.Nodes.First(n => n.Id == identity.NodeId);
             var facts = inspector.Inspect(uploaded[0]);
