@@ -6,7 +6,10 @@ using SbdServer.Crypto.Certificates;
 
 namespace SbdServer.Cli;
 
-/// <summary><c>sbd cert new</c>: a CUCM-like key and certificate in one PEM file (key first, as vectors/certs).</summary>
+/// <summary>
+/// <c>sbd cert new</c>: a CUCM-like key and certificate in one PEM file (key first, as vectors/certs); <c>sbd cert
+/// csr</c> (<see cref="CsrCommand"/>) works on a running node.
+/// </summary>
 internal static class CertCommand
 {
     private static readonly Dictionary<string, KeyAlgorithm> KeyTypes = new(StringComparer.OrdinalIgnoreCase)
@@ -114,7 +117,7 @@ internal static class CertCommand
             }
         });
 
-        return new Command("cert", "Create certificates and keys.") { command };
+        return new Command("cert", "Create certificates and keys; a running node's pending CSRs.") { command, CsrCommand.Create() };
     }
 
     private static int Run(string outputPath, CertificateSpec spec, string? issuerPath, bool force)
