@@ -121,6 +121,71 @@ public abstract class DeviceSearchTests(DatabaseTarget target)
         Assert.Equal(TrustFileState.ReportedMismatch, none["SEP000000000007"]);
     }
 
+    // The planner's populations counted in SQL: on a fleet with every ITL state, group, model and security mode mixed,
+    // the counts are those of the per-row query, and the first devices of chosen populations are the rows' by name.
+    [Fact]
+    public async Task Populations_CountLikeThePerRowQuery_AndListTheFirstDevicesOfChosenOnes()
+    {
+        using var harness = SecurityHarness.Create(await target.NewDatabaseAsync());
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-10);
+        string[] models = ["8861", "7962", "7940"];
+        var changes = new SecurityChangeSet();
+        var served = new List<DeviceServedFile>();
+        var reports = new EfDeviceReportStore(harness.Contexts);
+        for (var i = 0; i < 96; i++)
+        {
+            // Names out of insertion order, so the name order is the database's doing.
+            var name = $"SEP0000000{(i * 37) % 96:X2}{i:X3}";
+            changes.Added.Add(new Device
+            {
+                Id = Guid.CreateVersion7(),
+                Name = name,
+                Model = models[i % 3],
+                CallManagerGroup = i / 12 % 2 == 0 ? "Default" : "Lab",
+                SecurityMode = (DeviceSecurityMode)(i / 24 % 3), // 72 populations, some of two devices
+                UpdatedAt = t0,
+            });
+            if (i % 4 != 0)
+            {
+                served.Add(Served(name, i % 4 == 2 ? Old : Current.Sha1, t0.AddSeconds(1))); // 1 in sync, 2 stale, 3 see below
+            }
+        }
+
+        await harness.Store.CommitAsync(changes, Ct);
+        await new EfServedFileStore(harness.Contexts).RecordAsync(served, Ct);
+        foreach (var device in changes.Added.OfType<Device>().Where((_, i) => i % 4 == 3))
+        {
+            await reports.SaveAsync(Report(device.Name, null, Old, t0.AddSeconds(2)), Ct); // a newer report of an old ITL
+        }
+
+        var search = new EfDeviceSearch(harness.Contexts);
+        var rows = await search.PlanRowsAsync(Current, Ct);
+        var perRow = rows.CountBy(r => new DevicePopulation(r.CallManagerGroup, r.Model, r.ItlState, r.SecurityMode)).ToDictionary();
+
+        var counted = await search.CountPopulationsAsync(Current, Ct);
+
+        Assert.Equal(perRow.OrderBy(p => p.Key.ToString()), counted.Select(c => KeyValuePair.Create(c.Population, c.Count)).OrderBy(p => p.Key.ToString()));
+        Assert.Equal(96, counted.Sum(c => c.Count));
+        Assert.Equal(Enum.GetValues<TrustFileState>().Order(), counted.Select(c => c.Population.ItlState).Distinct().Order());
+        Assert.Equal(72, counted.Count); // group x model x state x security, none collapsed
+        Assert.Contains(counted, c => c.Count == 2);
+
+        // The first devices of the populations an admin would see listed (stale or mismatched), among hundreds that
+        // match nothing: one OR per population must stay within SQLite's expression depth.
+        var chosen = counted.Select(c => c.Population).Where(p => p.ItlState is TrustFileState.Stale or TrustFileState.ReportedMismatch).ToList();
+        var noise = Enumerable.Range(0, 600).Select(i => new DevicePopulation("Group" + i, "8861", TrustFileState.InSync, DeviceSecurityMode.NonSecure));
+        var expected = rows
+            .Where(r => chosen.Contains(new DevicePopulation(r.CallManagerGroup, r.Model, r.ItlState, r.SecurityMode)))
+            .OrderBy(r => r.Name, StringComparer.Ordinal)
+            .ToList();
+        Assert.Equal(48, expected.Count);
+
+        Assert.Equal(expected.Take(5), await search.PlanRowsAsync(Current, [.. chosen, .. noise], 5, Ct));
+        Assert.Equal(expected, await search.PlanRowsAsync(Current, chosen, 100, Ct));
+        Assert.Empty(await search.PlanRowsAsync(Current, [.. noise], 100, Ct));
+        Assert.Empty(await search.PlanRowsAsync(Current, [], 100, Ct));
+    }
+
     private static DeviceServedFile Served(string device, string sha1, DateTimeOffset at) => new()
     {
         Id = Guid.CreateVersion7(),

@@ -68,6 +68,13 @@ internal sealed class StorePlanDevices(IDeviceStore devices) : IPlanDeviceSource
         [.. (await devices.ListAsync(cancellationToken)).Select(d => new PlannedDevice(d, TrustFileState.NeverFetched))];
 
     public Task<IReadOnlyList<PlannedDevice>> GetForPlanningAsync(CancellationToken cancellationToken) => GetDevicesAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<PopulationCount>> CountPopulationsAsync(CancellationToken cancellationToken) =>
+        [.. (await GetDevicesAsync(cancellationToken)).CountBy(d => d.Population).Select(c => new PopulationCount(c.Key, c.Value))];
+
+    public async Task<IReadOnlyList<PlannedDevice>> GetForPlanningAsync(
+        IReadOnlyCollection<DevicePopulation> populations, int limit, CancellationToken cancellationToken) =>
+        [.. (await GetDevicesAsync(cancellationToken)).Where(d => populations.Contains(d.Population)).OrderBy(d => d.Name, StringComparer.Ordinal).Take(limit)];
 }
 
 /// <summary>Two parties each wait here until both have arrived (async; Barrier would block a thread).</summary>

@@ -9,7 +9,7 @@ using SbdServer.Core.Storage;
 namespace SbdServer.Core.CertificateManagement;
 
 /// <summary>Reads of the certificate store: nodes, their certificates, a certificate's DER, an identity with its key.</summary>
-public sealed class CertificateQueries(SecurityUnitOfWork unit, IKeyProtector keys)
+public sealed class CertificateQueries(SecurityUnitOfWork unit, IKeyProtector keys, PendingCsrReader csrs)
 {
     public async Task<IReadOnlyList<ClusterNode>> GetNodesAsync(CancellationToken cancellationToken) =>
         (await unit.LoadAsync(cancellationToken)).Nodes;
@@ -20,11 +20,14 @@ public sealed class CertificateQueries(SecurityUnitOfWork unit, IKeyProtector ke
         return CertificatesOf(state, Lookups.RequireNode(state, nodeName));
     }
 
-    /// <summary>Every node with its certificates as <see cref="GetCertificatesAsync"/> lists them, from one read of the state.</summary>
+    /// <summary>
+    /// Every node with its certificates as <see cref="GetCertificatesAsync"/> lists them and its pending CSRs, from one
+    /// read of the state.
+    /// </summary>
     public async Task<IReadOnlyList<NodeCertificates>> GetAllCertificatesAsync(CancellationToken cancellationToken)
     {
         var state = await unit.LoadAsync(cancellationToken);
-        return [.. state.Nodes.Select(n => new NodeCertificates(n, CertificatesOf(state, n)))];
+        return [.. state.Nodes.Select(n => new NodeCertificates(n, CertificatesOf(state, n)) { PendingCsrs = csrs.Of(state, n) })];
     }
 
     /// <summary>Each TFTP node's ITL size now and whether phones can load it (scenario 27), from one read of the state.</summary>

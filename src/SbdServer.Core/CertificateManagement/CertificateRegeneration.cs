@@ -18,6 +18,15 @@ public sealed class CertificateRegeneration(SecurityUnitOfWork unit, IdentityMin
             state, [new(node.Name, identity.Name)], await impact.PlanningDevicesAsync(cancellationToken), Rekeyed(identity, key));
     }
 
+    /// <summary>The impact page's view of <see cref="PreviewAsync"/>: totals and the first <paramref name="listed"/> phones that lose trust.</summary>
+    public async Task<ChangeImpact> PreviewImpactAsync(
+        string nodeName, string name, KeyAlgorithm? key, int listed, CancellationToken cancellationToken)
+    {
+        var state = await unit.LoadAsync(cancellationToken);
+        var (node, identity) = Lookups.RequireIdentity(state, nodeName, name);
+        return await impact.ImpactAsync(state, [new(node.Name, identity.Name)], listed, Rekeyed(identity, key), cancellationToken);
+    }
+
     /// <summary>
     /// Replaces an identity certificate with a new self-signed one (new key; <paramref name="key"/> null keeps the
     /// algorithm and size). The old certificate and key move to history in the same transaction.

@@ -39,6 +39,21 @@ public sealed class DeviceImpact(SecurityUnitOfWork unit, IPlanDeviceSource? pla
         return devices.Count == 0 ? report : ChangePlanner.Annotate(state, devices, report, replaced);
     }
 
+    /// <summary>
+    /// <see cref="Analyze"/> as an impact page shows it: the devices counted per population by the database and only
+    /// the first <paramref name="listed"/> that lose trust read.
+    /// </summary>
+    public async Task<ChangeImpact> ImpactAsync(
+        SecuritySnapshot state, IReadOnlyList<CertificateChange> requested, int listed,
+        IReadOnlyDictionary<Guid, CertificateReplacement>? replaced, CancellationToken cancellationToken)
+    {
+        var report = ChangePlanner.WithItlSize(state, ImpactAnalyzer.Analyze(state, requested), replaced);
+        var populations = planDevices is null ? [] : await planDevices.CountPopulationsAsync(cancellationToken);
+        return populations.Count == 0
+            ? ChangeImpact.Of(report, listed)
+            : await ChangePlanner.AnnotatePopulations(state, populations, report, replaced).CompleteAsync(planDevices!, listed, cancellationToken);
+    }
+
     /// <summary>Refuses a change that locks phones out unless <paramref name="confirm"/>; returns the report.</summary>
     public static ImpactReport Check(
         SecuritySnapshot state, IReadOnlyList<CertificateChange> requested, IReadOnlyList<PlannedDevice> devices, bool confirm,

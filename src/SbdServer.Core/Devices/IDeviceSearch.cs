@@ -17,6 +17,16 @@ public interface IDeviceSearch
     /// <summary>Every device's name, model, CallManager group and ITL state, in one query (the change planner's input).</summary>
     Task<IReadOnlyList<DevicePlanRow>> PlanRowsAsync(TftpFileHashes? currentItl, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// How many devices share each (CallManager group, model, ITL state, security mode): everything the change planner
+    /// decides by, counted by the database so an impact page plans once per population instead of reading every device.
+    /// </summary>
+    Task<IReadOnlyList<PopulationCount>> CountPopulationsAsync(TftpFileHashes? currentItl, CancellationToken cancellationToken);
+
+    /// <summary>The first <paramref name="limit"/> devices, by name, of any of <paramref name="populations"/>.</summary>
+    Task<IReadOnlyList<DevicePlanRow>> PlanRowsAsync(
+        TftpFileHashes? currentItl, IReadOnlyCollection<DevicePopulation> populations, int limit, CancellationToken cancellationToken);
+
     /// <summary>How many devices are in each ITL state (the dashboard's "devices by ITL status").</summary>
     Task<IReadOnlyDictionary<TrustFileState, int>> CountByItlStateAsync(TftpFileHashes? currentItl, CancellationToken cancellationToken);
 }
@@ -40,6 +50,13 @@ public sealed record DeviceListRow(
 
 /// <summary>What the change planner reads of a device.</summary>
 public sealed record DevicePlanRow(string Name, string Model, string CallManagerGroup, TrustFileState ItlState, DeviceSecurityMode SecurityMode);
+
+/// <summary>Devices the change planner cannot tell apart: the same group, model, ITL state and security mode.</summary>
+/// <param name="CallManagerGroup">The group name as stored (the planner matches it to a group in any case).</param>
+public sealed record DevicePopulation(string CallManagerGroup, string Model, TrustFileState ItlState, DeviceSecurityMode SecurityMode);
+
+/// <summary>How many devices a population has.</summary>
+public sealed record PopulationCount(DevicePopulation Population, int Count);
 
 /// <param name="Total">Devices matching the query, over all pages.</param>
 public sealed record DevicePage(IReadOnlyList<DeviceListRow> Rows, int Total, int Offset, int Limit);

@@ -76,6 +76,61 @@ public static class ChangePlanner
     }
 
     /// <summary>
+    /// <see cref="Plan"/> for an impact page: the same totals, groups and warnings, decided once per population of
+    /// <paramref name="populations"/> (counted by the database), with the device names left to
+    /// <see cref="PopulationPlan.CompleteAsync"/>, which reads only the devices the page lists.
+    /// </summary>
+    public static PopulationPlan PlanPopulations(
+        SecuritySnapshot state, IReadOnlyList<PopulationCount> populations, IReadOnlyList<ProposedChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(populations);
+        ArgumentNullException.ThrowIfNull(changes);
+        var input = Resolve(state, changes);
+        var report = ImpactAnalyzer.Analyze(state, input.Certificates, newSignerMode: input.SignerMode, newItlReset: input.ItlReset);
+        return Decided(state, populations, input, report,
+            [.. report.Warnings, .. ItlSizeWarnings(state, input.SignerMode ?? state.Cluster!.ItlSignerMode, input.Replacements).Select(s => s.Warning),
+                .. CtlWarnings(state, input)], false);
+    }
+
+    /// <summary><see cref="Annotate"/> per population, as <see cref="PlanPopulations"/> is <see cref="Plan"/>.</summary>
+    public static PopulationPlan AnnotatePopulations(
+        SecuritySnapshot state, IReadOnlyList<PopulationCount> populations, ImpactReport report,
+        IReadOnlyDictionary<Guid, CertificateReplacement>? replaced = null)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(populations);
+        ArgumentNullException.ThrowIfNull(report);
+        var input = new PlanInput(report.Requested, null, null, null, null, null, replaced);
+        return Decided(state, populations, input, report, [.. report.Warnings, .. CtlWarnings(state, input)], report.RequiresConfirmation);
+    }
+
+    private static PopulationPlan Decided(
+        SecuritySnapshot state, IReadOnlyList<PopulationCount> populations, PlanInput input, ImpactReport report,
+        IReadOnlyList<string> warnings, bool requiresConfirmation)
+    {
+        var decide = Decider(state, input, report);
+        var kept = 0;
+        var atRisk = new List<PopulationCount>();
+        var locked = new List<PopulationCount>();
+        foreach (var population in populations)
+        {
+            var outcome = decide(population.Population);
+            if (outcome.Keeps)
+            {
+                kept += population.Count;
+            }
+            else
+            {
+                (outcome.Kind == DeviceOutcome.AtRisk ? atRisk : locked).Add(population);
+            }
+        }
+
+        return new PopulationPlan(
+            kept, atRisk, locked, report.Groups, warnings, requiresConfirmation, (device, name) => decide(device).For(name));
+    }
+
+    /// <summary>
     /// Scenario 27 for a certificate change: when it grows a TFTP node's ITL over the 64 KB phones load (it was not
     /// over before), its phones cannot load the next ITL, a lock-out like any other, so the change needs confirmation;
     /// the size warning is added either way while an ITL is over.
@@ -315,6 +370,24 @@ public static class ChangePlanner
     private static List<DevicePlan> Evaluate(
         SecuritySnapshot state, IReadOnlyList<PlannedDevice> devices, PlanInput input, ImpactReport report)
     {
+        var decide = Decider(state, input, report);
+        var result = new List<DevicePlan>(devices.Count);
+        foreach (var planned in devices.OrderBy(d => d.Name, StringComparer.Ordinal))
+        {
+            result.Add(decide(planned.Population).For(planned.Name));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The outcome for a population. A device's outcome depends only on its group, its model, the ITL it holds and
+    /// whether its profile is secure (scenario 20's TLS registration), never on its name, so it is decided once per
+    /// distinct combination and shared: a fleet of 10 000 phones has a handful of them, and the impact pages plan on
+    /// each request (docs/benchmarks.md, admin pages).
+    /// </summary>
+    private static Func<DevicePopulation, Outcome> Decider(SecuritySnapshot state, PlanInput input, ImpactReport report)
+    {
         var cluster = state.Cluster ?? throw new InvalidInputException("The cluster has not been created yet.");
         var currentMode = cluster.ItlSignerMode;
         var targetMode = input.SignerMode ?? currentMode;
@@ -332,31 +405,21 @@ public static class ChangePlanner
 
         var staleCallManagers = StaleCallManagers(state, input);
 
-        // A device's outcome depends only on its group, its model, the ITL it holds and whether its profile is secure
-        // (scenario 20's TLS registration), never on its name, so it is decided once per distinct combination and
-        // shared: a fleet of 10 000 phones has a handful of them, and the impact pages plan over every device on each
-        // request (docs/benchmarks.md, admin pages).
         var itlChangesByTftp = new Dictionary<Guid, bool>();
         var itlBytes = new Dictionary<Guid, int>();
         var outcomes = new Dictionary<(string Group, string Model, TrustFileState Itl, bool Secure), Outcome>();
-        var result = new List<DevicePlan>(devices.Count);
-        foreach (var planned in devices.OrderBy(d => d.Name, StringComparer.Ordinal))
+        return population =>
         {
-            var key = (planned.CallManagerGroup, planned.Model, planned.Itl, planned.SecurityMode != DeviceSecurityMode.NonSecure);
+            var key = (population.CallManagerGroup, population.Model, population.ItlState, population.SecurityMode != DeviceSecurityMode.NonSecure);
             if (!outcomes.TryGetValue(key, out var outcome))
             {
-                outcome = outcomes[key] = OutcomeOf(planned);
+                outcome = outcomes[key] = OutcomeOf(population);
             }
 
-            result.Add(new DevicePlan(planned.Name, outcome.Keeps, outcome.Reason, outcome.Group, outcome.Signer, planned.Itl, outcome.ItlChanges)
-            {
-                Outcome = outcome.Kind,
-            });
-        }
+            return outcome;
+        };
 
-        return result;
-
-        Outcome OutcomeOf(PlannedDevice device)
+        Outcome OutcomeOf(DevicePopulation device)
         {
             var group = groups.FirstOrDefault(g => string.Equals(g.Name, device.CallManagerGroup, StringComparison.OrdinalIgnoreCase));
             var impact = group is null ? null : report.Groups.FirstOrDefault(g => g.Group == group.Name);
@@ -372,7 +435,7 @@ public static class ChangePlanner
                 return new Outcome(false,
                     $"its ITL from {tftp!.Name} would be about {size} bytes, over the {limited.MaxItlBytes} bytes model {limited.Name} loads " +
                     "(Security Guide 14: more than 39 certificates): the phone fails to load it",
-                    group!.Name, SignerText(impact?.ItlSigner), true, DeviceOutcome.Ordinary);
+                    group!.Name, SignerText(impact?.ItlSigner), device.ItlState, true, DeviceOutcome.Ordinary);
             }
 
             var itlChanges = false;
@@ -388,7 +451,7 @@ public static class ChangePlanner
             }
 
             var (keeps, reason, kind) = Decide(device, impact, itlChanges, rollbackNow, rollbackAfter, digestAfter);
-            if (device.Itl == TrustFileState.NeverFetched && impact is not null && kind != DeviceOutcome.ByModel)
+            if (device.ItlState == TrustFileState.NeverFetched && impact is not null && kind != DeviceOutcome.ByModel)
             {
                 reason += " (no ITL fetch recorded for it: assumed to hold the ITL served now)";
             }
@@ -402,12 +465,12 @@ public static class ChangePlanner
                     "CallManager certificate";
             }
 
-            return new Outcome(keeps, reason, group?.Name ?? device.CallManagerGroup, SignerText(impact?.ItlSigner), itlChanges, kind);
+            return new Outcome(keeps, reason, group?.Name ?? device.CallManagerGroup, SignerText(impact?.ItlSigner), device.ItlState, itlChanges, kind);
         }
     }
 
     private static (bool Keeps, string Reason, DeviceOutcome Outcome) Decide(
-        PlannedDevice device, GroupImpact? impact, bool itlChanges, bool rollbackNow, bool rollbackAfter, string digestAfter)
+        DevicePopulation device, GroupImpact? impact, bool itlChanges, bool rollbackNow, bool rollbackAfter, string digestAfter)
     {
         var model = PhoneModels.TryGet(device.Model, out var known) ? known : null;
         if (model is { SupportsItl: false })
@@ -428,7 +491,7 @@ public static class ChangePlanner
 
         // Any state but "in sync" or "never fetched" (stale, or a mismatch the phone reported itself) means the phone
         // holds another ITL than the one the group rule assumes.
-        var mismatched = device.Itl is not (TrustFileState.InSync or TrustFileState.NeverFetched);
+        var mismatched = device.ItlState is not (TrustFileState.InSync or TrustFileState.NeverFetched);
         if (mismatched && itlChanges)
         {
             return (false,
@@ -555,6 +618,8 @@ public static class ChangePlanner
         }
     }
 
+    /// <summary>How many device names a warning lists before "and N more".</summary>
+    internal const int NamedInWarnings = 20;
     /// <summary>The warning for an ITL of <paramref name="bytes"/> bytes on <paramref name="node"/>, over what phones load.</summary>
     public static string ItlSizeWarning(string node, int bytes) =>
         $"The ITL of {node} would be about {bytes} bytes, over the {PhoneModel.ItlLimitBytes} bytes phones load (Security Guide 14: " +
@@ -566,14 +631,22 @@ public static class ChangePlanner
     private static IEnumerable<string> AtRiskWarning(List<DevicePlan> plans)
     {
         var atRisk = plans.Where(p => !p.KeepsTrust && p.Outcome == DeviceOutcome.AtRisk).Select(p => p.Name).ToList();
-        return atRisk.Count == 0 ? [] : [$"{atRisk.Count} device(s) hold an ITL older than the one served now and may not recover: {Names(atRisk)}."];
+        return AtRiskWarning(atRisk, atRisk.Count);
     }
 
-    private static IEnumerable<string> LockedWarning(List<string> locked) =>
-        locked.Count == 0 ? [] : [$"{locked.Count} device(s) would lose trust: {Names(locked)}."];
+    /// <param name="first">The first names by name, at least <see cref="NamedInWarnings"/> of them when there are that many.</param>
+    /// <param name="count">How many devices there are in all.</param>
+    internal static IEnumerable<string> AtRiskWarning(IReadOnlyList<string> first, int count) =>
+        count == 0 ? [] : [$"{count} device(s) hold an ITL older than the one served now and may not recover: {Names(first, count)}."];
 
-    private static string Names(List<string> names) =>
-        names.Count <= 20 ? string.Join(", ", names) : string.Join(", ", names.Take(20)) + $" and {names.Count - 20} more";
+    private static IEnumerable<string> LockedWarning(List<string> locked) => LockedWarning(locked, locked.Count);
+
+    /// <inheritdoc cref="AtRiskWarning(IReadOnlyList{string}, int)"/>
+    internal static IEnumerable<string> LockedWarning(IReadOnlyList<string> first, int count) =>
+        count == 0 ? [] : [$"{count} device(s) would lose trust: {Names(first, count)}."];
+
+    private static string Names(IReadOnlyList<string> first, int count) =>
+        string.Join(", ", first.Take(NamedInWarnings)) + (count <= NamedInWarnings ? "" : $" and {count - NamedInWarnings} more");
 
     /// <summary>"CallManager of cucm-pub" for <c>cucm-pub/CallManager</c>; "ITLRecovery" stays.</summary>
     private static string? SignerText(string? label)
@@ -625,7 +698,10 @@ public static class ChangePlanner
         }
     }
 
-    private sealed record Outcome(bool Keeps, string Reason, string Group, string? Signer, bool ItlChanges, DeviceOutcome Kind);
+    private sealed record Outcome(bool Keeps, string Reason, string Group, string? Signer, TrustFileState Itl, bool ItlChanges, DeviceOutcome Kind)
+    {
+        public DevicePlan For(string name) => new(name, Keeps, Reason, Group, Signer, Itl, ItlChanges) { Outcome = Kind };
+    }
 
     /// <summary>Per-device plans and the warnings that do not depend on them (impact rule, ITL size).</summary>
     private sealed record Evaluation(List<DevicePlan> Plans, IReadOnlyList<GroupImpact> Groups, IReadOnlyList<string> Warnings)

@@ -20,5 +20,14 @@ public sealed class PlanDeviceSource(IDeviceStore devices, DeviceDirectory direc
     }
 
     public async Task<IReadOnlyList<PlannedDevice>> GetForPlanningAsync(CancellationToken cancellationToken) =>
-        [.. (await directory.PlanRowsAsync(cancellationToken)).Select(r => new PlannedDevice(r.Name, r.Model, r.CallManagerGroup, r.ItlState, r.SecurityMode))];
+        [.. (await directory.PlanRowsAsync(cancellationToken)).Select(Planned)];
+
+    public Task<IReadOnlyList<PopulationCount>> CountPopulationsAsync(CancellationToken cancellationToken) =>
+        directory.CountPopulationsAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<PlannedDevice>> GetForPlanningAsync(
+        IReadOnlyCollection<DevicePopulation> populations, int limit, CancellationToken cancellationToken) =>
+        [.. (await directory.PlanRowsAsync(populations, limit, cancellationToken)).Select(Planned)];
+
+    private static PlannedDevice Planned(DevicePlanRow row) => new(row.Name, row.Model, row.CallManagerGroup, row.ItlState, row.SecurityMode);
 }

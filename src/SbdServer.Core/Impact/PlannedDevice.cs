@@ -12,6 +12,9 @@ public sealed record PlannedDevice(string Name, string Model, string CallManager
     public PlannedDevice(Device device, TrustFileState itl)
         : this(device.Name, device.Model, device.CallManagerGroup, itl, device.SecurityMode) => Record = device;
 
+    /// <summary>What the planner decides this device by.</summary>
+    public DevicePopulation Population => new(CallManagerGroup, Model, Itl, SecurityMode);
+
     /// <summary>The device record itself; null when the device was read for a plan only, so it cannot be written back.</summary>
     public Device? Record { get; }
 }

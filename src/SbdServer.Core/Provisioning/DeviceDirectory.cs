@@ -45,6 +45,13 @@ public sealed class DeviceDirectory(IDeviceSearch search, GeneratedFileCatalogue
     public async Task<IReadOnlyList<DevicePlanRow>> PlanRowsAsync(CancellationToken cancellationToken) =>
         await search.PlanRowsAsync(await CurrentItlAsync(cancellationToken), cancellationToken);
 
+    public async Task<IReadOnlyList<PopulationCount>> CountPopulationsAsync(CancellationToken cancellationToken) =>
+        await search.CountPopulationsAsync(await CurrentItlAsync(cancellationToken), cancellationToken);
+
+    public async Task<IReadOnlyList<DevicePlanRow>> PlanRowsAsync(
+        IReadOnlyCollection<DevicePopulation> populations, int limit, CancellationToken cancellationToken) =>
+        await search.PlanRowsAsync(await CurrentItlAsync(cancellationToken), populations, limit, cancellationToken);
+
     public async Task<IReadOnlyDictionary<TrustFileState, int>> CountByItlStateAsync(CancellationToken cancellationToken) =>
         await search.CountByItlStateAsync(await CurrentItlAsync(cancellationToken), cancellationToken);
 

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using SbdServer.Core.Devices;
@@ -77,6 +78,64 @@ public sealed class EfDeviceSearch(SbdDbContextFactory contexts) : IDeviceSearch
         await using var db = contexts.Create();
         var rows = await Rows(db, currentItl).Select(r => new { r.Name, r.Model, r.CallManagerGroup, r.ItlState, r.SecurityMode }).ToListAsync(cancellationToken);
         return [.. rows.Select(r => new DevicePlanRow(r.Name, r.Model, r.CallManagerGroup, (TrustFileState)r.ItlState, (DeviceSecurityMode)r.SecurityMode))];
+    }
+
+    public async Task<IReadOnlyList<PopulationCount>> CountPopulationsAsync(TftpFileHashes? currentItl, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        var counts = await Rows(db, currentItl)
+            .GroupBy(r => new { r.CallManagerGroup, r.Model, r.ItlState, r.SecurityMode })
+            .Select(g => new { g.Key.CallManagerGroup, g.Key.Model, g.Key.ItlState, g.Key.SecurityMode, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        return [.. counts.Select(c => new PopulationCount(
+            new DevicePopulation(c.CallManagerGroup, c.Model, (TrustFileState)c.ItlState, (DeviceSecurityMode)c.SecurityMode), c.Count))];
+    }
+
+    public async Task<IReadOnlyList<DevicePlanRow>> PlanRowsAsync(
+        TftpFileHashes? currentItl, IReadOnlyCollection<DevicePopulation> populations, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(populations);
+        if (populations.Count == 0 || limit <= 0)
+        {
+            return [];
+        }
+
+        await using var db = contexts.Create();
+        // Device names are SEP and 12 upper-case hex digits (DeviceName), so the database's name order is the ordinal
+        // order the planner lists in, on SQLite (binary) and on PostgreSQL in any collation.
+        var rows = await Rows(db, currentItl)
+            .Where(InAny([.. populations.Distinct()]))
+            .OrderBy(r => r.Name)
+            .Take(limit)
+            .Select(r => new { r.Name, r.Model, r.CallManagerGroup, r.ItlState, r.SecurityMode })
+            .ToListAsync(cancellationToken);
+        return [.. rows.Select(r => new DevicePlanRow(r.Name, r.Model, r.CallManagerGroup, (TrustFileState)r.ItlState, (DeviceSecurityMode)r.SecurityMode))];
+    }
+
+    // One equality test per population, OR-ed as a balanced tree: a chain of hundreds of ORs would nest deeper than
+    // SQLite's expression depth limit (1000); a tree nests log2 of that.
+    private static Expression<Func<Row, bool>> InAny(IReadOnlyList<DevicePopulation> populations)
+    {
+        var row = Expression.Parameter(typeof(Row), "r");
+        return Expression.Lambda<Func<Row, bool>>(Any(row, populations, 0, populations.Count), row);
+    }
+
+    private static BinaryExpression Any(ParameterExpression row, IReadOnlyList<DevicePopulation> populations, int from, int to)
+    {
+        if (to - from == 1)
+        {
+            var p = populations[from];
+            return new[]
+            {
+                Expression.Equal(Expression.Property(row, nameof(Row.CallManagerGroup)), Expression.Constant(p.CallManagerGroup)),
+                Expression.Equal(Expression.Property(row, nameof(Row.Model)), Expression.Constant(p.Model)),
+                Expression.Equal(Expression.Property(row, nameof(Row.ItlState)), Expression.Constant((int)p.ItlState)),
+                Expression.Equal(Expression.Property(row, nameof(Row.SecurityMode)), Expression.Constant((int)p.SecurityMode)),
+            }.Aggregate(Expression.AndAlso);
+        }
+
+        var middle = from + ((to - from) / 2);
+        return Expression.OrElse(Any(row, populations, from, middle), Any(row, populations, middle, to));
     }
 
     public async Task<IReadOnlyDictionary<TrustFileState, int>> CountByItlStateAsync(TftpFileHashes? currentItl, CancellationToken cancellationToken)

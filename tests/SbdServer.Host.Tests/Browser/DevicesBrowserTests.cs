@@ -1,6 +1,9 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using SbdServer.Core.Devices;
@@ -189,6 +192,25 @@ public sealed class DevicesBrowserTests(BrowserFixture browser, TenThousandDevic
             Assert.Contains("phones keep trust", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
             await BrowserFixture.AssertAccessibleAsync(page);
             await BrowserFixture.ScreenshotAsync(page, "itl-reset");
+
+            // Both impact pages count per population in SQL and list the first phones that lose trust; the REST API plans
+            // every one of the 10 001 devices: the same totals, warnings and first 50 phones.
+            using (var plan = await admin.PostAsJsonAsync("/api/plan", new { changes = new[] { new { action = "itl-reset", value = "localkey" } } }, Ct))
+            {
+                Assert.True(plan.IsSuccessStatusCode, await plan.Content.ReadAsStringAsync(Ct));
+                await AssertPageAgreesAsync(page, await plan.Content.ReadFromJsonAsync<JsonElement>(Ct));
+            }
+
+            await page.GotoAsync("/admin/certificates/regenerate?node=cucm-pub&name=TVS");
+            await page.GetByRole(AriaRole.Heading, new() { Name = "Impact" }).WaitForAsync();
+            using (var preview = await admin.PostAsync("/api/nodes/cucm-pub/certificates/TVS/regenerate?dryRun=true", null, Ct))
+            {
+                Assert.True(preview.IsSuccessStatusCode, await preview.Content.ReadAsStringAsync(Ct));
+                var listed = await AssertPageAgreesAsync(page, await preview.Content.ReadFromJsonAsync<JsonElement>(Ct));
+
+                // The phone that holds the ITL from before the last TVS regeneration is at risk from the next one.
+                Assert.Contains(listed, l => l.StartsWith($"SEP{Mac}: at risk", StringComparison.Ordinal));
+            }
             Assert.True(errors.Count == 0, string.Join("\n", errors));
         }
         finally
@@ -196,6 +218,27 @@ public sealed class DevicesBrowserTests(BrowserFixture browser, TenThousandDevic
             // The class's other test counts the fixture's 10 000 devices; this one's phone must not outlive it.
             using var deleted = await admin.DeleteAsync($"/api/devices/SEP{Mac}", CancellationToken.None);
         }
+    }
+
+    /// <summary>The impact page shows the plan's totals, warnings and first 50 devices that lose trust; returns its list.</summary>
+    private static async Task<List<string>> AssertPageAgreesAsync(IPage page, JsonElement plan)
+    {
+        var text = await page.Locator("main").InnerTextAsync();
+        var totals = Regex.Match(text, @"(\d+) phones keep trust, (\d+) lose it");
+        Assert.True(totals.Success, text);
+        Assert.Equal(plan.GetProperty("kept").GetInt32(), int.Parse(totals.Groups[1].Value, CultureInfo.InvariantCulture));
+        Assert.Equal(plan.GetProperty("lost").GetInt32(), int.Parse(totals.Groups[2].Value, CultureInfo.InvariantCulture));
+        Assert.Equal(
+            plan.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()),
+            await page.Locator("main p.warning:not([role])").AllInnerTextsAsync());
+        var expected = plan.GetProperty("devices").EnumerateArray()
+            .Where(d => !d.GetProperty("keepsTrust").GetBoolean())
+            .Take(50)
+            .Select(d => $"{d.GetProperty("name").GetString()}: {d.GetProperty("reason").GetString()}")
+            .ToList();
+        var listed = (await page.Locator("main li").AllInnerTextsAsync()).ToList();
+        Assert.Equal(expected, listed);
+        return listed;
     }
 
     private PhoneOptions PhoneOptionsFor(string mac)

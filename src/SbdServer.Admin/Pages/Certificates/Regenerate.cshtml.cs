@@ -38,7 +38,10 @@ public sealed class RegenerateModel(CertificateQueries queries, CertificateRegen
     [BindProperty]
     public string? ConfirmNode { get; set; }
 
-    public ImpactReport Report { get; private set; } = null!;
+    /// <summary>Phones listed by name at most; the totals count all.</summary>
+    public const int ListedDevices = 50;
+
+    public ChangeImpact Impact { get; private set; } = null!;
 
     public string? Error { get; private set; }
 
@@ -46,7 +49,7 @@ public sealed class RegenerateModel(CertificateQueries queries, CertificateRegen
     {
         try
         {
-            Report = await regeneration.PreviewAsync(Node, Name, null, cancellationToken);
+            Impact = await regeneration.PreviewImpactAsync(Node, Name, null, ListedDevices, cancellationToken);
         }
         catch (NotFoundException)
         {
@@ -74,7 +77,7 @@ public sealed class RegenerateModel(CertificateQueries queries, CertificateRegen
         }
         catch (ConfirmationRequiredException ex)
         {
-            Report = ex.Report;
+            Impact = ChangeImpact.Of(ex.Report, ListedDevices);
             Error = string.IsNullOrEmpty(ConfirmNode)
                 ? "This change locks phones out: type the node name to confirm it."
                 : $"The node name does not match '{Node}'; nothing was changed.";
@@ -83,7 +86,7 @@ public sealed class RegenerateModel(CertificateQueries queries, CertificateRegen
         }
         catch (DomainException ex)
         {
-            Report = await regeneration.PreviewAsync(Node, Name, key, cancellationToken);
+            Impact = await regeneration.PreviewImpactAsync(Node, Name, key, ListedDevices, cancellationToken);
             Error = ex.Message;
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();

@@ -19,7 +19,7 @@ public sealed class ItlResetModel(ItlResets itlResets, ChangePlanService planner
 
     public ItlResetView State { get; private set; } = null!;
 
-    public ChangePlan Plan { get; private set; } = null!;
+    public ChangeImpact Plan { get; private set; } = null!;
 
     public string? Error { get; private set; }
 
@@ -51,6 +51,6 @@ public sealed class ItlResetModel(ItlResets itlResets, ChangePlanService planner
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         State = await itlResets.GetItlResetAsync(cancellationToken);
-        Plan = await planner.PlanAsync([ProposedChange.ItlReset(State.Active ? "none" : "localkey")], cancellationToken);
+        Plan = await planner.ImpactAsync([ProposedChange.ItlReset(State.Active ? "none" : "localkey")], ListedDevices, cancellationToken);
     }
 }
