@@ -98,6 +98,30 @@ public sealed class PostgresSecurityStoreTests(PostgresTarget target) : Security
         Assert.Equal(11, state.Identities.Count);
     }
 
+    [Fact]
+    public async Task SubscribersStartingTogether_AllJoin_TheLaterCommitsRetryOnAFreshRead()
+    {
+        // Every join adds the node to the Default group while it has room: concurrent joins race on its row version.
+        var ct = TestContext.Current.CancellationToken;
+        var database = await target.NewClusterAsync();
+        var subscribers = Enumerable.Range(1, 4).Select(i => SecurityHarness.Create(database, node: $"sub{i}")).ToList();
+        try
+        {
+            var outcomes = await Task.WhenAll(subscribers.Select(s => Task.Run(() => s.Bootstrapper.EnsureAsync(ct), ct)));
+
+            Assert.All(outcomes, o => Assert.Equal(ClusterBootstrapper.Outcome.NodeJoined, o));
+            var state = await subscribers[0].Store.LoadAsync(ct);
+            Assert.Equal(5, state.Nodes.Count);
+            var group = Assert.Single(state.Groups);
+            Assert.Equal(3, group.NodeNames.Count);
+            Assert.Equal(4, (await subscribers[0].Store.GetAuditAsync(100, ct)).Count(a => a.Action == "node.join"));
+        }
+        finally
+        {
+            subscribers.ForEach(s => s.Dispose());
+        }
+    }
+
     /// <summary>Nodes <c>pub</c> and <c>sub1</c> on a new cluster database, the subscriber listening for changes.</summary>
     private sealed class ListeningPair : IAsyncDisposable
     {

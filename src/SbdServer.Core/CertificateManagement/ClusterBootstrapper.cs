@@ -25,6 +25,8 @@ public sealed class ClusterBootstrapper(
 {
     public const string Actor = "system";
 
+    private const int JoinAttempts = 5;
+
     /// <summary>Outcome of <see cref="EnsureAsync"/>.</summary>
     public enum Outcome
     {
@@ -55,7 +57,19 @@ public sealed class ClusterBootstrapper(
             }
         }
 
-        return await JoinOrCheckAsync(state, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await JoinOrCheckAsync(state, cancellationToken);
+            }
+            catch (WriteConflictException) when (attempt < JoinAttempts)
+            {
+                // Nodes started together (a compose stack, several subscribers) join the same CallManager group: the
+                // later commit loses the row-version race (nothing of it was written) and joins again on a fresh read.
+                state = await store.LoadAsync(cancellationToken);
+            }
+        }
     }
 
     private async Task<Outcome> JoinOrCheckAsync(SecuritySnapshot state, CancellationToken cancellationToken)
