@@ -124,6 +124,9 @@ public sealed class PhoneState
         WriteAtomically(Path.Combine(Directory, StateFile), bytes);
     }
 
+    /// <summary>True when the phone holds an LSC (from CAPF), which it presents and decrypts with before its MIC.</summary>
+    public bool HasLsc => File.Exists(Path.Combine(Directory, LscFile));
+
     /// <summary>The phone's LSC (or else its MIC) with the private key, or null when it has neither.</summary>
     /// <exception cref="PhoneStateException">The PEM is there but does not hold a certificate and its key.</exception>
     public X509Certificate2? LoadDeviceCertificate()

@@ -43,6 +43,10 @@ internal static partial class SipLog
     [LoggerMessage(EventId = 8515, Level = LogLevel.Error, Message = "SIP connection {Remote} failed")]
     public static partial void InternalError(ILogger logger, Exception exception, string remote);
 
+    [LoggerMessage(EventId = 8517, Level = LogLevel.Information,
+        Message = "SIP device {Device} at {Remote} authenticated by its {Kind} {Subject}")]
+    public static partial void Authenticated(ILogger logger, string device, string remote, string kind, string subject);
+
     [LoggerMessage(EventId = 8516, Level = LogLevel.Warning,
         Message = "{Suppressed} more SIP '{Kind}' lines from {Peer} suppressed in the last {WindowSeconds} s")]
     public static partial void Suppressed(ILogger logger, long suppressed, string kind, string peer, int windowSeconds);

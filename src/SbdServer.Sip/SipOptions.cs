@@ -27,7 +27,14 @@ public sealed class SipOptions
     /// <summary>Also accept TLS 1.3.</summary>
     public bool AllowTls13 { get; set; }
 
-    /// <summary>Registration lifetime granted (the <c>Expires</c> of the 200 OK).</summary>
+    /// <summary>
+    /// Ask the phone for its certificate in the TLS handshake and register a device with an authenticated or encrypted
+    /// profile only when it presented its LSC or MIC (<c>PhoneCertificateTrust</c>), as CUCM does; false neither asks
+    /// nor checks, for real phones whose manufacturing CA is not in CAPF-trust or CallManager-trust.
+    /// </summary>
+    public bool RequireClientCertificate { get; set; } = true;
+
+    /// <summary>Longest registration lifetime granted (the <c>Expires</c> of the 200 OK).</summary>
     [Range(60, 86400)]
     public int RegistrationSeconds { get; set; } = 3600;
 

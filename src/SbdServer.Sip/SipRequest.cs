@@ -42,9 +42,73 @@ internal sealed class SipRequest
 
     public string? Header(string name) => All(name).FirstOrDefault();
 
-    /// <summary>The body length the request declares (0 when absent).</summary>
-    public int ContentLength =>
-        int.TryParse(Header("Content-Length"), NumberStyles.None, CultureInfo.InvariantCulture, out var length) ? length : 0;
+    /// <summary>
+    /// The body length the request declares: 0 when absent, null when the header is not a byte count (a sign, letters,
+    /// beyond <see cref="int.MaxValue"/>), in which case the next request's start is unknown.
+    /// </summary>
+    public int? ContentLength => Header("Content-Length") is not { } text
+        ? 0
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var length) ? length : null;
+
+    /// <summary>
+    /// The registration lifetime the REGISTER asks for (RFC 3261 10.2.1.1): the Contact's <c>expires</c> parameter,
+    /// else the Expires header; null when it asks for none. Throws <see cref="FormatException"/> for a value that is
+    /// not a number of seconds.
+    /// </summary>
+    public long? RequestedExpires()
+    {
+        var parameter = ContactParameter("expires");
+        var text = parameter ?? Header("Expires");
+        if (text is null)
+        {
+            return null;
+        }
+
+        // RFC 3261 20.19: delta-seconds; larger than 2**32-1 is taken as 2**32-1.
+        return text.Length > 0 && text.All(char.IsAsciiDigit)
+            ? text.Length > 10 ? uint.MaxValue : Math.Min(long.Parse(text, CultureInfo.InvariantCulture), uint.MaxValue)
+            : throw new FormatException((parameter is null ? "Expires" : "the Contact's expires parameter") + " is not a number of seconds");
+    }
+
+    /// <summary>The Contact's address and parameters without <c>expires</c> (the registrar states its own).</summary>
+    public string? ContactWithoutExpires()
+    {
+        if (Header("Contact") is not { } contact)
+        {
+            return null;
+        }
+
+        var (address, parameters) = SplitContact(contact);
+        return address + string.Concat(parameters
+            .Where(p => !p.StartsWith("expires=", StringComparison.OrdinalIgnoreCase) && !p.Equals("expires", StringComparison.OrdinalIgnoreCase))
+            .Select(p => ";" + p));
+    }
+
+    private string? ContactParameter(string name)
+    {
+        if (Header("Contact") is not { } contact)
+        {
+            return null;
+        }
+
+        var prefix = name + "=";
+        return SplitContact(contact).Parameters
+            .Where(p => p.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            .Select(p => p[prefix.Length..].Trim())
+            .FirstOrDefault();
+    }
+
+    /// <summary>
+    /// A Contact value as its address (up to the <c>&gt;</c> of a name-addr, whose URI may carry its own <c>;</c>
+    /// parameters) and the header parameters after it.
+    /// </summary>
+    private static (string Address, string[] Parameters) SplitContact(string contact)
+    {
+        var end = contact.IndexOf('>', StringComparison.Ordinal);
+        var split = end >= 0 ? end + 1 : contact.IndexOf(';', StringComparison.Ordinal) is var semi and >= 0 ? semi : contact.Length;
+        var parameters = contact[split..].Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return (contact[..split].TrimEnd(), parameters);
+    }
 
     /// <summary>Parses the header block (without the blank line); throws <see cref="FormatException"/> in the peer's terms.</summary>
     public static SipRequest Parse(string block)
@@ -59,6 +123,12 @@ internal sealed class SipRequest
         var headers = new List<(string, string)>();
         foreach (var line in lines.Skip(1))
         {
+            // Echoed into the response: a bare CR or LF, NUL or other control byte would let the peer shape it.
+            if (line.Any(c => char.IsControl(c) && c != '\t'))
+            {
+                throw new FormatException("a header line holds a control character");
+            }
+
             if (line.Length > 0 && (line[0] == ' ' || line[0] == '\t') && headers.Count > 0)
             {
                 // Folded continuation line (RFC 3261 7.3.1).
@@ -122,11 +192,15 @@ internal sealed class SipRequest
             text.Append("Via: ").Append(via).Append("\r\n");
         }
 
-        text.Append("From: ").Append(Header("From")).Append("\r\n");
-        var to = Header("To") ?? "";
-        text.Append("To: ").Append(to).Append(to.Contains(";tag=", StringComparison.OrdinalIgnoreCase) ? "" : ";tag=" + toTag).Append("\r\n");
-        text.Append("Call-ID: ").Append(Header("Call-ID")).Append("\r\n");
-        text.Append("CSeq: ").Append(Header("CSeq")).Append("\r\n");
+        // A 400 for a request without one of them echoes the rest rather than an empty header.
+        AppendIfPresent(text, "From", Header("From"));
+        if (Header("To") is { } to)
+        {
+            text.Append("To: ").Append(to).Append(to.Contains(";tag=", StringComparison.OrdinalIgnoreCase) ? "" : ";tag=" + toTag).Append("\r\n");
+        }
+
+        AppendIfPresent(text, "Call-ID", Header("Call-ID"));
+        AppendIfPresent(text, "CSeq", Header("CSeq"));
         foreach (var (name, value) in extra ?? [])
         {
             text.Append(name).Append(": ").Append(value).Append("\r\n");
@@ -134,5 +208,13 @@ internal sealed class SipRequest
 
         text.Append("Server: SbdServer\r\nContent-Length: 0\r\n\r\n");
         return Encoding.UTF8.GetBytes(text.ToString());
+    }
+
+    private static void AppendIfPresent(StringBuilder text, string name, string? value)
+    {
+        if (value is not null)
+        {
+            text.Append(name).Append(": ").Append(value).Append("\r\n");
+        }
     }
 }

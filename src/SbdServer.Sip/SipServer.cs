@@ -1,7 +1,9 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SbdServer.Core.DeviceManagement;
 using SbdServer.Core.Devices;
 using SbdServer.Core.Diagnostics;
 using SbdServer.Listeners;
@@ -21,6 +23,7 @@ public sealed class SipServer : IListenerServer, ITcpListenerEvents
 
     private readonly SipOptions _options;
     private readonly IDeviceStore _devices;
+    private readonly PhoneCertificateTrust _phoneCertificates;
     private readonly TimeProvider _time;
     private readonly ILogger<SipServer> _logger;
     private readonly ServerCertificateReloader _certificate;
@@ -31,6 +34,7 @@ public sealed class SipServer : IListenerServer, ITcpListenerEvents
         IOptions<SipOptions> options,
         SipCertificate certificate,
         IDeviceStore devices,
+        PhoneCertificateTrust phoneCertificates,
         PeerWarnings warnings,
         TimeProvider time,
         ILogger<SipServer> logger)
@@ -39,11 +43,12 @@ public sealed class SipServer : IListenerServer, ITcpListenerEvents
         ArgumentNullException.ThrowIfNull(warnings);
         _options = options.Value;
         _devices = devices;
+        _phoneCertificates = phoneCertificates;
         _time = time;
         _logger = logger;
         _certificate = new ServerCertificateReloader(
             certificate.Source,
-            context => TlsPolicy.PhoneProtocolOptions(context, _options.AllowTls10, _options.AllowTls13),
+            context => ServerOptions(context, _options),
             (sha256, subject) => SipLog.CertificateReloaded(logger, sha256, subject),
             (ex, sha256) => SipLog.CertificateReloadFailed(logger, ex, sha256));
         _warnings = warnings.Create("sip", s => SipLog.Suppressed(logger, s.Suppressed, s.Kind, s.PeerText, s.WindowSeconds));
@@ -54,6 +59,9 @@ public sealed class SipServer : IListenerServer, ITcpListenerEvents
 
     /// <summary>The bound address and port (the real port when configured with 0).</summary>
     public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
+
+    /// <summary>Connections currently open (admitted and not yet ended).</summary>
+    public int OpenConnections => _listener.OpenConnections;
 
     /// <summary>SHA-256 of the certificate new connections are given.</summary>
     public string? CurrentCertificateSha256 => _certificate.CurrentSha256;
@@ -111,5 +119,25 @@ public sealed class SipServer : IListenerServer, ITcpListenerEvents
     }
 
     private Task RunAsync(ListenerConnection connection) =>
-        new SipConnection(connection, _options, _certificate, _devices, _warnings, _time, _logger).RunAsync();
+        new SipConnection(connection, _options, _certificate, _devices, _phoneCertificates, _warnings, _time, _logger).RunAsync();
+
+    /// <summary>
+    /// The phone protocols' TLS profile, asking for the phone's certificate when <c>Sip:RequireClientCertificate</c>
+    /// is on. The handshake takes whatever the phone presents (or nothing): the device it must name is only known
+    /// from the REGISTER, so the decision is the registrar's, and a refusal is a 403 the phone can show rather than
+    /// a bare TLS alert.
+    /// </summary>
+    private static SslServerAuthenticationOptions ServerOptions(SslStreamCertificateContext context, SipOptions options)
+    {
+        var server = TlsPolicy.PhoneProtocolOptions(context, options.AllowTls10, options.AllowTls13);
+        if (options.RequireClientCertificate)
+        {
+            server.ClientCertificateRequired = true;
+#pragma warning disable CA5359 // Not a disabled check: PhoneCertificateTrust decides on the certificate at REGISTER.
+            server.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+#pragma warning restore CA5359
+        }
+
+        return server;
+    }
 }

@@ -1,13 +1,15 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SbdServer.Core.DeviceManagement;
 using SbdServer.Core.Diagnostics;
 
 namespace SbdServer.Sip;
 
 /// <summary>
 /// Composition of the secure SIP port. The host registers the ports it needs: a <see cref="SipCertificate"/> (the
-/// node's CallManager certificate) and the device store REGISTER is answered from.
+/// node's CallManager certificate), the device store REGISTER is answered from, and the security store whose CAPF
+/// certificates and CAPF-trust / CallManager-trust a phone's certificate is checked against.
 /// </summary>
 public static class SipServiceCollectionExtensions
 {
@@ -24,6 +26,7 @@ public static class SipServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PeerWarnings>();
+        services.TryAddSingleton<PhoneCertificateTrust>();
         services.AddSingleton<SipHostedService>();
         services.AddHostedService(sp => sp.GetRequiredService<SipHostedService>());
         return services;

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using SbdServer.Core.Certificates;
 using SbdServer.Crypto.Certificates;
+using SbdServer.Testing;
 using Xunit;
 
 namespace SbdServer.Host.Tests;
@@ -35,6 +36,8 @@ public sealed class ApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         { "POST", "/api/auth/token" },
         { "GET", "/openapi/v1.json" },
         { "POST", $"/api/nodes/{Node}/certificates/tomcat/csr" },
+        { "GET", $"/api/nodes/{Node}/certificates/tomcat/csr" },
+        { "DELETE", $"/api/nodes/{Node}/certificates/tomcat/csr" },
         { "POST", $"/api/nodes/{Node}/certificates/tomcat/signed" },
         { "POST", $"/api/nodes/{Node}/certificates/tomcat/export" },
         { "POST", "/api/bulk/import/tomcat" },
@@ -295,6 +298,36 @@ public sealed class ApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         var request = System.Security.Cryptography.X509Certificates.CertificateRequest.LoadSigningRequestPem(
             pem, System.Security.Cryptography.HashAlgorithmName.SHA256);
         Assert.Contains("CN=cucm-pub.lab.example", request.SubjectName.Name, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Csr_IsKeptUntilDeleted_AndAnUploadForAnotherKeyIs400()
+    {
+        using var admin = factory.Admin();
+        var created = await admin.PostAsync($"/api/nodes/{Node}/certificates/CAPF/csr?keyAlgorithm=rsa3072", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        var pem = await created.Content.ReadAsStringAsync(Ct);
+
+        var again = await admin.GetAsync($"/api/nodes/{Node}/certificates/capf/csr", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal("application/pkcs10", again.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(pem, await again.Content.ReadAsStringAsync(Ct));
+        using var ca = TestPki.CertificateAuthority("CN=Api CSR Stranger", years: 1);
+        using (var stranger = new StringContent(ca.ExportCertificatePem(), Encoding.ASCII, "application/x-pem-file"))
+        {
+            var refused = await admin.PostAsync($"/api/nodes/{Node}/certificates/CAPF/signed", stranger, Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("neither the key of the pending CSR", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/nodes/{Node}/certificates/CAPF/csr", Ct)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/nodes/{Node}/certificates/CAPF/csr", Ct)).StatusCode);
+        var twice = await admin.DeleteAsync($"/api/nodes/{Node}/certificates/CAPF/csr", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, twice.StatusCode);
+        Assert.Contains("no pending CSR", await twice.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Contains("certificate.csr.delete", await admin.GetStringAsync("/api/audit", Ct), StringComparison.Ordinal);
     }
 
     [Fact]

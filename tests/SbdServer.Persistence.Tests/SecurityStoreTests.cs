@@ -428,7 +428,7 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
         await harness.Trust.UploadTrustAsync("tomcat-trust", ca.CertificateDer, "tester", Ct);
         var mismatch = await Assert.ThrowsAnyAsync<InvalidInputException>(
             () => harness.Csrs.AcceptSignedAsync("pub", "tomcat", stranger.CertificateDer, confirm: false, "tester", Ct));
-        Assert.Contains("KeyMismatch", mismatch.Message, StringComparison.Ordinal);
+        Assert.Contains("neither the key of the pending CSR", mismatch.Message, StringComparison.Ordinal);
         Assert.Equal(before.Sha256, (await harness.Store.LoadAsync(Ct)).Identities.Single(c => c.Name == CertificateStores.Tomcat).Sha256);
 
         var report = await harness.Csrs.AcceptSignedAsync("pub", "tomcat", signed, confirm: false, "tester", Ct);
@@ -437,6 +437,9 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
         var after = (await harness.Store.LoadAsync(Ct)).Identities.Single(c => c.Name == CertificateStores.Tomcat);
         Assert.Equal(signed, after.Der);
         Assert.Null(after.PendingCsrKey);
+        Assert.Null(after.PendingCsr);
+        Assert.Null(after.PendingCsrAt);
+        await Assert.ThrowsAsync<NotFoundException>(() => harness.Csrs.GetPendingAsync("pub", "tomcat", Ct));
         Assert.True(harness.Inspector.KeyMatches(after.Der, harness.OpenKey(after)));
         Assert.Contains("CN=Lab Issuing CA", after.Issuer, StringComparison.Ordinal);
         Assert.Equal(before.Sha256, Assert.Single(await harness.Store.GetHistoryAsync(Ct)).Sha256);
@@ -444,6 +447,148 @@ public abstract class SecurityStoreTests(DatabaseTarget target)
             () => harness.Csrs.AcceptSignedAsync("pub", "tomcat", signed, confirm: false, "tester", Ct));
         await Assert.ThrowsAnyAsync<InvalidInputException>(
             () => harness.Csrs.CreateCsrAsync("pub", "ipsec", null, "tester", Ct));
+    }
+
+    [Fact]
+    public async Task PendingCsr_IsKeptAcrossInstances_ReplacedByANewOne_AndDeletedWithAnAuditEntry()
+    {
+        var database = await target.NewClusterAsync();
+        using var harness = SecurityHarness.Create(database);
+        var before = (await harness.Store.LoadAsync(Ct)).Identities.Single(c => c.Name == CertificateStores.Tvs);
+
+        var first = await harness.Csrs.CreateCsrAsync("pub", "TVS", KeyAlgorithm.EcP384, "tester", Ct);
+
+        // Another instance (a restart, another node) serves the same request; the key stays sealed and the certificate is untouched.
+        using (var other = SecurityHarness.Create(database))
+        {
+            var pending = await other.Csrs.GetPendingAsync("pub", "tvs", Ct);
+            Assert.Equal(first, pending.Der);
+            Assert.Equal(("pub", CertificateStores.Tvs, "EC 384"), (pending.Node, pending.Name, pending.Facts.KeyType));
+            Assert.Contains("CN=pub.lab.example", pending.Facts.Subject, StringComparison.Ordinal);
+            Assert.Equal<string>(["pub.lab.example"], pending.Facts.DnsNames);
+            Assert.NotNull(pending.CreatedAt);
+            Assert.StartsWith("-----BEGIN CERTIFICATE REQUEST-----", pending.Pem, StringComparison.Ordinal);
+            var row = (await other.Store.LoadAsync(Ct)).Identities.Single(c => c.Name == CertificateStores.Tvs);
+            Assert.Equal(before.Sha256, row.Sha256);
+            Assert.True(other.Inspector.CsrKeyMatches(first, other.Keys.Unprotect(row.PendingCsrKey!)));
+        }
+
+        // A second CSR for the same certificate replaces the first one, request and key.
+        var second = await harness.Csrs.CreateCsrAsync("pub", "TVS", null, "tester", Ct);
+        Assert.NotEqual(first, second);
+        var listed = Assert.Single(await harness.Csrs.GetAllPendingAsync(Ct));
+        Assert.Equal(CertificateStores.Tvs, listed.Name);
+        Assert.Equal(second, listed.Der);
+        Assert.Equal("RSA 2048", listed.Facts.KeyType);
+
+        await harness.Csrs.DeletePendingAsync("pub", "TVS", "remover", Ct);
+
+        var deleted = (await harness.Store.LoadAsync(Ct)).Identities.Single(c => c.Name == CertificateStores.Tvs);
+        Assert.Equal((null, null, null), (deleted.PendingCsrKey, deleted.PendingCsr, deleted.PendingCsrAt));
+        Assert.Equal(before.Sha256, deleted.Sha256);
+        Assert.Empty(await harness.Csrs.GetAllPendingAsync(Ct));
+        await Assert.ThrowsAsync<NotFoundException>(() => harness.Csrs.GetPendingAsync("pub", "TVS", Ct));
+        await Assert.ThrowsAsync<NotFoundException>(() => harness.Csrs.DeletePendingAsync("pub", "TVS", "remover", Ct));
+        var audit = await harness.Store.GetAuditAsync(10, Ct);
+        Assert.Contains(audit, a => a.Action == "certificate.csr.delete" && a.Actor == "remover" && a.Target == "pub/TVS"
+            && a.Details.Contains(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(second)), StringComparison.Ordinal));
+        Assert.Contains(audit, a => a.Action == "certificate.csr" && a.Details.Contains("replaced the pending CSR", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CaSignedCertificate_ForTheCurrentKey_IsInstalled_AndLeavesThePendingCsrOpen()
+    {
+        using var harness = SecurityHarness.Create(await target.NewClusterAsync());
+        var ca = harness.Factory.CreateSelfSigned(
+            new CertificateSpec(new SubjectName("Lab Issuing CA", "PKI", "Cisco"), Purpose: CertificatePurpose.Authority),
+            DateTimeOffset.UtcNow.AddDays(-1));
+        await harness.Trust.UploadTrustAsync("tomcat-trust", ca.CertificateDer, "tester", Ct);
+        var current = (await harness.Store.LoadAsync(Ct)).Identities.Single(c => c.Name == CertificateStores.Tomcat);
+        var reissued = TestPki.SignCsr(
+            harness.Factory.CreateCsr(new CertificateSpec(new SubjectName("pub.lab.example")), harness.OpenKey(current)), ca);
+        var pendingCsr = await harness.Csrs.CreateCsrAsync("pub", "tomcat", null, "tester", Ct);
+
+        var report = await harness.Csrs.AcceptSignedAsync("pub", "tomcat", reissued, confirm: false, "tester", Ct);
+
+        Assert.True(report.Applied);
+        var after = (await harness.Store.LoadAsync(Ct)).Identities.Single(c => c.Name == CertificateStores.Tomcat);
+        Assert.Equal(reissued, after.Der);
+        Assert.Equal(current.ProtectedKey, after.ProtectedKey);
+        Assert.Equal(pendingCsr, (await harness.Csrs.GetPendingAsync("pub", "tomcat", Ct)).Der);
+
+        // The same certificate again is refused by name rather than stored twice.
+        var again = await Assert.ThrowsAsync<InvalidInputException>(
+            () => harness.Csrs.AcceptSignedAsync("pub", "tomcat", reissued, confirm: false, "tester", Ct));
+        Assert.Contains("already the current tomcat certificate", again.Message, StringComparison.Ordinal);
+
+        // The CSR's certificate then ends the CSR.
+        await harness.Csrs.AcceptSignedAsync("pub", "tomcat", TestPki.SignCsr(pendingCsr, ca), confirm: false, "tester", Ct);
+        Assert.Empty(await harness.Csrs.GetAllPendingAsync(Ct));
+
+        // With no CSR pending, a certificate for a stranger key says that none is pending.
+        var stranger = harness.Factory.CreateSigned(
+            new CertificateSpec(new SubjectName("pub.lab.example")), DateTimeOffset.UtcNow.AddDays(-1), ca);
+        var refused = await Assert.ThrowsAsync<InvalidInputException>(
+            () => harness.Csrs.AcceptSignedAsync("pub", "tomcat", stranger.CertificateDer, confirm: false, "tester", Ct));
+        Assert.Contains("none is pending", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PendingCsr_SurvivesABackup_ButNotOneWithoutTheCallManagerKeys_AndATamperedOneIsRefused()
+    {
+        using var source = SecurityHarness.Create(await target.NewClusterAsync());
+        var tomcatCsr = await source.Csrs.CreateCsrAsync("pub", "tomcat", null, "tester", Ct);
+        await source.Csrs.CreateCsrAsync("pub", "CallManager", null, "tester", Ct);
+        var expected = (await source.Store.LoadAsync(Ct)).Identities.Single(c => c.Name == CertificateStores.Tomcat);
+        var archive = await source.Backups.CreateAsync("tester", Ct);
+
+        using var restored = SecurityHarness.Create(await target.NewDatabaseAsync());
+        await restored.Backups.RestoreAsync(archive, "tester", Ct);
+        var got = (await restored.Store.LoadAsync(Ct)).Identities.Single(c => c.Name == CertificateStores.Tomcat);
+        Assert.Equal(tomcatCsr, got.PendingCsr);
+        Assert.Equal(expected.PendingCsrKey, got.PendingCsrKey);
+        Assert.Equal(expected.PendingCsrAt!.Value.ToUnixTimeMilliseconds(), got.PendingCsrAt!.Value.ToUnixTimeMilliseconds());
+        Assert.Equal([CertificateStores.CallManager, CertificateStores.Tomcat],
+            (await restored.Csrs.GetAllPendingAsync(Ct)).Select(p => p.Name).Order(StringComparer.Ordinal));
+
+        var keyless = await source.Backups.CreateAsync("tester", new BackupOptions(OmitCallManagerKeys: true), Ct);
+        await source.Backups.RestoreAsync(keyless, "tester", new RestoreOptions(MissingKeyPolicy.KeepCurrent), Ct);
+        Assert.Equal([CertificateStores.Tomcat], (await source.Csrs.GetAllPendingAsync(Ct)).Select(p => p.Name));
+
+        // A CSR whose stored key is another one's cannot be completed: the restore refuses it and changes nothing.
+        await using (var db = source.Contexts.Create())
+        {
+            var tomcat = await db.IdentityCertificates.SingleAsync(c => c.Name == CertificateStores.Tomcat, Ct);
+            tomcat.PendingCsrKey = tomcat.ProtectedKey;
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var tampered = await source.Backups.CreateAsync("tester", Ct);
+        using var empty = SecurityHarness.Create(await target.NewDatabaseAsync());
+        var ex = await Assert.ThrowsAnyAsync<InvalidInputException>(() => empty.Backups.RestoreAsync(tampered, "tester", Ct));
+        Assert.Contains("pending CSR of pub/tomcat", ex.Message, StringComparison.Ordinal);
+        Assert.Null((await empty.Store.LoadAsync(Ct)).Cluster);
+    }
+
+    [Fact]
+    public async Task PendingKey_FromBeforeCsrsWereKept_IsServedAsARequestForThatKey()
+    {
+        using var harness = SecurityHarness.Create(await target.NewClusterAsync());
+        await harness.Csrs.CreateCsrAsync("pub", "CallManager", null, "tester", Ct);
+        await using (var db = harness.Contexts.Create())
+        {
+            var row = await db.IdentityCertificates.SingleAsync(c => c.Name == CertificateStores.CallManager, Ct);
+            row.PendingCsr = null;
+            row.PendingCsrAt = null;
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var pending = await harness.Csrs.GetPendingAsync("pub", "CallManager", Ct);
+
+        Assert.Null(pending.CreatedAt);
+        var identity = (await harness.Store.LoadAsync(Ct)).Identities.Single(c => c.Name == CertificateStores.CallManager);
+        Assert.True(harness.Inspector.CsrKeyMatches(pending.Der, harness.Keys.Unprotect(identity.PendingCsrKey!)));
+        Assert.Contains("CN=pub.lab.example", pending.Facts.Subject, StringComparison.Ordinal);
     }
 
     [Fact]

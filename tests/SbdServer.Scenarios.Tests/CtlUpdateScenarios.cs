@@ -1,6 +1,11 @@
 using System.Net.Http.Json;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using System.Text.Json;
+using SbdServer.Phone;
+using SbdServer.Phone.Capf;
 using SbdServer.Phone.Registration;
+using SbdServer.Testing;
 using SbdServer.Wire.Itl;
 using Xunit;
 using static SbdServer.Scenarios.Tests.ScenarioCluster;
@@ -12,7 +17,8 @@ namespace SbdServer.Scenarios.Tests;
 /// <c>set-cluster mixed-mode</c>, so after the regeneration it still lists the old CallManager: a phone with an
 /// authenticated profile keeps its trust lists and config (the ITL brings the new CallManager) but its SIP/TLS
 /// registration fails, until the CTL update and a reset. A phone that was off during the change takes the updated CTL
-/// through TVS where its own lists cannot verify it (CallManager signer mode).
+/// through TVS where its own lists cannot verify it (CallManager signer mode). Both phones present a certificate
+/// CallManager checks (the first its LSC from CAPF, the offline one its MIC), without which the REGISTER is a 403.
 /// </summary>
 public sealed class CtlUpdateScenarios : ScenarioTestBase
 {
@@ -32,7 +38,18 @@ public sealed class CtlUpdateScenarios : ScenarioTestBase
 
         Expect.Accepted(await phone.BootAsync(), "CTL and ITL installed", "mixed mode, first boot");
         Expect.Accepted(await offline.BootAsync(), "CTL and ITL installed", "mixed mode, first boot of the phone that goes offline");
-        Registered(await phone.RegisterAsync(), "the CTL lists the current CallManager");
+
+        // CallManager asks a secure device for its certificate: none is a 403; an LSC from CAPF (this phone) or a MIC
+        // whose manufacturing CA is in CAPF-trust (the offline phone) registers.
+        var bare = await phone.RegisterAsync();
+        Assert.True(bare.Outcome == RegisterOutcome.Failed && bare.SipStatus == 403
+            && bare.Status == "Registration rejected: 403 Forbidden (the phone presented no certificate (LSC or MIC))",
+            $"{bare.Status}\n{string.Join('\n', bare.Log)}");
+        await InstallLscAsync(cluster, phone);
+        await GiveMicAsync(cluster, offline);
+        var registered = await phone.RegisterAsync();
+        Registered(registered, "the CTL lists the current CallManager, the phone presents its LSC");
+        Assert.Contains(registered.Log, l => l.Contains($"presented its LSC CN={phone.Name}", StringComparison.Ordinal));
         Assert.False((await CtlAsync(cluster)).GetProperty("stale").GetBoolean());
         using var oldCallManager = await cluster.CertificateAsync(Pub, "CallManager");
         var ctlBefore = await phone.ServedCtlMd5Async(cluster.Publisher);
@@ -98,7 +115,33 @@ public sealed class CtlUpdateScenarios : ScenarioTestBase
             Expect.NoTvs(late, "ITLRecovery signs CTL and ITL before and after");
         }
 
-        Registered(await offline.RegisterAsync(), "the offline phone after its reset");
+        var offlineRegistered = await offline.RegisterAsync();
+        Registered(offlineRegistered, "the offline phone after its reset");
+        Assert.Contains(offlineRegistered.Log, l => l.Contains($"presented its MIC CN=CP-8861-{offline.Name}", StringComparison.Ordinal));
+    }
+
+    private static async Task InstallLscAsync(ScenarioCluster cluster, ScenarioPhone phone)
+    {
+        using (var schedule = await cluster.Admin.PutAsJsonAsync($"/api/devices/{phone.Name}/capf", new { operation = "Install", authMode = "NullString" }, Ct))
+        {
+            Assert.True(schedule.IsSuccessStatusCode, await schedule.Content.ReadAsStringAsync(Ct));
+        }
+
+        var install = await PhoneCapfSession.RunAsync(phone.StateDirectory, cluster.Publisher.Address, 3804, "", TimeSpan.FromSeconds(30), Ct);
+        Assert.True(install.Outcome == CapfClientOutcome.Installed, string.Join('\n', install.Log));
+    }
+
+    /// <summary>A MIC in the phone's state directory, its manufacturing CA (a stand-in for Cisco's) in CAPF-trust.</summary>
+    private static async Task GiveMicAsync(ScenarioCluster cluster, ScenarioPhone phone)
+    {
+        using var manufacturing = TestPki.CertificateAuthority("CN=Scenario 20 Manufacturing CA");
+        using var mic = TestPki.IssuedBy(manufacturing, $"CN=CP-8861-{phone.Name}");
+        using var key = mic.GetRSAPrivateKey()!;
+        await File.WriteAllTextAsync(Path.Combine(phone.StateDirectory, PhoneState.MicFile),
+            mic.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem() + "\n", Ct);
+        using var upload = await cluster.Admin.PostAsync("/api/trust/CAPF-trust",
+            new StringContent(manufacturing.ExportCertificatePem(), Encoding.ASCII, "application/x-pem-file"), Ct);
+        Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync(Ct));
     }
 
     private static void Registered(PhoneRegisterResult result, string because) =>

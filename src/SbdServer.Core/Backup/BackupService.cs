@@ -48,6 +48,11 @@ public sealed class BackupService(
             foreach (var identity in document.Identities.Where(i => i.Name == CertificateStores.CallManager))
             {
                 identity.ProtectedKey = [];
+
+                // A pending CSR is useless without its key; an archive without CallManager keys carries neither.
+                identity.PendingCsrKey = null;
+                identity.PendingCsr = null;
+                identity.PendingCsrAt = null;
             }
 
             // The CTL's signer key is a copy of a CallManager key in CallManager signer mode: it goes too.
@@ -328,7 +333,50 @@ public sealed class BackupService(
             }
         }
 
+        foreach (var identity in state.Identities.Where(i => i.PendingCsrKey is not null))
+        {
+            ValidatePendingCsr(identity, $"{NodeName(state, identity.NodeId)}/{identity.Name}");
+        }
+
         return mismatched;
+    }
+
+    // A pending CSR restores with its key or not at all: a CA-signed certificate for it could never be installed.
+    private void ValidatePendingCsr(IdentityCertificate identity, string label)
+    {
+        byte[] key;
+        try
+        {
+            key = keys.Unprotect(identity.PendingCsrKey!);
+        }
+        catch (Exception ex) when (ex is WrongPasswordException or ProtectedDataException)
+        {
+            throw new InvalidInputException($"The key of the pending CSR of {label} in the backup cannot be decrypted; refusing to restore it.");
+        }
+
+        try
+        {
+            if (identity.PendingCsr is { } csr && !CsrKeyMatches(csr, key))
+            {
+                throw new InvalidInputException($"The key of the pending CSR of {label} in the backup does not match the CSR.");
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    private bool CsrKeyMatches(byte[] csr, byte[] key)
+    {
+        try
+        {
+            return inspector.CsrKeyMatches(csr, key);
+        }
+        catch (CertificateImportException)
+        {
+            return false;
+        }
     }
 
     // Devices are checked like keys are: a restore must not bring back a device whose certificate no longer matches

@@ -4,12 +4,16 @@ using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Impact;
+using SbdServer.Core.Nodes;
 using SbdServer.Core.Provisioning;
 using SbdServer.Core.Storage;
 
 namespace SbdServer.Core.CertificateManagement;
 
-/// <summary>CA-signed identity certificates: a CSR for a new pending key, then the signed certificate for it.</summary>
+/// <summary>
+/// CA-signed identity certificates: a CSR for a new key, kept (request and sealed key) on the identity's row until the
+/// CA-signed certificate for it is accepted or the CSR is deleted; then the signed certificate for it.
+/// </summary>
 public sealed class CertificateSigningRequests(
     SecurityUnitOfWork unit,
     IdentityMint mint,
@@ -22,8 +26,9 @@ public sealed class CertificateSigningRequests(
     LocalNodeOptions subject)
 {
     /// <summary>
-    /// Creates a new key for <paramref name="name"/> (kept sealed, pending) and returns a PKCS#10 CSR (DER) for it.
-    /// The current certificate stays in use until a CA-signed certificate for the CSR is accepted.
+    /// Creates a new key for <paramref name="name"/> and a PKCS#10 CSR (DER) for it; both are kept (the key sealed)
+    /// in place of any CSR pending for that certificate. The current certificate stays in use until a CA-signed
+    /// certificate for the CSR is accepted.
     /// </summary>
     public Task<byte[]> CreateCsrAsync(
         string nodeName, string name, KeyAlgorithm? key, string actor, CancellationToken cancellationToken) =>
@@ -37,9 +42,14 @@ public sealed class CertificateSigningRequests(
             try
             {
                 var csr = factory.CreateCsr(spec, pending.PrivateKeyPkcs8);
+                var replaced = identity.PendingCsrKey is not null;
                 identity.PendingCsrKey = keys.Protect(pending.PrivateKeyPkcs8);
+                identity.PendingCsr = csr;
+                identity.PendingCsrAt = unit.Time.GetUtcNow();
                 changes.Updated.Add(identity);
-                changes.Audit.Add(unit.Audit(actor, "certificate.csr", $"{owner.Name}/{identity.Name}", $"key {spec.Key}"));
+                changes.Audit.Add(unit.Audit(actor, "certificate.csr", $"{owner.Name}/{identity.Name}",
+                    $"key {spec.Key}; CSR SHA-256 {Convert.ToHexStringLower(SHA256.HashData(csr))}" +
+                    (replaced ? "; replaced the pending CSR" : "")));
                 return csr;
             }
             finally
@@ -48,10 +58,50 @@ public sealed class CertificateSigningRequests(
             }
         }, cancellationToken);
 
+    /// <summary>The CSR pending for <paramref name="name"/> of <paramref name="nodeName"/>; 404 when there is none.</summary>
+    public async Task<PendingCsrView> GetPendingAsync(string nodeName, string name, CancellationToken cancellationToken)
+    {
+        var state = await unit.LoadAsync(cancellationToken);
+        var (node, identity) = Lookups.RequireIdentity(state, nodeName, name);
+        return ViewOf(node, identity) ?? throw new NotFoundException($"{node.Name}/{identity.Name} has no pending CSR.");
+    }
+
+    /// <summary>Every pending CSR of the cluster, by node then certificate name.</summary>
+    public async Task<IReadOnlyList<PendingCsrView>> GetAllPendingAsync(CancellationToken cancellationToken)
+    {
+        var state = await unit.LoadAsync(cancellationToken);
+        return [.. state.Identities
+            .Where(i => i.PendingCsrKey is not null)
+            .Select(i => (Node: state.Nodes.First(n => n.Id == i.NodeId), Identity: i))
+            .OrderBy(p => p.Node.Name, StringComparer.OrdinalIgnoreCase)
+            .ThenBy(p => p.Identity.Name, StringComparer.Ordinal)
+            .Select(p => ViewOf(p.Node, p.Identity)!)];
+    }
+
+    /// <summary>Deletes the pending CSR of <paramref name="name"/> and its key; the current certificate is untouched.</summary>
+    public Task DeletePendingAsync(string nodeName, string name, string actor, CancellationToken cancellationToken) =>
+        unit.RunAsync((state, changes) =>
+        {
+            var (node, identity) = Lookups.RequireIdentity(state, nodeName, name);
+            if (identity.PendingCsrKey is null)
+            {
+                throw new NotFoundException($"{node.Name}/{identity.Name} has no pending CSR.");
+            }
+
+            var sha256 = identity.PendingCsr is { } csr ? Convert.ToHexStringLower(SHA256.HashData(csr)) : "unknown";
+            identity.PendingCsrKey = null;
+            identity.PendingCsr = null;
+            identity.PendingCsrAt = null;
+            changes.Updated.Add(identity);
+            changes.Audit.Add(unit.Audit(actor, "certificate.csr.delete", $"{node.Name}/{identity.Name}", $"CSR SHA-256 {sha256}"));
+            return true;
+        }, cancellationToken);
+
     /// <summary>
-    /// Accepts a CA-signed certificate for the pending CSR of <paramref name="name"/>: it must carry the pending key
-    /// and chain to a certificate in the matching trust store (CallManager-trust, tomcat-trust, CAPF-trust,
-    /// TVS-trust). The same impact check as a regeneration applies.
+    /// Accepts a CA-signed certificate for <paramref name="name"/>: it must carry the pending CSR's key (the CSR is then
+    /// done and removed) or the current key (a re-issue; a pending CSR stays), and chain to a certificate in the
+    /// matching trust store (CallManager-trust, tomcat-trust, CAPF-trust, TVS-trust). The same impact check as a
+    /// regeneration applies.
     /// </summary>
     public Task<ImpactReport> AcceptSignedAsync(
         string nodeName, string name, byte[] body, bool confirm, string actor, CancellationToken cancellationToken)
@@ -64,16 +114,27 @@ public sealed class CertificateSigningRequests(
         {
             var (node, identity) = Lookups.RequireIdentity(state, nodeName, name);
             var trustStore = CaTrustStoreFor(identity.Name);
-            if (identity.PendingCsrKey is null)
+            if (uploaded[0].AsSpan().SequenceEqual(identity.Der))
             {
-                throw new InvalidInputException($"{node.Name}/{identity.Name} has no pending CSR; generate one first.");
+                throw new InvalidInputException($"The certificate is already the current {identity.Name} certificate of {node.Name}.");
             }
 
-            var pendingKey = keys.Unprotect(identity.PendingCsrKey);
+            var forPendingCsr = identity.PendingCsrKey is { } pendingKey && Matches(uploaded[0], pendingKey);
+            if (!forPendingCsr && !Matches(uploaded[0], identity.ProtectedKey))
+            {
+                throw new InvalidInputException(identity.PendingCsrKey is null
+                    ? $"The certificate was issued for another key: it carries neither the key of the current {identity.Name} " +
+                      $"certificate of {node.Name} nor that of a pending CSR (none is pending; generate a CSR first)."
+                    : $"The certificate was issued for another key: it carries neither the key of the pending CSR of " +
+                      $"{node.Name}/{identity.Name} nor that of its current certificate.");
+            }
+
+            var sealedKey = forPendingCsr ? identity.PendingCsrKey! : identity.ProtectedKey;
+            var key = keys.Unprotect(sealedKey);
             try
             {
                 var anchors = state.TrustCertificates.Where(c => c.Store == trustStore).Select(c => c.Der).ToList();
-                var verdict = validator.ValidateIssuedCertificate(uploaded[0], pendingKey, anchors, uploaded.Skip(1));
+                var verdict = validator.ValidateIssuedCertificate(uploaded[0], key, anchors, uploaded.Skip(1));
                 if (!verdict.IsValid)
                 {
                     throw new InvalidInputException(
@@ -82,7 +143,7 @@ public sealed class CertificateSigningRequests(
             }
             finally
             {
-                CryptographicOperations.ZeroMemory(pendingKey);
+                CryptographicOperations.ZeroMemory(key);
             }
 
             var devices = await impact.DevicesAsync(ct);
@@ -90,11 +151,58 @@ public sealed class CertificateSigningRequests(
             var before = ItlContent.Fingerprints(state);
             var owner = state.Nodes.First(n => n.Id == identity.NodeId);
             var facts = inspector.Inspect(uploaded[0]);
-            mint.ReplaceWith(changes, state, owner, identity, uploaded[0], identity.PendingCsrKey, KeyAlgorithmOf(facts),
-                "CA-signed certificate accepted", actor);
+            (byte[]? Key, byte[]? Csr, DateTimeOffset? At)? keep =
+                forPendingCsr ? null : (identity.PendingCsrKey, identity.PendingCsr, identity.PendingCsrAt);
+            mint.ReplaceWith(changes, state, owner, identity, uploaded[0], sealedKey, KeyAlgorithmOf(facts),
+                forPendingCsr ? "CA-signed certificate for the pending CSR accepted" : "CA-signed certificate for the current key accepted",
+                actor);
+            if (keep is { } pending)
+            {
+                (identity.PendingCsrKey, identity.PendingCsr, identity.PendingCsrAt) = pending;
+            }
+
             var resets = impact.RequestResets(changes, before, state, devices, actor, $"{owner.Name}/{identity.Name} CA-signed certificate accepted");
             return report with { Applied = true, ResetDevices = resets };
         }, cancellationToken);
+    }
+
+    private bool Matches(byte[] certificateDer, byte[] sealedKey)
+    {
+        var key = keys.Unprotect(sealedKey);
+        try
+        {
+            return inspector.KeyMatches(certificateDer, key);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    private PendingCsrView? ViewOf(ClusterNode node, IdentityCertificate identity)
+    {
+        if (identity.PendingCsrKey is null)
+        {
+            return null;
+        }
+
+        var der = identity.PendingCsr ?? RebuildCsr(node, identity);
+        return new PendingCsrView(node.Name, identity.Name, identity.PendingCsrAt, der, inspector.InspectCsr(der));
+    }
+
+    // A key pending from before CSRs were kept has no stored request; the same request (subject, SANs, key) is signed
+    // again from the key rather than making the admin generate a new key their CA may already be signing.
+    private byte[] RebuildCsr(ClusterNode node, IdentityCertificate identity)
+    {
+        var key = keys.Unprotect(identity.PendingCsrKey!);
+        try
+        {
+            return factory.CreateCsr(IdentitySpecs.For(identity.Name, node, subject, identity.KeyAlgorithm), key);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
     }
 
     /// <summary>Where the CA certificates for a CA-signed identity must have been uploaded first.</summary>

@@ -82,7 +82,11 @@ public sealed class IdentityMint(
         identity.SetCertificate(der, inspector.Inspect(der));
         identity.ProtectedKey = sealedKey;
         identity.KeyAlgorithm = key;
+        // Any replacement ends a pending CSR (a host change alters its subject); the CA-signed upload for the current
+        // key, which leaves the CSR open, puts it back itself.
         identity.PendingCsrKey = null;
+        identity.PendingCsr = null;
+        identity.PendingCsrAt = null;
         identity.UpdatedAt = now;
         changes.Updated.Add(identity);
         changes.Added.Add(history);

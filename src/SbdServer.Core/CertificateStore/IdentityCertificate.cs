@@ -18,6 +18,15 @@ public sealed class IdentityCertificate : CertificateRecord
     /// <summary>Key of an outstanding CSR, sealed like <see cref="ProtectedKey"/>; null when no CSR is pending.</summary>
     public byte[]? PendingCsrKey { get; set; }
 
+    /// <summary>
+    /// The outstanding PKCS#10 CSR (DER) for <see cref="PendingCsrKey"/>, kept so it can be downloaded again until the
+    /// CA-signed certificate comes back; null when none is pending or for a key pending from before CSRs were kept.
+    /// </summary>
+    public byte[]? PendingCsr { get; set; }
+
+    /// <summary>When the pending CSR was generated; null when none is pending.</summary>
+    public DateTimeOffset? PendingCsrAt { get; set; }
+
     public DateTimeOffset UpdatedAt { get; set; }
 
     /// <summary>

@@ -374,36 +374,7 @@ public sealed class CapfService : IDisposable
         return Chains(certificate, [issuer.CertificateDer]);
     }
 
-    private static bool Chains(X509Certificate2 certificate, List<byte[]> anchors)
-    {
-        if (anchors.Count == 0)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        var loaded = anchors.Select(a => X509CertificateLoader.LoadCertificate(a)).ToList();
-        try
-        {
-            chain.ChainPolicy.CustomTrustStore.AddRange(loaded.ToArray());
-            chain.ChainPolicy.ExtraStore.AddRange(loaded.ToArray());
-            return chain.Build(certificate);
-        }
-        finally
-        {
-            foreach (var c in loaded)
-            {
-                c.Dispose();
-            }
-
-            foreach (var element in chain.ChainElements)
-            {
-                element.Certificate.Dispose();
-            }
-        }
-    }
+    private static bool Chains(X509Certificate2 certificate, List<byte[]> anchors) => CertificateChains.Build(certificate, anchors);
 
     private async Task<CertificateWithKey> IssuerAsync(CancellationToken cancellationToken)
     {

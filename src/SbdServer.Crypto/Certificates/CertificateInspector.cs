@@ -27,14 +27,42 @@ public sealed class CertificateInspector : ICertificateInspector
         return KeyMatches(certificate, key);
     }
 
+    public CsrFacts InspectCsr(ReadOnlySpan<byte> csrDer)
+    {
+        var request = LoadCsr(csrDer);
+        try
+        {
+            var dnsNames = request.CertificateExtensions.OfType<X509SubjectAlternativeNameExtension>()
+                .SelectMany(e => e.EnumerateDnsNames())
+                .ToList();
+            var (algorithm, keySize) = PublicKeyOf(request.PublicKey);
+            return new CsrFacts(
+                DistinguishedNames.ToCucm(request.SubjectName), algorithm, keySize, dnsNames,
+                Convert.ToHexStringLower(SHA256.HashData(csrDer)));
+        }
+        catch (Exception ex) when (ex is CryptographicException or AsnContentException or PlatformNotSupportedException)
+        {
+            throw new CertificateImportException($"The CSR's contents are malformed: {ex.Message}", ex);
+        }
+    }
+
+    public bool CsrKeyMatches(ReadOnlySpan<byte> csrDer, ReadOnlySpan<byte> privateKeyPkcs8)
+    {
+        var request = LoadCsr(csrDer);
+        using var key = PrivateKeys.Import(privateKeyPkcs8);
+        return KeyMatches(request.PublicKey, key);
+    }
+
     /// <summary>Compares key parameters, not encodings: other tools encode the same EC key differently.</summary>
-    internal static bool KeyMatches(X509Certificate2 certificate, AsymmetricAlgorithm key)
+    internal static bool KeyMatches(X509Certificate2 certificate, AsymmetricAlgorithm key) => KeyMatches(certificate.PublicKey, key);
+
+    private static bool KeyMatches(PublicKey publicKey, AsymmetricAlgorithm key)
     {
         switch (key)
         {
             case RSA rsa:
                 {
-                    using var certificateKey = certificate.GetRSAPublicKey();
+                    using var certificateKey = publicKey.GetRSAPublicKey();
                     if (certificateKey is null)
                     {
                         return false;
@@ -47,7 +75,7 @@ public sealed class CertificateInspector : ICertificateInspector
 
             case ECDsa ec:
                 {
-                    using var certificateKey = certificate.GetECDsaPublicKey();
+                    using var certificateKey = publicKey.GetECDsaPublicKey();
                     if (certificateKey is null)
                     {
                         return false;
@@ -87,6 +115,31 @@ public sealed class CertificateInspector : ICertificateInspector
         catch (Exception ex) when (ex is CryptographicException or AsnContentException)
         {
             throw new CertificateImportException("The data is not a valid DER X.509 certificate.", ex);
+        }
+    }
+
+    private static CertificateRequest LoadCsr(ReadOnlySpan<byte> csrDer)
+    {
+        if (csrDer.Length > ICertificateCodec.MaxInputBytes)
+        {
+            throw new CertificateImportException($"The CSR is {csrDer.Length} bytes; the limit is {ICertificateCodec.MaxInputBytes}.");
+        }
+
+        try
+        {
+            AsnDecoder.ReadEncodedValue(csrDer, AsnEncodingRules.DER, out _, out _, out var consumed);
+            if (consumed != csrDer.Length)
+            {
+                throw new CertificateImportException($"The CSR has {csrDer.Length - consumed} bytes after its DER structure.");
+            }
+
+            // The hash only matters for signing with the loaded request, which is never done; the signature is checked.
+            return CertificateRequest.LoadSigningRequest(
+                csrDer, HashAlgorithmName.SHA256, out _, CertificateRequestLoadOptions.UnsafeLoadCertificateExtensions);
+        }
+        catch (Exception ex) when (ex is CryptographicException or AsnContentException)
+        {
+            throw new CertificateImportException("The data is not a valid DER PKCS#10 CSR with a good signature.", ex);
         }
     }
 
@@ -142,24 +195,26 @@ public sealed class CertificateInspector : ICertificateInspector
             .Where(r => !r.HasMultipleElements && r.GetSingleElementType().Value == CommonNameOid)
             .Select(r => r.GetSingleElementValue() ?? "")];
 
-    private static (string Algorithm, int KeySize) PublicKeyOf(X509Certificate2 certificate)
+    private static (string Algorithm, int KeySize) PublicKeyOf(X509Certificate2 certificate) => PublicKeyOf(certificate.PublicKey);
+
+    private static (string Algorithm, int KeySize) PublicKeyOf(PublicKey publicKey)
     {
-        switch (certificate.PublicKey.Oid.Value)
+        switch (publicKey.Oid.Value)
         {
             case RsaOid:
                 {
-                    using var rsa = certificate.GetRSAPublicKey();
+                    using var rsa = publicKey.GetRSAPublicKey();
                     return ("RSA", rsa?.KeySize ?? 0);
                 }
 
             case EcOid:
                 {
-                    using var ec = certificate.GetECDsaPublicKey();
+                    using var ec = publicKey.GetECDsaPublicKey();
                     return ("EC", ec?.KeySize ?? 0);
                 }
 
             default:
-                return (certificate.PublicKey.Oid.Value ?? "unknown", 0);
+                return (publicKey.Oid.Value ?? "unknown", 0);
         }
     }
 

@@ -54,6 +54,21 @@ internal static class NodeEndpoints
             return Results.Text(new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE REQUEST", csr)) + "\n", "application/pkcs10");
         });
 
+        nodes.MapGet("/{node}/certificates/{name}/csr", async (
+            string node, string name, CertificateSigningRequests manager, CancellationToken ct) =>
+            Results.Text((await manager.GetPendingAsync(node, name, ct)).Pem, "application/pkcs10"));
+
+        nodes.MapDelete("/{node}/certificates/{name}/csr", async (
+            string node, string name, ClaimsPrincipal user, CertificateSigningRequests manager,
+            ILogger<CertificateSigningRequests> logger, CancellationToken ct) =>
+        {
+            var actor = Actor.Of(user);
+            await manager.DeletePendingAsync(node, name, actor, ct);
+            var target = LogText.Escape(node + "/" + name);
+            HostLog.AdminAction(logger, actor, "deleted the pending CSR of", target);
+            return Results.NoContent();
+        });
+
         nodes.MapPost("/{node}/certificates/{name}/signed", async (
             string node, string name, string? confirm, HttpRequest request, ClaimsPrincipal user,
             CertificateSigningRequests manager, CancellationToken ct) =>

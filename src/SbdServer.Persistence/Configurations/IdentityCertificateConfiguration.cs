@@ -18,5 +18,6 @@ internal sealed class IdentityCertificateConfiguration : IEntityTypeConfiguratio
         builder.Property(c => c.KeyAlgorithm).HasConversion<string>().HasMaxLength(16);
         builder.Property(c => c.ProtectedKey).HasMaxLength(16 * 1024);
         builder.Property(c => c.PendingCsrKey).HasMaxLength(16 * 1024);
+        builder.Property(c => c.PendingCsr).HasMaxLength(16 * 1024);
     }
 }

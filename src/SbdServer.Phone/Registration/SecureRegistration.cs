@@ -130,6 +130,9 @@ internal sealed class SecureRegistration(EmulatedPhone phone, PhoneState state)
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                     ClientCertificates = own is null ? null : [own],
 
+                    // A phone presents its LSC (else MIC) whatever CA names CallManager's request lists.
+                    LocalCertificateSelectionCallback = own is null ? null : (_, _, _, _, _) => own,
+
                     // The phone's decision, not a CA chain's: CallManager must be in the CTL.
                     RemoteCertificateValidationCallback = (_, certificate, _, _) =>
                     {
@@ -147,6 +150,11 @@ internal sealed class SecureRegistration(EmulatedPhone phone, PhoneState state)
             }
 
             _log.Add($"SECD: TLS {where}: CallManager certificate found in CTL ({tls.SslProtocol})");
+            _log.Add(own is null
+                ? $"SECD: TLS {where}: no LSC or MIC to present"
+                : tls.IsMutuallyAuthenticated
+                    ? $"SECD: TLS {where}: presented its {(state.HasLsc ? "LSC" : "MIC")} {own.Subject}"
+                    : $"SECD: TLS {where}: CallManager did not ask for the phone's certificate");
             var localEnd = (IPEndPoint)tcp.Client.LocalEndPoint!;
             await tls.WriteAsync(Register(member, localEnd), timeout.Token);
             var (code, reason) = await ReadStatusAsync(tls, timeout.Token);

@@ -164,4 +164,35 @@ public class CertificateInspectorTests
             writer.WriteCharacterString(UniversalTagNumber.UTF8String, value);
         }
     }
+
+    [Fact]
+    public void InspectCsr_ReadsSubjectKeyAndSans_AndMatchesOnlyItsOwnKey()
+    {
+        var ecKey = FactoryPki.Factory.CreateSelfSigned(FactoryPki.Spec() with { Key = KeyAlgorithm.EcP256 }, FactoryPki.Now).PrivateKeyPkcs8;
+        var csr = FactoryPki.Factory.CreateCsr(FactoryPki.Spec(dns: ["cucm8-publisher.bbbburns.lab", "ms.bbbburns.lab"]), ecKey);
+
+        var facts = _inspector.InspectCsr(csr);
+
+        Assert.Equal("CN=CUCM8-Publisher.bbbburns.lab;OU=TAC;O=Cisco;L=RTP;ST=North Carolina;C=US", facts.Subject);
+        Assert.Equal("EC 256", facts.KeyType);
+        Assert.Equal<string>(["cucm8-publisher.bbbburns.lab", "ms.bbbburns.lab"], facts.DnsNames);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(csr)), facts.Sha256);
+        Assert.True(_inspector.CsrKeyMatches(csr, ecKey));
+        Assert.False(_inspector.CsrKeyMatches(csr, FactoryPki.RsaKey));
+    }
+
+    [Fact]
+    public void InspectCsr_GarbageTrailingBytesOrABrokenSignature_IsRefusedWithAReason()
+    {
+        var csr = FactoryPki.Factory.CreateCsr(FactoryPki.Spec(), FactoryPki.RsaKey);
+        var broken = (byte[])csr.Clone();
+        broken[^5] ^= 0xFF;
+
+        Assert.Throws<CertificateImportException>(() => _inspector.InspectCsr("not a csr"u8));
+        var trailing = Assert.Throws<CertificateImportException>(() => _inspector.InspectCsr([.. csr, 0x00]));
+        Assert.Contains("after its DER structure", trailing.Message, StringComparison.Ordinal);
+        var signature = Assert.Throws<CertificateImportException>(() => _inspector.InspectCsr(broken));
+        Assert.Contains("good signature", signature.Message, StringComparison.Ordinal);
+        Assert.Throws<CertificateImportException>(() => _inspector.CsrKeyMatches(broken, FactoryPki.RsaKey));
+    }
 }

@@ -372,6 +372,15 @@ namespace SbdServer.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("not_before");
 
+                    b.Property<byte[]>("PendingCsr")
+                        .HasMaxLength(16384)
+                        .HasColumnType("bytea")
+                        .HasColumnName("pending_csr");
+
+                    b.Property<DateTimeOffset?>("PendingCsrAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pending_csr_at");
+
                     b.Property<byte[]>("PendingCsrKey")
                         .HasMaxLength(16384)
                         .HasColumnType("bytea")

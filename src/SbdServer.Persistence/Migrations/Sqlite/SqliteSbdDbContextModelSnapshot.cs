@@ -366,6 +366,15 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("not_before");
 
+                    b.Property<byte[]>("PendingCsr")
+                        .HasMaxLength(16384)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("pending_csr");
+
+                    b.Property<DateTimeOffset?>("PendingCsrAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pending_csr_at");
+
                     b.Property<byte[]>("PendingCsrKey")
                         .HasMaxLength(16384)
                         .HasColumnType("BLOB")
