@@ -11,7 +11,7 @@ using SbdServer.Persistence.Database;
 namespace SbdServer.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSbdDbContext))]
-    [Migration("20261208022001_DevicePlanAndSearchIndexes")]
+    [Migration("20261208023746_DevicePlanAndSearchIndexes")]
     partial class DevicePlanAndSearchIndexes
     {
         /// <inheritdoc />
@@ -368,6 +368,15 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                     b.Property<DateTimeOffset>("NotBefore")
                         .HasColumnType("TEXT")
                         .HasColumnName("not_before");
+
+                    b.Property<byte[]>("PendingCsr")
+                        .HasMaxLength(16384)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("pending_csr");
+
+                    b.Property<DateTimeOffset?>("PendingCsrAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pending_csr_at");
 
                     b.Property<byte[]>("PendingCsrKey")
                         .HasMaxLength(16384)

@@ -13,7 +13,7 @@ using SbdServer.Persistence.Database;
 namespace SbdServer.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresSbdDbContext))]
-    [Migration("20261208022011_DevicePlanAndSearchIndexes")]
+    [Migration("20261208023751_DevicePlanAndSearchIndexes")]
     partial class DevicePlanAndSearchIndexes
     {
         /// <inheritdoc />
@@ -374,6 +374,15 @@ namespace SbdServer.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset>("NotBefore")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("not_before");
+
+                    b.Property<byte[]>("PendingCsr")
+                        .HasMaxLength(16384)
+                        .HasColumnType("bytea")
+                        .HasColumnName("pending_csr");
+
+                    b.Property<DateTimeOffset?>("PendingCsrAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pending_csr_at");
 
                     b.Property<byte[]>("PendingCsrKey")
                         .HasMaxLength(16384)
