@@ -25,6 +25,9 @@ internal static partial class HostLog
     [LoggerMessage(EventId = 3107, Level = LogLevel.Warning, Message = "Not ready: {Reasons}")]
     public static partial void NotReady(ILogger logger, string reasons);
 
+    [LoggerMessage(EventId = 3108, Level = LogLevel.Warning, Message = "ITL of {Node} too large for phones ({Bytes} bytes): {Warning}")]
+    public static partial void ItlOversized(ILogger logger, string node, int bytes, string warning);
+
     [LoggerMessage(EventId = 3110, Level = LogLevel.Warning, Message = "Admin API request from {Remote} refused: {Reason}")]
     public static partial void AuthenticationFailed(ILogger logger, string remote, string reason);
 

@@ -37,6 +37,10 @@ public sealed class PlanApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         { """{"changes":[{"parameter":"PrepareClusterForRollbackToPre80","value":"true","node":"cucm-pub"}]}""", "only the fields" },
         { """{"changes":[{"node":"cucm-pub","action":"rename","fqdn":"bad name!"}]}""", "not a DNS name" },
         { """{"changes":[{"node":"cucm-pub","action":"rename","certificate":"TVS","fqdn":"a.example"}]}""", "only the fields" },
+        { """{"changes":[{"node":"cucm-pub","certificate":"TVS","action":"regenerate","keyAlgorithm":"RSA9"}]}""", "'keyAlgorithm' must be one of Rsa1024, Rsa2048" },
+        { """{"changes":[{"node":"cucm-pub","certificate":"TVS","action":"regenerate","keyAlgorithm":"3"}]}""", "'keyAlgorithm' must be one of" },
+        { """{"changes":[{"node":"cucm-pub","action":"rename","fqdn":"a.example","keyAlgorithm":"Rsa4096"}]}""", "only the fields" },
+        { """{"changes":[{"parameter":"PrepareClusterForRollbackToPre80","value":"true","keyAlgorithm":"Rsa4096"}]}""", "only the fields" },
         { """{"changes":[null]}""", "must be an object" },
         { """{"changes":"all"}""", "changes" },
         { """[1]""", "plan" },
@@ -81,7 +85,7 @@ public sealed class PlanApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
 
         var plan = await PlanAsync(admin, """
             {"changes":[{"node":"cucm-pub","certificate":"CallManager","action":"regenerate"},
-                        {"node":"cucm-pub","certificate":"TVS","action":"regenerate"}]}
+                        {"node":"cucm-pub","certificate":"TVS","action":"regenerate","keyAlgorithm":"rsa4096"}]}
             """);
 
         var devices = Devices(plan, "SEP0000000A000");

@@ -8,7 +8,7 @@ using SbdServer.Core.Provisioning;
 
 namespace SbdServer.Admin.Pages;
 
-/// <summary>Dashboard: nodes and services, counters, devices by ITL status, certificates expiring soon.</summary>
+/// <summary>Dashboard: nodes and services, counters, devices by ITL status, ITL sizes, certificates expiring soon.</summary>
 public sealed class IndexModel(
     CertificateQueries queries, DeviceDirectory directory, INodeStatus status, TimeProvider time) : PageModel
 {
@@ -24,6 +24,9 @@ public sealed class IndexModel(
     public IReadOnlyList<KeyValuePair<TrustFileState, int>> ItlStates { get; private set; } = [];
 
     public int DeviceCount { get; private set; }
+
+    /// <summary>Each TFTP node's ITL size against the 64 KB phones load (scenario 27).</summary>
+    public IReadOnlyList<ItlSizeView> ItlSizes { get; private set; } = [];
 
     /// <summary>Certificates ending within 90 days, soonest first, with their node.</summary>
     public IReadOnlyList<(string Node, CertificateView Certificate, int Days)> Expiring { get; private set; } = [];
@@ -50,6 +53,7 @@ public sealed class IndexModel(
         }
 
         Expiring = [.. expiring.OrderBy(e => e.Item3)];
+        ItlSizes = await queries.GetItlSizesAsync(cancellationToken);
         var counts = await directory.CountByItlStateAsync(cancellationToken);
         DeviceCount = counts.Values.Sum();
         ItlStates = [.. Enum.GetValues<TrustFileState>().Select(s => new KeyValuePair<TrustFileState, int>(s, counts.GetValueOrDefault(s)))];

@@ -15,6 +15,7 @@ public static class CertificateManagementServices
         typeof(SecurityUnitOfWork),
         typeof(IdentityMint),
         typeof(DeviceImpact),
+        typeof(PendingCsrReader),
         typeof(CertificateQueries),
         typeof(CertificateRegeneration),
         typeof(CertificateSigningRequests),

@@ -1,13 +1,15 @@
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
+using SbdServer.Core.Devices;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Nodes;
+using SbdServer.Core.Provisioning;
 using SbdServer.Core.Storage;
 
 namespace SbdServer.Core.CertificateManagement;
 
 /// <summary>Reads of the certificate store: nodes, their certificates, a certificate's DER, an identity with its key.</summary>
-public sealed class CertificateQueries(SecurityUnitOfWork unit, IKeyProtector keys)
+public sealed class CertificateQueries(SecurityUnitOfWork unit, IKeyProtector keys, PendingCsrReader csrs)
 {
     public async Task<IReadOnlyList<ClusterNode>> GetNodesAsync(CancellationToken cancellationToken) =>
         (await unit.LoadAsync(cancellationToken)).Nodes;
@@ -18,11 +20,28 @@ public sealed class CertificateQueries(SecurityUnitOfWork unit, IKeyProtector ke
         return CertificatesOf(state, Lookups.RequireNode(state, nodeName));
     }
 
-    /// <summary>Every node with its certificates as <see cref="GetCertificatesAsync"/> lists them, from one read of the state.</summary>
+    /// <summary>
+    /// Every node with its certificates as <see cref="GetCertificatesAsync"/> lists them and its pending CSRs, from one
+    /// read of the state.
+    /// </summary>
     public async Task<IReadOnlyList<NodeCertificates>> GetAllCertificatesAsync(CancellationToken cancellationToken)
     {
         var state = await unit.LoadAsync(cancellationToken);
-        return [.. state.Nodes.Select(n => new NodeCertificates(n, CertificatesOf(state, n)))];
+        return [.. state.Nodes.Select(n => new NodeCertificates(n, CertificatesOf(state, n)) { PendingCsrs = csrs.Of(state, n) })];
+    }
+
+    /// <summary>Each TFTP node's ITL size now and whether phones can load it (scenario 27), from one read of the state.</summary>
+    public async Task<IReadOnlyList<ItlSizeView>> GetItlSizesAsync(CancellationToken cancellationToken)
+    {
+        var state = await unit.LoadAsync(cancellationToken);
+        if (state.Cluster is null)
+        {
+            return [];
+        }
+
+        var over = ItlContent.Oversized(state).ToDictionary(o => o.Node.Id, o => o.Warning);
+        return [.. ItlContent.TftpNodeSizes(state, state.Cluster.ItlSignerMode)
+            .Select(s => new ItlSizeView(s.Node.Name, s.Bytes, PhoneModel.ItlLimitBytes, over.GetValueOrDefault(s.Node.Id)))];
     }
 
     private static List<CertificateView> CertificatesOf(SecuritySnapshot state, ClusterNode node)

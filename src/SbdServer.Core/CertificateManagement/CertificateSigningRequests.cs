@@ -4,7 +4,6 @@ using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Impact;
-using SbdServer.Core.Nodes;
 using SbdServer.Core.Provisioning;
 using SbdServer.Core.Storage;
 
@@ -23,7 +22,8 @@ public sealed class CertificateSigningRequests(
     ICertificateInspector inspector,
     ICertificateCodec codec,
     ICertificateValidator validator,
-    LocalNodeOptions subject)
+    LocalNodeOptions subject,
+    PendingCsrReader reader)
 {
     /// <summary>
     /// Creates a new key for <paramref name="name"/> and a PKCS#10 CSR (DER) for it; both are kept (the key sealed)
@@ -63,19 +63,22 @@ public sealed class CertificateSigningRequests(
     {
         var state = await unit.LoadAsync(cancellationToken);
         var (node, identity) = Lookups.RequireIdentity(state, nodeName, name);
-        return ViewOf(node, identity) ?? throw new NotFoundException($"{node.Name}/{identity.Name} has no pending CSR.");
+        return reader.ViewOf(node, identity) ?? throw new NotFoundException($"{node.Name}/{identity.Name} has no pending CSR.");
+    }
+
+    /// <summary>The CSR pending for <paramref name="name"/> of <paramref name="nodeName"/>, or null when there is none.</summary>
+    public async Task<PendingCsrView?> FindPendingAsync(string nodeName, string name, CancellationToken cancellationToken)
+    {
+        var state = await unit.LoadAsync(cancellationToken);
+        var (node, identity) = Lookups.RequireIdentity(state, nodeName, name);
+        return reader.ViewOf(node, identity);
     }
 
     /// <summary>Every pending CSR of the cluster, by node then certificate name.</summary>
     public async Task<IReadOnlyList<PendingCsrView>> GetAllPendingAsync(CancellationToken cancellationToken)
     {
         var state = await unit.LoadAsync(cancellationToken);
-        return [.. state.Identities
-            .Where(i => i.PendingCsrKey is not null)
-            .Select(i => (Node: state.Nodes.First(n => n.Id == i.NodeId), Identity: i))
-            .OrderBy(p => p.Node.Name, StringComparer.OrdinalIgnoreCase)
-            .ThenBy(p => p.Identity.Name, StringComparer.Ordinal)
-            .Select(p => ViewOf(p.Node, p.Identity)!)];
+        return [.. state.Nodes.OrderBy(n => n.Name, StringComparer.OrdinalIgnoreCase).SelectMany(n => reader.Of(state, n))];
     }
 
     /// <summary>Deletes the pending CSR of <paramref name="name"/> and its key; the current certificate is untouched.</summary>
@@ -123,9 +126,9 @@ public sealed class CertificateSigningRequests(
             if (!forPendingCsr && !Matches(uploaded[0], identity.ProtectedKey))
             {
                 throw new InvalidInputException(identity.PendingCsrKey is null
-                    ? $"The certificate was issued for another key: it carries neither the key of the current {identity.Name} " +
+                    ? $"The certificate was refused: it was issued for another key; it carries neither the key of the current {identity.Name} " +
                       $"certificate of {node.Name} nor that of a pending CSR (none is pending; generate a CSR first)."
-                    : $"The certificate was issued for another key: it carries neither the key of the pending CSR of " +
+                    : $"The certificate was refused: it was issued for another key; it carries neither the key of the pending CSR of " +
                       $"{node.Name}/{identity.Name} nor that of its current certificate.");
             }
 
@@ -147,7 +150,8 @@ public sealed class CertificateSigningRequests(
             }
 
             var devices = await impact.DevicesAsync(ct);
-            var report = DeviceImpact.Check(state, [new(node.Name, identity.Name)], devices, confirm);
+            var report = DeviceImpact.Check(
+                state, [new(node.Name, identity.Name)], devices, confirm, new Dictionary<Guid, CertificateReplacement> { [identity.Id] = new(uploaded[0]) });
             var before = ItlContent.Fingerprints(state);
             var owner = state.Nodes.First(n => n.Id == identity.NodeId);
             var facts = inspector.Inspect(uploaded[0]);
@@ -172,32 +176,6 @@ public sealed class CertificateSigningRequests(
         try
         {
             return inspector.KeyMatches(certificateDer, key);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(key);
-        }
-    }
-
-    private PendingCsrView? ViewOf(ClusterNode node, IdentityCertificate identity)
-    {
-        if (identity.PendingCsrKey is null)
-        {
-            return null;
-        }
-
-        var der = identity.PendingCsr ?? RebuildCsr(node, identity);
-        return new PendingCsrView(node.Name, identity.Name, identity.PendingCsrAt, der, inspector.InspectCsr(der));
-    }
-
-    // A key pending from before CSRs were kept has no stored request; the same request (subject, SANs, key) is signed
-    // again from the key rather than making the admin generate a new key their CA may already be signing.
-    private byte[] RebuildCsr(ClusterNode node, IdentityCertificate identity)
-    {
-        var key = keys.Unprotect(identity.PendingCsrKey!);
-        try
-        {
-            return factory.CreateCsr(IdentitySpecs.For(identity.Name, node, subject, identity.KeyAlgorithm), key);
         }
         finally
         {

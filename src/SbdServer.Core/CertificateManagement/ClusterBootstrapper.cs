@@ -1,10 +1,12 @@
 using SbdServer.Core.Certificates;
 using SbdServer.Core.CertificateStore;
 using SbdServer.Core.Cluster;
+using SbdServer.Core.Devices;
 using SbdServer.Core.Errors;
 using SbdServer.Core.Events;
 using SbdServer.Core.Nodes;
 using SbdServer.Core.Parameters;
+using SbdServer.Core.Provisioning;
 using SbdServer.Core.Storage;
 
 namespace SbdServer.Core.CertificateManagement;
@@ -102,11 +104,28 @@ public sealed class ClusterBootstrapper(
         }
 
         // Only certificates that do not exist yet are created (e.g. a node added before it first started).
+        var minted = new List<IdentityCertificate>();
         foreach (var name in CertificateStores.NodeIdentities)
         {
             if (state.FindIdentity(node, name) is null)
             {
-                AddIdentity(changes, node, name);
+                minted.Add(AddIdentity(changes, node, name));
+            }
+        }
+
+        if (outcome == Outcome.NodeJoined)
+        {
+            // Scenario 27: the join adds this node's TVS record to every TFTP node's ITL (and a new ITL of its own).
+            // The audit says so next to the join, where an admin asks "what changed"; the dashboard and the start-up
+            // log say it for as long as it lasts.
+            var after = state with { Nodes = [.. state.Nodes, node], Identities = [.. state.Identities, .. minted] };
+            if (ItlContent.Oversized(after) is { Count: > 0 } over)
+            {
+                var largest = over.OrderByDescending(o => o.Bytes).ThenBy(o => o.Node.Name, StringComparer.Ordinal).ToList();
+                var nodes = string.Join(", ", largest.Select(o => $"{o.Node.Name} {o.Bytes}"));
+                changes.Audit.Add(unit.Audit(Actor, "itl.oversized", node.Name,
+                    $"after {node.Name} joined, {over.Count} TFTP node(s) serve an ITL over the {PhoneModel.ItlLimitBytes} bytes phones load " +
+                    $"(bytes, largest first: {(nodes.Length <= 1000 ? nodes : nodes[..1000] + "...")}). {largest[0].Warning}"));
             }
         }
 
@@ -172,11 +191,12 @@ public sealed class ClusterBootstrapper(
         await store.CommitAsync(changes, cancellationToken);
     }
 
-    private void AddIdentity(SecurityChangeSet changes, ClusterNode node, string name)
+    private IdentityCertificate AddIdentity(SecurityChangeSet changes, ClusterNode node, string name)
     {
         var identity = mint.Mint(node, name, KeyAlgorithm.Rsa2048);
         changes.Added.Add(identity);
         changes.Audit.Add(unit.Audit(Actor, "certificate.create", $"{node.Name}/{name}", $"SHA-256 {identity.Sha256}"));
         changes.Changes.Add(unit.Change(CertificateStoreChangeKind.IdentityCertificateChanged, node.Name, name, identity.Sha256));
+        return identity;
     }
 }

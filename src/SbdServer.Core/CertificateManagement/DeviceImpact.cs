@@ -27,11 +27,16 @@ public sealed class DeviceImpact(SecurityUnitOfWork unit, IPlanDeviceSource? pla
     public async Task<IReadOnlyList<PlannedDevice>> PlanningDevicesAsync(CancellationToken cancellationToken) =>
         planDevices is null ? [] : await planDevices.GetForPlanningAsync(cancellationToken);
 
-    /// <summary>The impact report of <paramref name="requested"/>, per device when there are devices.</summary>
-    public static ImpactReport Analyze(SecuritySnapshot state, IReadOnlyList<CertificateChange> requested, IReadOnlyList<PlannedDevice> devices)
+    /// <summary>
+    /// The impact report of <paramref name="requested"/>, per device when there are devices; <paramref name="replaced"/>
+    /// says what replaces a certificate whose size changes (another key, a CA-signed upload), for the ITL size check.
+    /// </summary>
+    public static ImpactReport Analyze(
+        SecuritySnapshot state, IReadOnlyList<CertificateChange> requested, IReadOnlyList<PlannedDevice> devices,
+        IReadOnlyDictionary<Guid, CertificateReplacement>? replaced = null)
     {
-        var report = ImpactAnalyzer.Analyze(state, requested);
-        return devices.Count == 0 ? report : ChangePlanner.Annotate(state, devices, report);
+        var report = ChangePlanner.WithItlSize(state, ImpactAnalyzer.Analyze(state, requested), replaced);
+        return devices.Count == 0 ? report : ChangePlanner.Annotate(state, devices, report, replaced);
     }
 
     /// <summary>
@@ -39,20 +44,22 @@ public sealed class DeviceImpact(SecurityUnitOfWork unit, IPlanDeviceSource? pla
     /// the first <paramref name="listed"/> that lose trust read.
     /// </summary>
     public async Task<ChangeImpact> ImpactAsync(
-        SecuritySnapshot state, IReadOnlyList<CertificateChange> requested, int listed, CancellationToken cancellationToken)
+        SecuritySnapshot state, IReadOnlyList<CertificateChange> requested, int listed,
+        IReadOnlyDictionary<Guid, CertificateReplacement>? replaced, CancellationToken cancellationToken)
     {
-        var report = ImpactAnalyzer.Analyze(state, requested);
+        var report = ChangePlanner.WithItlSize(state, ImpactAnalyzer.Analyze(state, requested), replaced);
         var populations = planDevices is null ? [] : await planDevices.CountPopulationsAsync(cancellationToken);
         return populations.Count == 0
             ? ChangeImpact.Of(report, listed)
-            : await ChangePlanner.AnnotatePopulations(state, populations, report).CompleteAsync(planDevices!, listed, cancellationToken);
+            : await ChangePlanner.AnnotatePopulations(state, populations, report, replaced).CompleteAsync(planDevices!, listed, cancellationToken);
     }
 
     /// <summary>Refuses a change that locks phones out unless <paramref name="confirm"/>; returns the report.</summary>
     public static ImpactReport Check(
-        SecuritySnapshot state, IReadOnlyList<CertificateChange> requested, IReadOnlyList<PlannedDevice> devices, bool confirm)
+        SecuritySnapshot state, IReadOnlyList<CertificateChange> requested, IReadOnlyList<PlannedDevice> devices, bool confirm,
+        IReadOnlyDictionary<Guid, CertificateReplacement>? replaced = null)
     {
-        var report = Analyze(state, requested, devices);
+        var report = Analyze(state, requested, devices, replaced);
         return report.RequiresConfirmation && !confirm ? throw new ConfirmationRequiredException(report) : report;
     }
 

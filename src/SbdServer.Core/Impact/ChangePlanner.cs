@@ -49,16 +49,22 @@ public static class ChangePlanner
         var report = ImpactAnalyzer.Analyze(state, input.Certificates, newSignerMode: input.SignerMode, newItlReset: input.ItlReset);
         return new Evaluation(
             Evaluate(state, devices, input, report), report.Groups,
-            [.. report.Warnings, .. ItlSizeWarnings(state, input.SignerMode ?? state.Cluster!.ItlSignerMode), .. CtlWarnings(state, input)]);
+            [.. report.Warnings, .. ItlSizeWarnings(state, input.SignerMode ?? state.Cluster!.ItlSignerMode, input.Replacements).Select(s => s.Warning),
+                .. CtlWarnings(state, input)]);
     }
 
-    /// <summary>Adds the per-device outcome to the report of a certificate change (regenerate, signed upload, host change).</summary>
-    public static ImpactReport Annotate(SecuritySnapshot state, IReadOnlyList<PlannedDevice> devices, ImpactReport report)
+    /// <summary>
+    /// Adds the per-device outcome to the report of a certificate change (regenerate, signed upload, host change);
+    /// <paramref name="replaced"/> says what replaces a certificate when its size differs (another key, an upload).
+    /// </summary>
+    public static ImpactReport Annotate(
+        SecuritySnapshot state, IReadOnlyList<PlannedDevice> devices, ImpactReport report,
+        IReadOnlyDictionary<Guid, CertificateReplacement>? replaced = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(devices);
         ArgumentNullException.ThrowIfNull(report);
-        var input = new PlanInput(report.Requested, null, null, null, null, null);
+        var input = new PlanInput(report.Requested, null, null, null, null, null, replaced);
         var plans = Evaluate(state, devices, input, report);
         return report with
         {
@@ -83,16 +89,19 @@ public static class ChangePlanner
         var input = Resolve(state, changes);
         var report = ImpactAnalyzer.Analyze(state, input.Certificates, newSignerMode: input.SignerMode, newItlReset: input.ItlReset);
         return Decided(state, populations, input, report,
-            [.. report.Warnings, .. ItlSizeWarnings(state, input.SignerMode ?? state.Cluster!.ItlSignerMode), .. CtlWarnings(state, input)], false);
+            [.. report.Warnings, .. ItlSizeWarnings(state, input.SignerMode ?? state.Cluster!.ItlSignerMode, input.Replacements).Select(s => s.Warning),
+                .. CtlWarnings(state, input)], false);
     }
 
     /// <summary><see cref="Annotate"/> per population, as <see cref="PlanPopulations"/> is <see cref="Plan"/>.</summary>
-    public static PopulationPlan AnnotatePopulations(SecuritySnapshot state, IReadOnlyList<PopulationCount> populations, ImpactReport report)
+    public static PopulationPlan AnnotatePopulations(
+        SecuritySnapshot state, IReadOnlyList<PopulationCount> populations, ImpactReport report,
+        IReadOnlyDictionary<Guid, CertificateReplacement>? replaced = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(populations);
         ArgumentNullException.ThrowIfNull(report);
-        var input = new PlanInput(report.Requested, null, null, null, null, null);
+        var input = new PlanInput(report.Requested, null, null, null, null, null, replaced);
         return Decided(state, populations, input, report, [.. report.Warnings, .. CtlWarnings(state, input)], report.RequiresConfirmation);
     }
 
@@ -119,6 +128,31 @@ public static class ChangePlanner
 
         return new PopulationPlan(
             kept, atRisk, locked, report.Groups, warnings, requiresConfirmation, (device, name) => decide(device).For(name));
+    }
+
+    /// <summary>
+    /// Scenario 27 for a certificate change: when it grows a TFTP node's ITL over the 64 KB phones load (it was not
+    /// over before), its phones cannot load the next ITL, a lock-out like any other, so the change needs confirmation;
+    /// the size warning is added either way while an ITL is over.
+    /// </summary>
+    public static ImpactReport WithItlSize(
+        SecuritySnapshot state, ImpactReport report, IReadOnlyDictionary<Guid, CertificateReplacement>? replaced)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(report);
+        if (state.Cluster is null)
+        {
+            return report;
+        }
+
+        var over = ItlSizeWarnings(state, state.Cluster.ItlSignerMode, replaced).ToList();
+        return over.Count == 0
+            ? report
+            : report with
+            {
+                Warnings = [.. report.Warnings, .. over.Select(o => o.Warning)],
+                RequiresConfirmation = report.RequiresConfirmation || over.Any(o => o.Before <= PhoneModel.ItlLimitBytes),
+            };
     }
 
     /// <summary>
@@ -234,6 +268,7 @@ public static class ChangePlanner
 
         var certificates = new List<CertificateChange>();
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        var replacements = new Dictionary<Guid, CertificateReplacement>();
         bool? itlReset = null;
         for (var i = 0; i < changes.Count; i++)
         {
@@ -253,6 +288,17 @@ public static class ChangePlanner
                         }
 
                         certificates.Add(new CertificateChange(node.Name, name));
+                        var identity = state.FindIdentity(node, name)!;
+                        if (change.Key is { } key && key != identity.KeyAlgorithm)
+                        {
+                            if (replacements.TryGetValue(identity.Id, out var other) && other.Key != key)
+                            {
+                                throw new InvalidInputException($"{at}: {node.Name}/{name} is regenerated twice, with {other.Key} and {key}.");
+                            }
+
+                            replacements[identity.Id] = new CertificateReplacement(Key: key);
+                        }
+
                         break;
                     }
 
@@ -317,7 +363,8 @@ public static class ChangePlanner
             parameters.TryGetValue(EnterpriseParameterCatalog.PrepareClusterForRollbackToPre80, out var rollback) ? bool.Parse(rollback) : null,
             parameters.GetValueOrDefault(EnterpriseParameterCatalog.TftpFileSignatureAlgorithm),
             itlReset,
-            parameters.TryGetValue(EnterpriseParameterCatalog.ClusterSecurityMode, out var security) ? Enum.Parse<SecurityMode>(security) : null);
+            parameters.TryGetValue(EnterpriseParameterCatalog.ClusterSecurityMode, out var security) ? Enum.Parse<SecurityMode>(security) : null,
+            replacements);
     }
 
     private static List<DevicePlan> Evaluate(
@@ -380,7 +427,7 @@ public static class ChangePlanner
             var size = 0;
             if (tftp is not null && !itlBytes.TryGetValue(tftp.Id, out size))
             {
-                size = itlBytes[tftp.Id] = ItlContent.EstimatedBytes(state, tftp, targetMode);
+                size = itlBytes[tftp.Id] = ItlContent.EstimatedBytes(state, tftp, targetMode, input.Replacements);
             }
 
             if (size > 0 && PhoneModels.TryGet(device.Model, out var limited) && limited.SupportsItl && size > limited.MaxItlBytes)
@@ -554,23 +601,29 @@ public static class ChangePlanner
         }
     }
 
-    // Scenario 27: said before anything is built, not only logged (ItlOversized) after.
-    private static IEnumerable<string> ItlSizeWarnings(SecuritySnapshot state, ItlSignerMode mode)
+    // Scenario 27: said before anything is built, not only logged (ItlOversized) after. Before is the size now.
+    private static IEnumerable<(string Warning, int Before)> ItlSizeWarnings(
+        SecuritySnapshot state, ItlSignerMode mode, IReadOnlyDictionary<Guid, CertificateReplacement>? replaced)
     {
-        foreach (var node in state.Nodes.Where(n => n.Services.HasFlag(NodeServices.Tftp)).OrderBy(n => n.Name, StringComparer.Ordinal))
+        var after = ItlContent.TftpNodeSizes(state, mode, replaced);
+        if (after.All(a => a.Bytes <= PhoneModel.ItlLimitBytes))
         {
-            var size = ItlContent.EstimatedBytes(state, node, mode);
-            if (size > PhoneModel.ItlLimitBytes)
-            {
-                yield return
-                    $"The ITL of {node.Name} would be about {size} bytes, over the {PhoneModel.ItlLimitBytes} bytes phones load (Security Guide 14: " +
-                    "more than 39 certificates); phones fail to load it. Keep the ITL smaller: fewer TVS or CAPF nodes, or smaller keys.";
-            }
+            yield break;
+        }
+
+        var before = ItlContent.TftpNodeSizes(state, state.Cluster!.ItlSignerMode).ToDictionary(b => b.Node.Id, b => b.Bytes);
+        foreach (var (node, size) in after.Where(a => a.Bytes > PhoneModel.ItlLimitBytes))
+        {
+            yield return (ItlSizeWarning(node.Name, size), before[node.Id]);
         }
     }
 
     /// <summary>How many device names a warning lists before "and N more".</summary>
     internal const int NamedInWarnings = 20;
+    /// <summary>The warning for an ITL of <paramref name="bytes"/> bytes on <paramref name="node"/>, over what phones load.</summary>
+    public static string ItlSizeWarning(string node, int bytes) =>
+        $"The ITL of {node} would be about {bytes} bytes, over the {PhoneModel.ItlLimitBytes} bytes phones load (Security Guide 14: " +
+        "more than 39 certificates); phones fail to load it. Keep the ITL smaller: fewer TVS or CAPF nodes, or smaller keys.";
 
     private static IEnumerable<string> DeviceWarnings(List<DevicePlan> plans) =>
         [.. AtRiskWarning(plans), .. LockedWarning([.. plans.Where(p => !p.KeepsTrust && p.Outcome != DeviceOutcome.AtRisk).Select(p => p.Name)])];
@@ -659,5 +712,5 @@ public static class ChangePlanner
 
     private sealed record PlanInput(
         IReadOnlyList<CertificateChange> Certificates, ItlSignerMode? SignerMode, bool? Rollback, string? Digest, bool? ItlReset,
-        SecurityMode? SecurityMode);
+        SecurityMode? SecurityMode, IReadOnlyDictionary<Guid, CertificateReplacement>? Replacements = null);
 }

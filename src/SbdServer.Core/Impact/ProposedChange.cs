@@ -1,3 +1,5 @@
+using SbdServer.Core.Certificates;
+
 namespace SbdServer.Core.Impact;
 
 /// <summary>One change an admin considers; <see cref="ChangePlanner"/> says what it would do to each phone.</summary>
@@ -7,9 +9,12 @@ public sealed record ProposedChange(
     string? Certificate = null,
     string? Parameter = null,
     string? Value = null,
-    string? Fqdn = null)
+    string? Fqdn = null,
+    KeyAlgorithm? Key = null)
 {
-    public static ProposedChange Regenerate(string node, string certificate) => new(ProposedChangeKind.Regenerate, node, certificate);
+    /// <summary>A regeneration; <paramref name="key"/> null keeps the certificate's key algorithm and size.</summary>
+    public static ProposedChange Regenerate(string node, string certificate, KeyAlgorithm? key = null) =>
+        new(ProposedChangeKind.Regenerate, node, certificate, Key: key);
 
     public static ProposedChange SetParameter(string parameter, string value) =>
         new(ProposedChangeKind.Parameter, Parameter: parameter, Value: value);

@@ -36,7 +36,7 @@ internal static class NodeEndpoints
             var confirmed = QueryFlags.Bool(confirm, "confirm");
             if (QueryFlags.Bool(dryRun, "dryRun"))
             {
-                return Results.Ok(await manager.PreviewAsync(node, name, ct));
+                return Results.Ok(await manager.PreviewAsync(node, name, key, ct));
             }
 
             var actor = Actor.Of(user);

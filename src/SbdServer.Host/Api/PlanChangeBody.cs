@@ -9,14 +9,15 @@ namespace SbdServer.Host.Api;
 /// <c>{"action":"itl-reset","value":"localkey|none"}</c> or <c>{"parameter","value"}</c>. Fields of another shape are refused rather than ignored.
 /// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-internal sealed record PlanChangeBody(string? Node, string? Certificate, string? Action, string? Parameter, string? Value, string? Fqdn)
+internal sealed record PlanChangeBody(
+    string? Node, string? Certificate, string? Action, string? Parameter, string? Value, string? Fqdn, string? KeyAlgorithm = null)
 {
     public ProposedChange ToChange(int index)
     {
         var at = $"changes[{index}]";
         if (Parameter is not null)
         {
-            if (Node is not null || Certificate is not null || Action is not null || Fqdn is not null)
+            if (Node is not null || Certificate is not null || Action is not null || Fqdn is not null || KeyAlgorithm is not null)
             {
                 throw new InvalidInputException($"{at}: a parameter change has only the fields 'parameter' and 'value'.");
             }
@@ -30,17 +31,17 @@ internal sealed record PlanChangeBody(string? Node, string? Certificate, string?
         {
             if (Fqdn is not null || Value is not null)
             {
-                throw new InvalidInputException($"{at}: a regeneration has only the fields 'node', 'certificate' and 'action'.");
+                throw new InvalidInputException($"{at}: a regeneration has only the fields 'node', 'certificate', 'action' and 'keyAlgorithm'.");
             }
 
             return Certificate is null
                 ? throw new InvalidInputException($"{at}: field 'certificate' is required for a regeneration.")
-                : new ProposedChange(ProposedChangeKind.Regenerate, Node, Certificate);
+                : new ProposedChange(ProposedChangeKind.Regenerate, Node, Certificate, Key: Key(at));
         }
 
         if (string.Equals(Action, "rename", StringComparison.OrdinalIgnoreCase))
         {
-            if (Certificate is not null || Value is not null)
+            if (Certificate is not null || Value is not null || KeyAlgorithm is not null)
             {
                 throw new InvalidInputException($"{at}: a rename has only the fields 'node', 'action' and 'fqdn' (all certificates of the node change).");
             }
@@ -50,7 +51,7 @@ internal sealed record PlanChangeBody(string? Node, string? Certificate, string?
 
         if (string.Equals(Action, "itl-reset", StringComparison.OrdinalIgnoreCase))
         {
-            if (Node is not null || Certificate is not null || Fqdn is not null)
+            if (Node is not null || Certificate is not null || Fqdn is not null || KeyAlgorithm is not null)
             {
                 throw new InvalidInputException($"{at}: an ITL reset has only the fields 'action' and 'value' (localkey or none).");
             }
@@ -64,4 +65,12 @@ internal sealed record PlanChangeBody(string? Node, string? Certificate, string?
             ? $"{at}: give 'action' (regenerate, rename or itl-reset) or 'parameter'."
             : $"{at}: unknown action '{Echo(Action)}'; use regenerate, rename or itl-reset.");
     }
+
+    // Names only: Enum.TryParse would also take "3" for the fourth algorithm.
+    private Core.Certificates.KeyAlgorithm? Key(string at) =>
+        string.IsNullOrEmpty(KeyAlgorithm) ? null
+        : char.IsLetter(KeyAlgorithm[0]) && Enum.TryParse<Core.Certificates.KeyAlgorithm>(KeyAlgorithm, ignoreCase: true, out var key)
+            ? key
+            : throw new InvalidInputException(
+                $"{at}: field 'keyAlgorithm' must be one of {string.Join(", ", Enum.GetNames<Core.Certificates.KeyAlgorithm>())}.");
 }

@@ -37,6 +37,15 @@ internal sealed class SecurityStartupService(
         };
         state.MarkSecurityReady();
         HostLog.SecurityReady(logger, what, local.Name);
+
+        // Scenario 27: said at every start while it lasts (not only on the join that caused it), since phones keep
+        // failing to load the ITL until an admin makes it smaller.
+        var sizes = await WithDatabaseRetryAsync(
+            ct => services.GetRequiredService<CertificateQueries>().GetItlSizesAsync(ct), cancellationToken);
+        foreach (var size in sizes.Where(s => s.Warning is not null))
+        {
+            HostLog.ItlOversized(logger, size.Node, size.Bytes, size.Warning!);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Playwright;
+using SbdServer.Testing;
 using Xunit;
 
 namespace SbdServer.Host.Tests.Browser;
@@ -74,20 +75,55 @@ public sealed class CertificatesBrowserTests(BrowserFixture browser, HttpsApiFac
     }
 
     [Fact]
-    public async Task TvsCsr_DownloadedSignedByACa_AndUploadedBack_ReplacesTheCertificate_BadUploadsChangeNothing()
+    public async Task TvsCsr_KeptAcrossSignIns_DownloadedAgain_SignedByACa_AndUploadedBack_ReplacesTheCertificate()
     {
         var (context, page, errors) = await browser.NewPageAsync(node.HttpsPort);
         await using var _ = context;
         await SignInAsync(page);
+        var ct = TestContext.Current.CancellationToken;
 
-        // The CA the lab uses: its certificate goes into TVS-trust first, as on CUCM. (TVS, not tomcat: replacing the
+        await page.GotoAsync("/admin/certificates/details?node=cucm-pub&name=TVS");
+        var oldSerial = await page.Locator("#serial").InnerTextAsync();
+        await page.GetByLabel("Key Type and Length").SelectOptionAsync(new SelectOptionValue { Label = "RSA 3072" });
+        await BrowserFixture.AssertAccessibleAsync(page);
+        var generated = await page.RunAndWaitForDownloadAsync(() =>
+            page.GetByRole(AriaRole.Button, new() { Name = "Generate CSR", Exact = true }).ClickAsync());
+        Assert.Equal("cucm-pub-TVS.csr", generated.SuggestedFilename);
+        var generatedPem = await File.ReadAllTextAsync(await generated.PathAsync(), ct);
+
+        // The admin closes the session; the CSR is still listed afterwards (Usage "CSR"), with its own page.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign out", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).WaitForAsync();
+        await SignInAsync(page);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Certificates", Exact = true }).ClickAsync();
+        await page.GetByLabel("Find certificates where").SelectOptionAsync("Usage");
+        await page.GetByLabel("Search", new() { Exact = true }).FillAsync("CSR");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Find", Exact = true }).ClickAsync();
+        var csrRow = page.Locator("tbody tr", new() { Has = page.GetByRole(AriaRole.Link, new() { Name = "CSR TVS", Exact = true }) });
+        await csrRow.WaitForAsync();
+        var rowText = await csrRow.InnerTextAsync();
+        Assert.Contains("RSA 3072", rowText, StringComparison.Ordinal);
+        Assert.Contains("cucm-pub.lab.example", rowText, StringComparison.Ordinal);
+        Assert.Equal(1, await page.Locator("tbody tr").CountAsync());
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "certificates-csr");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "CSR TVS", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "CSR Details for cucm-pub, TVS" }).WaitForAsync();
+        Assert.DoesNotContain("PRIVATE KEY", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "csr");
+        var again = await page.RunAndWaitForDownloadAsync(() =>
+            page.GetByRole(AriaRole.Link, new() { Name = "Download CSR", Exact = true }).ClickAsync());
+        Assert.Equal(generatedPem, await File.ReadAllTextAsync(await again.PathAsync(), ct));
+        var csr = CertificateRequest.LoadSigningRequestPem(
+            generatedPem, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.UnsafeLoadCertificateExtensions, RSASignaturePadding.Pkcs1);
+        Assert.Contains("cucm-pub", csr.SubjectName.Name, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(3072, csr.PublicKey.GetRSAPublicKey()!.KeySize);
+
+        // The lab CA signs it; its root goes into TVS-trust first, as on CUCM. (TVS, not tomcat: replacing the
         // certificate of the HTTPS listener under the browser would cancel the other test's download.)
-        using var caKey = RSA.Create(2048);
-        var caRequest = new CertificateRequest("CN=Browser CSR Test CA", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(10));
+        using var ca = TestPki.CertificateAuthority("CN=Browser CSR Test CA");
         await page.GotoAsync("/admin/certificates/upload");
         await page.GetByLabel("Certificate Purpose").SelectOptionAsync("TVS-trust");
         await page.GetByLabel("Upload File").SetInputFilesAsync(new FilePayload
@@ -100,24 +136,16 @@ public sealed class CertificatesBrowserTests(BrowserFixture browser, HttpsApiFac
         await page.GetByRole(AriaRole.Status).WaitForAsync();
 
         await page.GotoAsync("/admin/certificates/details?node=cucm-pub&name=TVS");
-        var oldSerial = await page.Locator("#serial").InnerTextAsync();
-        await page.GetByLabel("Key Type and Length").SelectOptionAsync(new SelectOptionValue { Label = "RSA 3072" });
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Pending CSR" }).WaitForAsync();
         await BrowserFixture.AssertAccessibleAsync(page);
         await BrowserFixture.ScreenshotAsync(page, "certificate-csr");
-        var download = await page.RunAndWaitForDownloadAsync(() =>
-            page.GetByRole(AriaRole.Button, new() { Name = "Generate CSR", Exact = true }).ClickAsync());
-        Assert.EndsWith(".csr", download.SuggestedFilename, StringComparison.Ordinal);
-        var csr = CertificateRequest.LoadSigningRequestPem(
-            await File.ReadAllTextAsync(await download.PathAsync(), TestContext.Current.CancellationToken),
-            HashAlgorithmName.SHA256, CertificateRequestLoadOptions.UnsafeLoadCertificateExtensions, RSASignaturePadding.Pkcs1);
-        Assert.Contains("cucm-pub", csr.SubjectName.Name, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(3072, csr.PublicKey.GetRSAPublicKey()!.KeySize);
 
-        // Refused: a certificate without the CSR's key. The message says why and the old certificate stays.
+        // Refused: a certificate for neither the CSR's key nor the current one. The message says why and nothing changes.
         await UploadSignedAsync(page, ca.ExportCertificatePem());
         await page.GetByRole(AriaRole.Alert).WaitForAsync();
-        Assert.Contains("refused", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("issued for another key", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(oldSerial, await page.Locator("#serial").InnerTextAsync());
+        Assert.Equal(1, await page.GetByRole(AriaRole.Link, new() { Name = "Download CSR", Exact = true }).CountAsync());
         ExpectRefusalOnly(errors, "handler=Signed");
 
         // First byte 0x10-0x7F: a positive serial with no leading zero byte or nibble, so both sides print it alike.
@@ -129,7 +157,36 @@ public sealed class CertificatesBrowserTests(BrowserFixture browser, HttpsApiFac
         await status.WaitForAsync();
         Assert.Contains("CA-signed certificate accepted", await status.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(issued.SerialNumber, await page.Locator("#serial").InnerTextAsync(), ignoreCase: true);
-        Assert.Contains("CN=Browser CSR Test CA", await page.Locator("dl.facts").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("CN=Browser CSR Test CA", await page.Locator("dl.facts").First.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.GetByRole(AriaRole.Heading, new() { Name = "Pending CSR" }).CountAsync());
+        Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Download CSR", Exact = true }).CountAsync());
+        await page.GotoAsync("/admin/certificates?node=cucm-pub&field=Usage&match=begins&q=CSR");
+        Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "CSR TVS", Exact = true }).CountAsync());
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    [Fact]
+    public async Task PendingCsr_DeletedFromItsPage_IsGone_AndTheCertificateStays()
+    {
+        var (context, page, errors) = await browser.NewPageAsync(node.HttpsPort);
+        await using var _ = context;
+        await SignInAsync(page);
+        await page.GotoAsync("/admin/certificates/details?node=cucm-pub&name=CAPF");
+        var serial = await page.Locator("#serial").InnerTextAsync();
+        await page.RunAndWaitForDownloadAsync(() =>
+            page.GetByRole(AriaRole.Button, new() { Name = "Generate CSR", Exact = true }).ClickAsync());
+        await page.GotoAsync("/admin/certificates/csr?node=cucm-pub&name=CAPF");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete CSR", Exact = true }).ClickAsync();
+
+        var status = page.GetByRole(AriaRole.Status);
+        await status.WaitForAsync();
+        Assert.Contains("pending CSR of CAPF was deleted", await status.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(serial, await page.Locator("#serial").InnerTextAsync());
+        Assert.Equal(0, await page.GetByRole(AriaRole.Heading, new() { Name = "Pending CSR" }).CountAsync());
+        await BrowserFixture.AssertAccessibleAsync(page);
+        var gone = await page.APIRequest.GetAsync("/admin/certificates/csr?node=cucm-pub&name=CAPF");
+        Assert.Equal(404, gone.Status);
         Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 

@@ -38,6 +38,11 @@ public sealed class CertificateDetailsModel(CertificateQueries queries, Certific
 
     public bool CanHaveCsr => CertificatesModel.IsIdentity(Certificate) && CsrCertificates.Contains(Certificate.Name);
 
+    /// <summary>The CSR waiting for its CA-signed certificate, when one is.</summary>
+    public PendingCsrView? PendingCsr { get; private set; }
+
+    public string CsrDownloadUrl => CsrUrls.Download(Node, Name);
+
     public string? Error { get; private set; }
 
     /// <summary>Set when an accepted CA-signed certificate would lock phones out: the form then asks for the node name.</summary>
@@ -67,6 +72,41 @@ public sealed class CertificateDetailsModel(CertificateQueries queries, Certific
         {
             return await FailAsync(ex.Message, cancellationToken);
         }
+    }
+
+    /// <summary>Download CSR: the pending request again, as often as needed, until it is signed or deleted.</summary>
+    public async Task<IActionResult> OnGetCsrFileAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var pending = await signingRequests.GetPendingAsync(Node, Name, cancellationToken);
+            return File(System.Text.Encoding.ASCII.GetBytes(pending.Pem), "application/pkcs10", $"{pending.Node}-{pending.Name}.csr");
+        }
+        catch (DomainException ex) when (ex is NotFoundException or InvalidInputException)
+        {
+            return NotFound();
+        }
+    }
+
+    /// <summary>Deletes the pending CSR and its key; the current certificate stays.</summary>
+    public async Task<IActionResult> OnPostDeleteCsrAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await signingRequests.DeletePendingAsync(Node, Name, User.Identity?.Name ?? "unknown", cancellationToken);
+        }
+        catch (NotFoundException)
+        {
+            return await FailAsync($"{Name} of {Node} has no pending CSR (it was signed or deleted meanwhile).", cancellationToken, StatusCodes.Status404NotFound);
+        }
+        catch (DomainException ex)
+        {
+            return await FailAsync(ex.Message, cancellationToken);
+        }
+
+        var message = $"The pending CSR of {Name} was deleted; its key is gone and the current certificate stays.";
+        return LocalRedirect(
+            $"/admin/certificates/details?node={Uri.EscapeDataString(Node)}&name={Uri.EscapeDataString(Name)}&msg={Uri.EscapeDataString(message)}");
     }
 
     /// <summary>Upload the CA-signed certificate (PEM, chain allowed, or DER) for the pending CSR; refusals change nothing.</summary>
@@ -133,6 +173,7 @@ public sealed class CertificateDetailsModel(CertificateQueries queries, Certific
         }
 
         Certificate = found;
+        PendingCsr = CanHaveCsr ? await signingRequests.FindPendingAsync(Node, found.Name, cancellationToken) : null;
         var der = await queries.GetCertificateDerAsync(Node, Name, cancellationToken);
         Pem = new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE", der));
         return true;

@@ -27,6 +27,11 @@ public sealed class CertificatesModel(CertificateQueries queries) : PageModel
 
     public IReadOnlyList<CertificateView> Rows { get; private set; } = [];
 
+    /// <summary>The table: each certificate, with a pending CSR right after the identity certificate it is for.</summary>
+    public IReadOnlyList<ListRow> Items { get; private set; } = [];
+
+    public int PendingCsrCount => Items.Count(i => i.Csr is not null);
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         // One read of the state for the node choice and the list.
@@ -42,8 +47,25 @@ public sealed class CertificatesModel(CertificateQueries queries) : PageModel
         Field = Fields.Contains(Field) ? Field : Fields[0];
         Match = Match == "contains" ? "contains" : "begins";
         Query = Query?.Trim() is { Length: > 0 } q ? (q.Length > 128 ? q[..128] : q) : null;
-        var all = everyNode.First(n => n.Node == node).Certificates;
+        var listed = everyNode.First(n => n.Node == node);
+        var all = listed.Certificates;
         Rows = Query is null ? all : [.. all.Where(c => Matches(FieldValue(c, Field), Query, Match))];
+        var items = new List<ListRow>();
+        foreach (var certificate in all)
+        {
+            if (Query is null || Matches(FieldValue(certificate, Field), Query, Match))
+            {
+                items.Add(new ListRow(certificate, null));
+            }
+
+            if (IsIdentity(certificate) && listed.PendingCsrs.FirstOrDefault(c => c.Name == certificate.Name) is { } csr
+                && (Query is null || Matches(FieldValue(csr, Field), Query, Match)))
+            {
+                items.Add(new ListRow(null, csr));
+            }
+        }
+
+        Items = items;
         return Page();
     }
 
@@ -63,7 +85,17 @@ public sealed class CertificatesModel(CertificateQueries queries) : PageModel
         _ => certificate.Store,
     };
 
+    private static string FieldValue(PendingCsrView csr, string field) => field switch
+    {
+        "Common Name" => CommonName(csr.Facts.Subject),
+        "Usage" => "CSR",
+        _ => csr.Name,
+    };
+
     private static bool Matches(string value, string query, string match) => match == "contains"
         ? value.Contains(query, StringComparison.OrdinalIgnoreCase)
         : value.StartsWith(query, StringComparison.OrdinalIgnoreCase);
 }
+
+/// <summary>One row of the Certificate Management list: a certificate or a pending CSR.</summary>
+public sealed record ListRow(CertificateView? Certificate, PendingCsrView? Csr);

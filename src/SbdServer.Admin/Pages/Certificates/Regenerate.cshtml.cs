@@ -49,7 +49,7 @@ public sealed class RegenerateModel(CertificateQueries queries, CertificateRegen
     {
         try
         {
-            Impact = await regeneration.PreviewImpactAsync(Node, Name, ListedDevices, cancellationToken);
+            Impact = await regeneration.PreviewImpactAsync(Node, Name, null, ListedDevices, cancellationToken);
         }
         catch (NotFoundException)
         {
@@ -86,7 +86,7 @@ public sealed class RegenerateModel(CertificateQueries queries, CertificateRegen
         }
         catch (DomainException ex)
         {
-            Impact = await regeneration.PreviewImpactAsync(Node, Name, ListedDevices, cancellationToken);
+            Impact = await regeneration.PreviewImpactAsync(Node, Name, key, ListedDevices, cancellationToken);
             Error = ex.Message;
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
