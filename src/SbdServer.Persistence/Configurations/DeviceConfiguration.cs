@@ -13,6 +13,14 @@ internal sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>
         builder.Property(d => d.Id).ValueGeneratedNever();
         builder.Property(d => d.Name).HasMaxLength(15);
         builder.HasIndex(d => d.Name).IsUnique();
+
+        // The admin UI's device search matches name or description anywhere, which no b-tree can seek; this index holds
+        // both, so the count and the page scan it (in name order) instead of the wide device rows.
+        builder.HasIndex(d => new { d.Name, d.Description }).HasDatabaseName("IX_devices_search");
+
+        // The change planner's populations (EfDeviceSearch.CountPopulationsAsync): grouped in this index's order, with
+        // the name for the joins to the served-file and report rows, so SQLite neither sorts nor reads the device rows.
+        builder.HasIndex(d => new { d.CallManagerGroup, d.Model, d.SecurityMode, d.Name }).HasDatabaseName("IX_devices_plan");
         builder.Property(d => d.Model).HasMaxLength(32);
         builder.Property(d => d.Protocol).HasConversion<int>();
         builder.Property(d => d.Description).HasMaxLength(DeviceFields.MaxDescriptionLength);

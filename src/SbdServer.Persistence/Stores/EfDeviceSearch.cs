@@ -83,12 +83,35 @@ public sealed class EfDeviceSearch(SbdDbContextFactory contexts) : IDeviceSearch
     public async Task<IReadOnlyList<PopulationCount>> CountPopulationsAsync(TftpFileHashes? currentItl, CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();
+        // Grouped by the device's own columns, in the order of their index (IX_devices_plan), with one conditional count
+        // per ITL state: SQLite then aggregates while it scans the index instead of sorting 10 000 computed rows into a
+        // temporary b-tree, which halved the query (docs/benchmarks.md, admin pages).
         var counts = await Rows(db, currentItl)
-            .GroupBy(r => new { r.CallManagerGroup, r.Model, r.ItlState, r.SecurityMode })
-            .Select(g => new { g.Key.CallManagerGroup, g.Key.Model, g.Key.ItlState, g.Key.SecurityMode, Count = g.Count() })
+            .GroupBy(r => new { r.CallManagerGroup, r.Model, r.SecurityMode })
+            .Select(g => new
+            {
+                g.Key.CallManagerGroup,
+                g.Key.Model,
+                g.Key.SecurityMode,
+                NeverFetched = g.Count(r => r.ItlState == (int)TrustFileState.NeverFetched),
+                InSync = g.Count(r => r.ItlState == (int)TrustFileState.InSync),
+                Stale = g.Count(r => r.ItlState == (int)TrustFileState.Stale),
+                ReportedMismatch = g.Count(r => r.ItlState == (int)TrustFileState.ReportedMismatch),
+            })
             .ToListAsync(cancellationToken);
-        return [.. counts.Select(c => new PopulationCount(
-            new DevicePopulation(c.CallManagerGroup, c.Model, (TrustFileState)c.ItlState, (DeviceSecurityMode)c.SecurityMode), c.Count))];
+        return
+        [
+            .. counts.SelectMany(c => new[]
+                {
+                    (State: TrustFileState.NeverFetched, Count: c.NeverFetched),
+                    (State: TrustFileState.InSync, Count: c.InSync),
+                    (State: TrustFileState.Stale, Count: c.Stale),
+                    (State: TrustFileState.ReportedMismatch, Count: c.ReportedMismatch),
+                }
+                .Where(s => s.Count > 0)
+                .Select(s => new PopulationCount(
+                    new DevicePopulation(c.CallManagerGroup, c.Model, s.State, (DeviceSecurityMode)c.SecurityMode), s.Count))),
+        ];
     }
 
     public async Task<IReadOnlyList<DevicePlanRow>> PlanRowsAsync(

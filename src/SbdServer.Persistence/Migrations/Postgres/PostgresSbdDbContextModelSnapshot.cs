@@ -741,6 +741,12 @@ namespace SbdServer.Persistence.Migrations.Postgres
                     b.HasIndex("Name")
                         .IsUnique();
 
+                    b.HasIndex("Name", "Description")
+                        .HasDatabaseName("IX_devices_search");
+
+                    b.HasIndex("CallManagerGroup", "Model", "SecurityMode", "Name")
+                        .HasDatabaseName("IX_devices_plan");
+
                     b.ToTable("devices", (string)null);
                 });
 

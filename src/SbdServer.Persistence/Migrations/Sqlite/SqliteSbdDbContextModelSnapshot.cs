@@ -735,6 +735,12 @@ namespace SbdServer.Persistence.Migrations.Sqlite
                     b.HasIndex("Name")
                         .IsUnique();
 
+                    b.HasIndex("Name", "Description")
+                        .HasDatabaseName("IX_devices_search");
+
+                    b.HasIndex("CallManagerGroup", "Model", "SecurityMode", "Name")
+                        .HasDatabaseName("IX_devices_plan");
+
                     b.ToTable("devices", (string)null);
                 });
 
