@@ -45,10 +45,17 @@ public static class ChangePlanner
 
     private static Evaluation Evaluated(SecuritySnapshot state, IReadOnlyList<PlannedDevice> devices, IReadOnlyList<ProposedChange> changes)
     {
+        var (input, report, warnings) = Analyzed(state, changes);
+        return new Evaluation(Evaluate(state, devices, input, report), report.Groups, warnings);
+    }
+
+    // What a plan decides from, whether it then goes per device (Plan) or per population (PlanPopulations).
+    private static (PlanInput Input, ImpactReport Report, List<string> Warnings) Analyzed(
+        SecuritySnapshot state, IReadOnlyList<ProposedChange> changes)
+    {
         var input = Resolve(state, changes);
         var report = ImpactAnalyzer.Analyze(state, input.Certificates, newSignerMode: input.SignerMode, newItlReset: input.ItlReset);
-        return new Evaluation(
-            Evaluate(state, devices, input, report), report.Groups,
+        return (input, report,
             [.. report.Warnings, .. ItlSizeWarnings(state, input.SignerMode ?? state.Cluster!.ItlSignerMode, input.Replacements).Select(s => s.Warning),
                 .. CtlWarnings(state, input)]);
     }
@@ -86,11 +93,8 @@ public static class ChangePlanner
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(populations);
         ArgumentNullException.ThrowIfNull(changes);
-        var input = Resolve(state, changes);
-        var report = ImpactAnalyzer.Analyze(state, input.Certificates, newSignerMode: input.SignerMode, newItlReset: input.ItlReset);
-        return Decided(state, populations, input, report,
-            [.. report.Warnings, .. ItlSizeWarnings(state, input.SignerMode ?? state.Cluster!.ItlSignerMode, input.Replacements).Select(s => s.Warning),
-                .. CtlWarnings(state, input)], false);
+        var (input, report, warnings) = Analyzed(state, changes);
+        return Decided(state, populations, input, report, warnings, false);
     }
 
     /// <summary><see cref="Annotate"/> per population, as <see cref="PlanPopulations"/> is <see cref="Plan"/>.</summary>
